@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '../config/app-config';
+import { DevTokenController } from './dev-token.controller';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { TokenVerifier } from './token-verifier';
+import { WsGuard } from './ws.guard';
+
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [PassportModule],
+      controllers: config.devTokensEnabled && config.jwt.secret ? [DevTokenController] : [],
+      providers: [TokenVerifier, JwtStrategy, WsGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+      exports: [TokenVerifier, WsGuard],
+    };
+  }
+}

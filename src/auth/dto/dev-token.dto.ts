@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
+
+export class DevTokenRequest {
+  @ApiProperty({ example: 'alice', description: 'User id (the token subject)' })
+  @IsString()
+  @Length(1, 128)
+  sub!: string;
+
+  @ApiPropertyOptional({ example: 'Alice' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/alice.png' })
+  @IsOptional()
+  @IsUrl()
+  avatar?: string;
+
+  @ApiPropertyOptional({ example: 12345, description: 'RTC uid; derived from sub when absent' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(0xffffffff)
+  uid?: number;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean()
+  admin?: boolean;
+
+  @ApiPropertyOptional({ example: 3600, description: 'Lifetime in seconds (default 1 day)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24 * 3600)
+  expiresInSeconds?: number;
+}
+
+export class DevTokenResponse {
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
+  token!: string;
+}

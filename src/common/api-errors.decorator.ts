@@ -1,0 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ERROR_STATUS, ErrorCode } from './errors';
+
+export class ErrorResponse {
+  @ApiProperty({ example: 409 }) statusCode!: number;
+  @ApiProperty({ example: 'LIVE_ENDED' }) code!: string;
+  @ApiProperty({ example: 'This live has ended.' }) message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { liveId: '665f1c2e8a1b2c3d4e5f6a7b' } })
+  details?: Record<string, unknown>;
+}
+
+/** Documents a route's error codes in Swagger, grouped by HTTP status. */
+export function ApiErrors(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of ['VALIDATION_FAILED', ...codes] as ErrorCode[]) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
+  }
+  return applyDecorators(
+    ...[...byStatus].map(([status, list]) =>
+      ApiResponse({ status, type: ErrorResponse, description: `Error codes: ${list.join(', ')}` }),
+    ),
+  );
+}

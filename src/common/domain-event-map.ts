@@ -1,0 +1,19 @@
+import type { LiveView } from '../streams/dto/live.view';
+import type { EndReason } from '../streams/schemas/live-stream.schema';
+import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
+
+/**
+ * Every internal domain event and its payload, in one place. Services publish them through
+ * DomainEvents; modules react with @OnDomainEvent; LiveGateway relays them to clients.
+ */
+export interface DomainEventMap {
+  'live.created': { live: LiveView };
+  'live.updated': { live: LiveView; changes: string[]; actorId: string };
+  'live.ended': { live: LiveView; reason: EndReason };
+  /** A host or co-host action on a user (kick, co-host changes), announced to the room. */
+  'live.host_action': { liveId: string; action: string; actorId: string; targetUserId: string };
+  /** A user removed from the live: reactions close their viewer record and free their seat. */
+  'live.user_kicked': { liveId: string; userId: string; actorId: string };
+  'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
+  'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
+}

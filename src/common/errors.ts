@@ -1,0 +1,60 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * Every error a client can see, with its HTTP status. The code is the stable contract;
+ * the message is for people. Modules add their codes here so the catalogue stays in one place.
+ */
+export const ERROR_STATUS = {
+  // generic
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  INVALID_ID: HttpStatus.BAD_REQUEST,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  ROUTE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  CONFLICT: HttpStatus.CONFLICT,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  IDENTITY_MISMATCH: HttpStatus.FORBIDDEN,
+  ADMIN_ONLY: HttpStatus.FORBIDDEN,
+  INTERNAL_ERROR: HttpStatus.INTERNAL_SERVER_ERROR,
+  SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  // lives
+  LIVE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  LIVE_ENDED: HttpStatus.CONFLICT,
+  LIVE_ALREADY_ACTIVE: HttpStatus.CONFLICT,
+  CHANNEL_IN_USE: HttpStatus.CONFLICT,
+  NOT_HOST: HttpStatus.FORBIDDEN,
+  NOT_HOST_OR_COHOST: HttpStatus.FORBIDDEN,
+  REMOVED_FROM_LIVE: HttpStatus.FORBIDDEN,
+  NOT_IN_LIVE: HttpStatus.FORBIDDEN,
+  CANNOT_TARGET_HOST: HttpStatus.FORBIDDEN,
+  CANNOT_TARGET_SELF: HttpStatus.BAD_REQUEST,
+  UNKNOWN_ACTION: HttpStatus.BAD_REQUEST,
+  UID_CONFLICT: HttpStatus.CONFLICT,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** A domain error: thrown by services, shaped by the exception filter (HTTP) or the ack (socket). */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** The body of every error response, and of a failed socket ack's `error`. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}

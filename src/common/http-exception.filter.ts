@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorBody } from './error-mapping';
+
+/** One filter for every HTTP error: the SPEC's `{ statusCode, code, message, details? }`. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const body = toErrorBody(error);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
+      body.details = { requestId: request.id };
+    }
+    if (body.code === 'RATE_LIMITED' && typeof body.details?.retryAfterMs === 'number') {
+      reply.header('Retry-After', Math.ceil(body.details.retryAfterMs / 1000));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+}

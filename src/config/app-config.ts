@@ -1,0 +1,126 @@
+import Joi from 'joi';
+
+/** Typed, validated configuration. Built once at start-up from the environment (see .env.example). */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Empty: the app starts the embedded database itself. */
+  mongodbUri: string | undefined;
+  dataDir: string;
+  jwt: {
+    /** HS256 secret, or undefined when a public key is used. */
+    secret: string | undefined;
+    publicKey: string | undefined;
+    algorithms: string[];
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  redisUrl: string | undefined;
+  corsOrigins: string[] | true;
+  devTokensEnabled: boolean;
+  logLevel: string;
+  presence: {
+    /** How often each instance marks users with a socket in a live as present. */
+    touchIntervalMs: number;
+    /** A viewer not seen (no socket, no heartbeat) for this long is marked left. */
+    viewerIdleTimeoutMs: number;
+    /** A live whose host has not been seen for this long ends with reason host_timeout. */
+    hostGraceMs: number;
+    sweepIntervalMs: number;
+  };
+  socket: {
+    /** How long a dropped client can come back and receive what it missed. */
+    recoveryWindowMs: number;
+    /** Join/leave notices are batched per live over this window (live:viewers). */
+    viewerBatchMs: number;
+  };
+}
+
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
+
+const durationMs = (fallback: number) => Joi.number().integer().min(1).default(fallback);
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  HOST: Joi.string().default('0.0.0.0'),
+  PORT: Joi.number().port().default(3000),
+  MONGODB_URI: Joi.string()
+    .uri({ scheme: ['mongodb', 'mongodb+srv'] })
+    .empty(''),
+  DATA_DIR: Joi.string().default('./data'),
+  JWT_SECRET: Joi.string().min(16).empty(''),
+  JWT_PUBLIC_KEY: Joi.string().empty(''),
+  JWT_ALGORITHMS: Joi.string().empty(''),
+  JWT_ISSUER: Joi.string().empty(''),
+  JWT_AUDIENCE: Joi.string().empty(''),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .empty(''),
+  CORS_ORIGINS: Joi.string().default('*'),
+  DEV_TOKENS_ENABLED: Joi.boolean().default(false),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default('info'),
+  PRESENCE_TOUCH_INTERVAL_MS: durationMs(15_000),
+  VIEWER_IDLE_TIMEOUT_MS: durationMs(60_000),
+  HOST_GRACE_MS: durationMs(90_000),
+  SWEEP_INTERVAL_MS: durationMs(10_000),
+  SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
+  VIEWER_BATCH_MS: durationMs(1_000),
+})
+  .custom((env: Record<string, unknown>, helpers) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
+      return helpers.message({ custom: 'JWT_SECRET or JWT_PUBLIC_KEY is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.DEV_TOKENS_ENABLED) {
+      return helpers.message({ custom: 'DEV_TOKENS_ENABLED must not be set in production' });
+    }
+    return env;
+  })
+  .unknown(true);
+
+export class ConfigError extends Error {}
+
+/** Validates the environment and maps it to AppConfig; a bad value throws naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
+  if (error) {
+    throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+  }
+  const publicKey = value.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
+  const secret = publicKey ? value.JWT_SECRET : (value.JWT_SECRET ?? DEV_JWT_SECRET);
+  return {
+    nodeEnv: value.NODE_ENV,
+    host: value.HOST,
+    port: value.PORT,
+    mongodbUri: value.MONGODB_URI,
+    dataDir: value.DATA_DIR,
+    jwt: {
+      secret,
+      publicKey,
+      algorithms: value.JWT_ALGORITHMS
+        ? value.JWT_ALGORITHMS.split(',').map((a: string) => a.trim())
+        : publicKey
+          ? ['RS256', 'ES256']
+          : ['HS256'],
+      issuer: value.JWT_ISSUER,
+      audience: value.JWT_AUDIENCE,
+    },
+    redisUrl: value.REDIS_URL,
+    corsOrigins:
+      value.CORS_ORIGINS === '*' ? true : value.CORS_ORIGINS.split(',').map((o: string) => o.trim()),
+    devTokensEnabled: value.DEV_TOKENS_ENABLED && value.NODE_ENV !== 'production',
+    logLevel: value.LOG_LEVEL,
+    presence: {
+      touchIntervalMs: value.PRESENCE_TOUCH_INTERVAL_MS,
+      viewerIdleTimeoutMs: value.VIEWER_IDLE_TIMEOUT_MS,
+      hostGraceMs: value.HOST_GRACE_MS,
+      sweepIntervalMs: value.SWEEP_INTERVAL_MS,
+    },
+    socket: {
+      recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
+      viewerBatchMs: value.VIEWER_BATCH_MS,
+    },
+  };
+}

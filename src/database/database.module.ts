@@ -1,0 +1,29 @@
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        uri: config.mongodbUri,
+        // Indexes are built before the app serves (see below): the invariants rest on unique indexes.
+        autoIndex: false,
+        serverSelectionTimeoutMS: 10_000,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Database');
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all(Object.values(this.connection.models).map((model) => model.createIndexes()));
+    this.logger.log({ database: this.connection.name, models: Object.keys(this.connection.models) }, 'indexes ready');
+  }
+}

@@ -1,0 +1,112 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** Where the launcher and its pom live (the repo's embedded-db folder). */
+const EMBEDDED_DB_DIR = resolve(__dirname, '..', '..', 'embedded-db');
+
+export class EmbeddedDatabaseUnavailable extends Error {}
+
+export interface EmbeddedDatabaseOptions {
+  /** A data file path for the persistent H2 backend; in memory when absent. */
+  dataFile?: string;
+  /** Where the resolved Maven classpath is cached between runs. */
+  cacheDir: string;
+}
+
+/**
+ * mongo-java-server run with the machine's Java: a MongoDB wire-protocol server whose
+ * single-document updates are atomic. The JVM watches its stdin and exits when we go away.
+ */
+export class EmbeddedDatabase {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly uri: string,
+    readonly description: string,
+  ) {}
+
+  static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+    const classpath = await resolveClasspath(options.cacheDir);
+    const args = ['-Xss4m', '-cp', classpath, join(EMBEDDED_DB_DIR, 'Launcher.java')];
+    args.push(...(options.dataFile ? ['h2', options.dataFile] : ['memory']));
+    const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const port = await waitForPort(child);
+    const description = options.dataFile
+      ? `embedded mongo-java-server (H2 data file ${options.dataFile})`
+      : 'embedded mongo-java-server (in memory)';
+    return new EmbeddedDatabase(child, `mongodb://127.0.0.1:${port}`, description);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Asks Maven once for the jars' classpath (downloading them into ~/.m2), then reuses the answer. */
+async function resolveClasspath(cacheDir: string): Promise<string> {
+  const pom = join(EMBEDDED_DB_DIR, 'pom.xml');
+  const cacheFile = join(cacheDir, 'embedded-db.classpath');
+  const pomText = readFileSync(pom, 'utf8');
+  if (existsSync(cacheFile)) {
+    const [cachedPom, classpath] = readFileSync(cacheFile, 'utf8').split('\n---\n');
+    if (cachedPom === pomText && classpath.split(':').every((jar) => existsSync(jar))) return classpath;
+  }
+  await requireCommand('java', ['-version']);
+  await requireCommand('mvn', ['-v']);
+  const outputFile = join(cacheDir, 'embedded-db.classpath.tmp');
+  mkdirSync(cacheDir, { recursive: true });
+  try {
+    await execFileAsync(
+      'mvn',
+      ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${outputFile}`],
+      { maxBuffer: 10 * 1024 * 1024 },
+    );
+  } catch (error) {
+    throw new EmbeddedDatabaseUnavailable(
+      `Maven could not resolve the embedded database's jars (${(error as Error).message.split('\n')[0]}). ` +
+        'Check access to Maven Central, or set MONGODB_URI to use a MongoDB server instead.',
+    );
+  }
+  const classpath = readFileSync(outputFile, 'utf8').trim();
+  writeFileSync(cacheFile, `${pomText}\n---\n${classpath}`);
+  return classpath;
+}
+
+async function requireCommand(command: string, args: string[]): Promise<void> {
+  try {
+    await execFileAsync(command, args);
+  } catch {
+    throw new EmbeddedDatabaseUnavailable(
+      `'${command}' was not found: the embedded database needs Java 17+ and Maven. ` +
+        'Install them, or set MONGODB_URI to use a MongoDB server instead.',
+    );
+  }
+}
+
+function waitForPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /LISTENING (\d+)/.exec(output);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolvePort(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('error', (error) => reject(new EmbeddedDatabaseUnavailable(error.message)));
+    child.once('exit', (code) =>
+      reject(new EmbeddedDatabaseUnavailable(`the embedded database exited (code ${code}): ${output}`)),
+    );
+  });
+}

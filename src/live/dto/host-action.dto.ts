@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { LiveRefDto } from './live-ref.dto';
+
+export const HOST_ACTIONS = [
+  'kick',
+  'add_cohost',
+  'remove_cohost',
+  'end',
+] as const;
+export type HostAction = (typeof HOST_ACTIONS)[number];
+
+export class HostActionDto extends LiveRefDto {
+  @ApiProperty({ enum: HOST_ACTIONS, example: 'kick' })
+  @IsIn(HOST_ACTIONS)
+  action!: HostAction;
+
+  @ApiPropertyOptional({ example: 'bob' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  targetUserId?: string;
+
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(15)
+  targetSeatIndex?: number;
+}

@@ -1,0 +1,215 @@
+import { Inject, Logger, OnApplicationShutdown, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { AuthUser } from '../auth/auth-user';
+import { bearerToken, TokenVerifier } from '../auth/token-verifier';
+import { WsGuard } from '../auth/ws.guard';
+import { DomainEventMap } from '../common/domain-event-map';
+import { OnDomainEvent } from '../common/domain-events';
+import { DomainError } from '../common/errors';
+import { createValidationPipe } from '../common/validation';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { LiveView } from '../streams/dto/live.view';
+import { roleIn } from '../streams/live-roles';
+import { StreamsService } from '../streams/streams.service';
+import { ViewerView } from '../viewers/dto/viewer.view';
+import { ViewersService } from '../viewers/viewers.service';
+import { LiveSnapshot, ServerToClientEvents } from './client-events';
+import { HostActionDto } from './dto/host-action.dto';
+import { LiveRefDto } from './dto/live-ref.dto';
+import { LiveUpdateDto } from './dto/live-update.dto';
+import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
+import { ViewerNotices } from './viewer-notices';
+import { WsAckInterceptor } from './ws-ack.interceptor';
+
+/** Largest delay setTimeout accepts; later expiries are re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
+
+/**
+ * The one Socket.IO gateway. It authenticates connections, answers client events by calling the
+ * same service methods as REST, and relays domain events to rooms. It never writes to the database.
+ */
+@WebSocketGateway({ transports: ['websocket', 'polling'] })
+@UseGuards(WsGuard)
+@UseInterceptors(WsAckInterceptor)
+@UsePipes(createValidationPipe())
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveGateway');
+  @WebSocketServer() server!: LiveServer;
+  private readonly viewerNotices: ViewerNotices;
+  private presenceTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly verifier: TokenVerifier,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+  ) {
+    this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
+  }
+
+  afterInit(server: LiveServer): void {
+    // Runs on every handshake, and again on connection-state recovery (skipMiddlewares: false).
+    server.use((socket, next) => {
+      const token =
+        (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
+        bearerToken(socket.handshake.headers.authorization);
+      const user = this.verifier.verify(token);
+      if (!user) {
+        const error = new Error('UNAUTHENTICATED: a valid token is required in auth.token or the Authorization header');
+        (error as Error & { data: unknown }).data = { code: 'UNAUTHENTICATED' };
+        return next(error);
+      }
+      socket.data.user = user;
+      next();
+    });
+    this.viewerNotices.start();
+    this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
+    this.presenceTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.presenceTimer);
+    this.viewerNotices.stop();
+  }
+
+  handleConnection(socket: Socket): void {
+    const user = socket.data.user as AuthUser;
+    void socket.join(userRoom(user.userId));
+    this.disconnectAtExpiry(socket, user);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    // Presence is not dropped here: the user may reconnect; the sweep marks them left after the timeout.
+    clearTimeout(socket.data.expiryTimer as NodeJS.Timeout | undefined);
+  }
+
+  // ---- client -> server -------------------------------------------------------------------
+
+  @SubscribeMessage('live:join')
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: LiveRefDto): Promise<LiveSnapshot> {
+    const user = socket.data.user as AuthUser;
+    await this.viewers.join(body.liveStreamId, user);
+    await socket.join(liveRoom(body.liveStreamId));
+    return this.snapshot(body.liveStreamId, user);
+  }
+
+  @SubscribeMessage('live:leave')
+  async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: LiveRefDto): Promise<ViewerView | null> {
+    await socket.leave(liveRoom(body.liveStreamId));
+    return this.viewers.leave(body.liveStreamId, socket.data.user as AuthUser);
+  }
+
+  @SubscribeMessage('live:update')
+  update(@ConnectedSocket() socket: Socket, @MessageBody() body: LiveUpdateDto): Promise<LiveView> {
+    return this.streams.update(body.liveStreamId, socket.data.user as AuthUser, body.updateData);
+  }
+
+  @SubscribeMessage('live:host:action')
+  hostAction(@ConnectedSocket() socket: Socket, @MessageBody() body: HostActionDto): Promise<unknown> {
+    const user = socket.data.user as AuthUser;
+    const { liveStreamId: liveId, action } = body;
+    const target = () => {
+      if (!body.targetUserId) throw new DomainError('VALIDATION_FAILED', `targetUserId is required for '${action}'.`);
+      return body.targetUserId;
+    };
+    switch (action) {
+      case 'kick':
+        return this.streams.kick(liveId, user, target());
+      case 'add_cohost':
+        return this.streams.addCoHost(liveId, user, target());
+      case 'remove_cohost':
+        return this.streams.removeCoHost(liveId, user, target());
+      case 'end':
+        return this.streams.end(liveId, user);
+    }
+  }
+
+  // ---- domain events -> clients ------------------------------------------------------------
+
+  @OnDomainEvent('live.created')
+  onLiveCreated({ live }: DomainEventMap['live.created']): void {
+    this.server.emit('live:created', { liveStreamId: live.id, live });
+  }
+
+  @OnDomainEvent('live.ended')
+  onLiveEnded({ live, reason }: DomainEventMap['live.ended']): void {
+    this.server.emit('live:ended', { liveStreamId: live.id, live, reason });
+    this.server.in(liveRoom(live.id)).socketsLeave(liveRoom(live.id));
+  }
+
+  @OnDomainEvent('live.updated')
+  onLiveUpdated({ live, changes, actorId }: DomainEventMap['live.updated']): void {
+    this.server.to(liveRoom(live.id)).emit('live:update', { liveStreamId: live.id, live, changes, actorId });
+  }
+
+  @OnDomainEvent('live.host_action')
+  onHostAction({ liveId, action, actorId, targetUserId }: DomainEventMap['live.host_action']): void {
+    this.server.to(liveRoom(liveId)).emit('live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
+  }
+
+  @OnDomainEvent('live.user_kicked')
+  onUserKicked({ liveId, userId, actorId }: DomainEventMap['live.user_kicked']): void {
+    this.server.to(userRoom(userId)).emit('live:kicked', { liveStreamId: liveId, actorId });
+    this.server.in(userRoom(userId)).socketsLeave(liveRoom(liveId));
+  }
+
+  @OnDomainEvent('viewer.joined')
+  onViewerJoined({ liveId, viewer, viewerCount }: DomainEventMap['viewer.joined']): void {
+    this.viewerNotices.joined(liveId, viewer, viewerCount);
+  }
+
+  @OnDomainEvent('viewer.left')
+  onViewerLeft({ liveId, userId, reason, viewerCount }: DomainEventMap['viewer.left']): void {
+    this.viewerNotices.left(liveId, userId, reason, viewerCount);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
+    const live = await this.streams.get(liveId);
+    const role = roleIn(live, user.userId);
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role };
+  }
+
+  /** Users with a socket in a live's room on this instance stay present (viewer and host). */
+  private async touchPresentUsers(): Promise<void> {
+    const rooms = this.server.of('/').adapter.rooms;
+    const sockets = this.server.of('/').sockets;
+    const work: Promise<void>[] = [];
+    for (const [room, socketIds] of rooms) {
+      if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
+      const liveId = room.slice(LIVE_ROOM_PREFIX.length);
+      const userIds = [...new Set([...socketIds].map((id) => (sockets.get(id)?.data.user as AuthUser | undefined)?.userId))]
+        .filter((id): id is string => Boolean(id));
+      work.push(this.viewers.touch(liveId, userIds), this.streams.touchHost(liveId, userIds));
+    }
+    const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
+    if (failures.length) this.logger.warn({ failures: failures.length }, 'presence touch failed for some lives');
+  }
+
+  private disconnectAtExpiry(socket: Socket, user: AuthUser): void {
+    if (user.exp === undefined) return;
+    const delay = user.exp * 1000 - Date.now();
+    socket.data.expiryTimer = setTimeout(
+      () => {
+        if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket, user);
+        socket.emit('auth:expired', { code: 'TOKEN_EXPIRED', message: 'Your access token expired; reconnect with a new one.' });
+        socket.disconnect(true);
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
+    );
+  }
+}

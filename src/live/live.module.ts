@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { StreamsModule } from '../streams/streams.module';
+import { ViewersModule } from '../viewers/viewers.module';
+import { LiveGateway } from './live.gateway';
+
+@Module({ imports: [StreamsModule, ViewersModule], providers: [LiveGateway] })
+export class LiveModule {}

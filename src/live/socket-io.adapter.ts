@@ -1,0 +1,46 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Redis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Socket.IO server options in one place: connection state recovery (middlewares run again on
+ * recovery, so an expired token is refused), CORS from config, and the Redis Streams adapter when
+ * REDIS_URL is set, so several instances serve one audience and recovery works across them.
+ */
+export class SocketIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('SocketIoAdapter');
+  private redis?: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.config.corsOrigins, credentials: true },
+      connectionStateRecovery: {
+        maxDisconnectionDuration: this.config.socket.recoveryWindowMs,
+        skipMiddlewares: false,
+      },
+    });
+    if (this.config.redisUrl) {
+      this.redis = new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+      server.adapter(
+        createAdapter(this.redis),
+      );
+      this.logger.log('Socket.IO uses the Redis Streams adapter');
+    }
+    return server;
+  }
+
+  async dispose(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}

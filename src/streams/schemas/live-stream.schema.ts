@@ -1,0 +1,71 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export const LIVE_TYPES = ['live', 'party', 'audio'] as const;
+export type LiveType = (typeof LIVE_TYPES)[number];
+export const SEAT_MODES = ['free', 'request'] as const;
+export type SeatMode = (typeof SEAT_MODES)[number];
+export const END_REASONS = ['host_ended', 'host_timeout', 'admin'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+export type LiveStatus = 'live' | 'ended';
+
+@Schema({ _id: false })
+export class LiveSettings {
+  @Prop({ required: true, default: 0 }) seatCount!: number;
+  @Prop({ type: String, required: true, enum: SEAT_MODES, default: 'free' }) seatMode!: SeatMode;
+  @Prop({ required: true, default: true }) chatEnabled!: boolean;
+}
+
+@Schema({ _id: false })
+export class LiveStats {
+  @Prop({ default: 0 }) viewerCount!: number;
+  @Prop({ default: 0 }) peakViewerCount!: number;
+  @Prop({ default: 0 }) uniqueViewerCount!: number;
+  @Prop({ default: 0 }) diamonds!: number;
+  @Prop({ default: 0 }) giftCount!: number;
+  @Prop({ default: 0 }) messageCount!: number;
+}
+
+/**
+ * A live. This document is the serialization point for the live's life: joins, seats, messages
+ * and gifts pass a conditional check on `status` and `removedUserIds` here.
+ */
+@Schema({ collection: 'live_streams', timestamps: true })
+export class LiveStream {
+  @Prop({ required: true }) hostId!: string;
+  @Prop({ required: true }) hostUid!: number;
+  @Prop({ required: true }) hostName!: string;
+  @Prop({ type: String, default: null }) hostAvatar!: string | null;
+  @Prop({ type: String, required: true, enum: LIVE_TYPES }) liveType!: LiveType;
+  @Prop({ required: true }) title!: string;
+  @Prop({ type: String, default: null }) coverUrl!: string | null;
+  @Prop({ required: true }) streamingChannel!: string;
+  @Prop({ required: true }) callId!: string;
+  @Prop({ type: String, required: true, enum: ['live', 'ended'], default: 'live' }) status!: LiveStatus;
+  @Prop({ required: true }) startedAt!: Date;
+  @Prop({ type: Date, default: null }) endedAt!: Date | null;
+  @Prop({ type: String, enum: [...END_REASONS, null], default: null }) endReason!: EndReason | null;
+  @Prop({ type: [String], default: [] }) coHostIds!: string[];
+  /** Kicked users: refused everywhere in this live for the rest of it. */
+  @Prop({ type: [String], default: [] }) removedUserIds!: string[];
+  @Prop({ type: LiveSettings, required: true }) settings!: LiveSettings;
+  @Prop({ type: LiveStats, default: () => ({}) }) stats!: LiveStats;
+  /** Last time the host was seen (socket in the room, or REST heartbeat); drives host_timeout. */
+  @Prop({ required: true }) hostSeenAt!: Date;
+  /**
+   * Set only while live and unset at the end. Sparse unique indexes on them give "one active live
+   * per host" and "a channel is used by one active live" without partial indexes.
+   */
+  @Prop({ type: String }) activeHostId?: string;
+  @Prop({ type: String }) activeChannel?: string;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type LiveStreamDocument = HydratedDocument<LiveStream>;
+export const LiveStreamSchema = SchemaFactory.createForClass(LiveStream);
+LiveStreamSchema.index({ activeHostId: 1 }, { unique: true, sparse: true });
+LiveStreamSchema.index({ activeChannel: 1 }, { unique: true, sparse: true });
+LiveStreamSchema.index({ status: 1, 'stats.viewerCount': -1, _id: -1 });
+LiveStreamSchema.index({ status: 1, hostSeenAt: 1 });
+LiveStreamSchema.index({ hostId: 1, startedAt: -1 });

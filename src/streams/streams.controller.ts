@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Public } from '../auth/public.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ObjectIdPipe } from '../common/object-id.pipe';
+import { CreateLiveDto } from './dto/create-live.dto';
+import { ListLivesQuery } from './dto/list-lives.query';
+import { LivePage, LiveView } from './dto/live.view';
+import { TargetUserDto } from './dto/target-user.dto';
+import { UpdateLiveDto } from './dto/update-live.dto';
+import { StreamsService } from './streams.service';
+
+@ApiTags('lives')
+@ApiBearerAuth()
+@Controller('live')
+export class StreamsController {
+  constructor(private readonly streams: StreamsService) {}
+
+  @Post('create')
+  @ApiOperation({ summary: 'Start a live; the caller becomes its host (party/audio: seats are ready on return)' })
+  @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE')
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateLiveDto): Promise<LiveView> {
+    return this.streams.create(user, body);
+  }
+
+  @Public()
+  @Get('active')
+  @ApiSecurity({})
+  @ApiOperation({ summary: 'Active lives, most viewers first (public)' })
+  @ApiErrors()
+  listActive(@Query() query: ListLivesQuery): Promise<LivePage> {
+    return this.streams.listActive(query);
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOperation({ summary: 'Live details (public)' })
+  @ApiErrors('INVALID_ID', 'LIVE_NOT_FOUND')
+  get(@Param('id', ObjectIdPipe) id: string): Promise<LiveView> {
+    return this.streams.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST_OR_COHOST', 'REMOVED_FROM_LIVE')
+  update(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: UpdateLiveDto): Promise<LiveView> {
+    return this.streams.update(id, user, body);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the live (host only, idempotent): frees every seat, closes every viewer' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'NOT_HOST')
+  end(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
+    return this.streams.end(id, user);
+  }
+
+  @Post(':id/cohosts')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Name a co-host (host only)' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'REMOVED_FROM_LIVE')
+  addCoHost(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+    return this.streams.addCoHost(id, user, body.targetUserId);
+  }
+
+  @Post(':id/cohosts/remove')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remove a co-host (host only)' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  removeCoHost(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+    return this.streams.removeCoHost(id, user, body.targetUserId);
+  }
+
+  @Post(':id/kick')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'REMOVED_FROM_LIVE')
+  kick(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+    return this.streams.kick(id, user, body.targetUserId);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LiveStream, LiveStreamSchema } from './schemas/live-stream.schema';
+import { StreamsController } from './streams.controller';
+import { StreamsService } from './streams.service';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: LiveStream.name, schema: LiveStreamSchema }])],
+  controllers: [StreamsController],
+  providers: [StreamsService],
+  exports: [StreamsService],
+})
+export class StreamsModule {}

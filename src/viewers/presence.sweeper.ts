@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { StreamsService } from '../streams/streams.service';
+import { ViewersService } from './viewers.service';
+
+/**
+ * Presence sweeps (SPEC invariant 6): viewers not seen for the idle timeout are marked left; lives
+ * whose host has not been seen for the grace period end with `host_timeout`. Every step is a
+ * conditional update, so any number of instances can run the sweep at once.
+ */
+@Injectable()
+export class PresenceSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('PresenceSweeper');
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), this.config.presence.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const now = Date.now();
+      const closed = await this.viewers.closeIdleVisits(new Date(now - this.config.presence.viewerIdleTimeoutMs));
+      const ended = await this.streams.endLivesOfAbsentHosts(new Date(now - this.config.presence.hostGraceMs));
+      if (closed || ended) this.logger.log({ idleViewersClosed: closed, livesEnded: ended }, 'presence sweep');
+    } catch (error) {
+      this.logger.error({ err: error }, 'presence sweep failed; retrying next interval');
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ObjectIdPipe } from '../common/object-id.pipe';
+import { PageQuery } from '../common/pagination';
+import { LiveStatisticsView } from '../streams/dto/live.view';
+import { JoinLiveDto } from './dto/join-live.dto';
+import { ViewerPage, ViewerView } from './dto/viewer.view';
+import { LiveStatisticsService } from './live-statistics.service';
+import { ViewersService } from './viewers.service';
+
+@ApiTags('viewers')
+@ApiBearerAuth()
+@Controller('live')
+export class ViewersController {
+  constructor(
+    private readonly viewers: ViewersService,
+    private readonly statistics: LiveStatisticsService,
+  ) {}
+
+  @Post(':id/join')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Join as a viewer (idempotent). The host gets role "host" and is not counted.' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'UID_CONFLICT')
+  join(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: JoinLiveDto): Promise<ViewerView> {
+    return this.viewers.join(id, user, body.userUid);
+  }
+
+  @Post(':id/leave')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Leave (idempotent). Answers the closed viewer record, or null if never joined.' })
+  @ApiOkResponse({ type: ViewerView })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  leave(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<ViewerView | null> {
+    return this.viewers.leave(id, user);
+  }
+
+  @Post(':id/heartbeat')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stay present without a socket (call more often than the viewer idle timeout)' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'NOT_IN_LIVE')
+  heartbeat(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    return this.viewers.heartbeat(id, user);
+  }
+
+  @Get(':id/viewers')
+  @ApiOperation({ summary: 'Current viewers, most recent first' })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  list(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<ViewerPage> {
+    return this.viewers.list(id, query);
+  }
+
+  @Get(':id/stats')
+  @ApiOperation({ summary: "The live's statistics (host or co-host)" })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'NOT_HOST_OR_COHOST')
+  stats(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveStatisticsView> {
+    return this.statistics.forHost(id, user);
+  }
+}

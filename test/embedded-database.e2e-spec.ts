@@ -1,0 +1,32 @@
+import mongoose, { Schema } from 'mongoose';
+import { databaseUri } from './support/test-app';
+
+/** Proves the database choice: atomic conditional updates and unique indexes under real races. */
+describe('database guarantees under races', () => {
+  let connection: mongoose.Connection;
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(databaseUri()).asPromise();
+  });
+  afterAll(() => connection.close());
+
+  it('gives a contested conditional update to exactly one of 50 callers', async () => {
+    const Seat = connection.model('RaceSeat', new Schema({ index: Number, userId: { type: String, default: null } }));
+    const seat = await Seat.create({ index: 0 });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        Seat.findOneAndUpdate({ _id: seat._id, userId: null }, { $set: { userId: `user-${i}` } }, { new: true }).lean(),
+      ),
+    );
+    const winners = results.filter(Boolean);
+    expect(winners).toHaveLength(1);
+    expect((await Seat.findById(seat._id).lean())!.userId).toBe(winners[0]!.userId);
+  });
+
+  it('refuses duplicates on a unique index when 20 inserts race', async () => {
+    const Key = connection.model('RaceKey', new Schema({ key: { type: String, unique: true } }));
+    await Key.createIndexes();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => Key.create({ key: 'same' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await Key.countDocuments({ key: 'same' })).toBe(1);
+  });
+});

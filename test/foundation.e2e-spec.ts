@@ -1,0 +1,149 @@
+import jwt from 'jsonwebtoken';
+import { TEST_SECRET, TestApp, connectSocket, sleep, startTestApp } from './support/test-app';
+import { mintToken } from '../src/auth/mint-token';
+
+describe('foundation: auth, errors, docs, health', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('HTTP auth', () => {
+    const protectedRoute = '/api/live/create';
+    const body = { liveType: 'live', title: 'x' };
+
+    it('refuses a request without a token with 401 UNAUTHENTICATED', async () => {
+      const res = await t.http().post(protectedRoute).send(body);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
+    });
+
+    it.each([
+      ['a malformed token', 'not.a.token'],
+      ['a token signed with another secret', mintToken('another-secret-0123456789', { sub: 'mallory' })],
+      ['an expired token', mintToken(TEST_SECRET, { sub: 'late', expiresInSeconds: -10 })],
+      ['an alg:none token', jwt.sign({ sub: 'none' }, '', { algorithm: 'none' })],
+      ['a token without sub', jwt.sign({ name: 'nobody' }, TEST_SECRET, { algorithm: 'HS256' })],
+    ])('refuses %s with 401', async (_, token) => {
+      const res = await t.http().post(protectedRoute).set('Authorization', `Bearer ${token}`).send(body);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('accepts a valid token', async () => {
+      const res = await t.http().post(protectedRoute).set('Authorization', `Bearer ${t.token('valid-user')}`).send(body);
+      expect(res.status).toBe(201);
+      expect(res.body.hostId).toBe('valid-user');
+    });
+  });
+
+  describe('errors', () => {
+    it('answers an unknown route with a JSON 404', async () => {
+      const res = await t.http().get('/api/nothing-here');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, code: expect.any(String) });
+    });
+
+    it('answers a malformed id with 400 INVALID_ID', async () => {
+      const res = await t.http().get('/api/live/not-an-id');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('INVALID_ID');
+    });
+
+    it('refuses an unknown body field with 400 VALIDATION_FAILED', async () => {
+      const res = await t
+        .http()
+        .post('/api/live/create')
+        .set('Authorization', `Bearer ${t.token('strict-user')}`)
+        .send({ liveType: 'live', title: 'x', isAdmin: true });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.message).toContain('isAdmin');
+    });
+
+    it('answers broken JSON with a 400, not a 500', async () => {
+      const res = await t
+        .http()
+        .post('/api/live/create')
+        .set('Authorization', `Bearer ${t.token('json-user')}`)
+        .set('Content-Type', 'application/json')
+        .send('{"liveType": ');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+  });
+
+  describe('docs and health', () => {
+    it('serves Swagger UI and the OpenAPI document with bearer auth', async () => {
+      expect((await t.http().get('/api/docs')).status).toBe(200);
+      const doc = await t.http().get('/api/docs-json');
+      expect(doc.status).toBe(200);
+      expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+
+    it('reports liveness and readiness with the database up', async () => {
+      expect((await t.http().get('/api/health/live')).status).toBe(200);
+      const ready = await t.http().get('/api/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.info.database.status).toBe('up');
+    });
+
+    it('serves Prometheus metrics', async () => {
+      const res = await t.http().get('/metrics');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('process_cpu_user_seconds_total');
+    });
+
+    it('gives a request id to every response', async () => {
+      const res = await t.http().get('/api/health/live').set('x-request-id', 'abc-123');
+      expect(res.headers['x-request-id']).toBe('abc-123');
+    });
+  });
+
+  describe('dev tokens', () => {
+    it('mints a working token when enabled outside production', async () => {
+      const res = await t.http().post('/api/auth/dev-token').send({ sub: 'dev-user', name: 'Dev' });
+      expect(res.status).toBe(201);
+      const created = await t.http().post('/api/live/create').set('Authorization', `Bearer ${res.body.token}`).send({ liveType: 'live', title: 'dev' });
+      expect(created.status).toBe(201);
+    });
+
+    it('does not exist in production mode', async () => {
+      const prod = await startTestApp({ NODE_ENV: 'production', DEV_TOKENS_ENABLED: 'false' });
+      try {
+        const res = await prod.http().post('/api/auth/dev-token').send({ sub: 'x' });
+        expect(res.status).toBe(404);
+      } finally {
+        await prod.close();
+      }
+    });
+  });
+
+  describe('socket auth', () => {
+    it('refuses a socket without a token', async () => {
+      await expect(connectSocket(t.url)).rejects.toThrow(/UNAUTHENTICATED/);
+    });
+
+    it('refuses a socket with a bad token', async () => {
+      await expect(connectSocket(t.url, 'bad.token.here')).rejects.toThrow(/UNAUTHENTICATED/);
+    });
+
+    it('accepts a token in auth.token and in the Authorization header', async () => {
+      const viaAuth = await t.connect(t.token('sock-a'));
+      expect(viaAuth.raw.connected).toBe(true);
+      const viaHeader = await connectSocket(t.url, undefined, { extraHeaders: { Authorization: `Bearer ${t.token('sock-b')}` } });
+      expect(viaHeader.raw.connected).toBe(true);
+      viaHeader.close();
+    });
+
+    it('cuts a socket when its token expires', async () => {
+      const socket = await t.connect(mintToken(TEST_SECRET, { sub: 'short-lived', expiresInSeconds: 2 }));
+      const disconnected = new Promise((resolve) => socket.raw.once('disconnect', resolve));
+      await socket.waitFor('auth:expired', () => true, 5000);
+      await disconnected;
+      expect(socket.raw.connected).toBe(false);
+      await sleep(10);
+    });
+  });
+});
