@@ -14,6 +14,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
+import { RtcModule } from './rtc/rtc.module';
+import { SeatsModule } from './seats/seats.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 
@@ -43,6 +45,9 @@ export class AppModule {
         HealthModule,
         StreamsModule,
         ViewersModule,
+        // seats and RTC credentials
+        SeatsModule,
+        RtcModule,
         LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

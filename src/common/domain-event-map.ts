@@ -1,6 +1,7 @@
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
+import type { SeatChange, SeatInviteView, SeatRequestView, SeatView, TicketStatus } from '../seats/dto/seat.view';
 
 /**
  * Every internal domain event and its payload, in one place. Services publish them through
@@ -16,4 +17,21 @@ export interface DomainEventMap {
   'live.user_kicked': { liveId: string; userId: string; actorId: string };
   'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
   'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
+  // ---- seats -------------------------------------------------------------------------------
+  /**
+   * One seat document changed (its version grew). `previousUserId` is who sat there before the
+   * change; `dropToAudience` tells that user's client to stop publishing (they lost their seat).
+   */
+  'seat.updated': {
+    liveId: string;
+    seat: SeatView;
+    change: SeatChange;
+    actorId: string;
+    previousUserId: string | null;
+    dropToAudience: boolean;
+  };
+  /** A seat request changed state; relayed to the host, the co-hosts and the requester. */
+  'seat.request': { liveId: string; request: SeatRequestView; status: TicketStatus; moderatorIds: string[] };
+  /** A seat invitation changed state; relayed to its target and to whoever sent it. */
+  'seat.invite': { liveId: string; invite: SeatInviteView; status: TicketStatus };
 }

@@ -32,6 +32,21 @@ export const ERROR_STATUS = {
   CANNOT_TARGET_SELF: HttpStatus.BAD_REQUEST,
   UNKNOWN_ACTION: HttpStatus.BAD_REQUEST,
   UID_CONFLICT: HttpStatus.CONFLICT,
+  // seats (party/audio lives) and RTC credentials
+  WRONG_LIVE_TYPE: HttpStatus.CONFLICT,
+  INVALID_SEAT_INDEX: HttpStatus.BAD_REQUEST,
+  SEAT_TAKEN: HttpStatus.CONFLICT,
+  SEAT_LOCKED: HttpStatus.CONFLICT,
+  SEAT_OCCUPIED: HttpStatus.CONFLICT,
+  HOST_SEAT: HttpStatus.FORBIDDEN,
+  ALREADY_ON_SEAT: HttpStatus.CONFLICT,
+  NOT_ON_SEAT: HttpStatus.CONFLICT,
+  NO_FREE_SEAT: HttpStatus.CONFLICT,
+  SEAT_MODE: HttpStatus.CONFLICT,
+  MUTED_BY_HOST: HttpStatus.FORBIDDEN,
+  NO_PENDING_REQUEST: HttpStatus.NOT_FOUND,
+  NO_PENDING_INVITE: HttpStatus.NOT_FOUND,
+  RTC_NOT_CONFIGURED: HttpStatus.SERVICE_UNAVAILABLE,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -35,6 +35,19 @@ export interface AppConfig {
     /** Join/leave notices are batched per live over this window (live:viewers). */
     viewerBatchMs: number;
   };
+  // ---- seats and RTC credentials -----------------------------------------------------------
+  seats: {
+    /** Pending seat requests and invitations expire after this long. */
+    ticketTtlMs: number;
+    /** A move reserves its target seat this long at most (a crashed move frees it after). */
+    moveHoldMs: number;
+  };
+  rtc: {
+    /** Agora credentials (32 hex characters each), or undefined: Agora tokens answer RTC_NOT_CONFIGURED. */
+    agora: { appId: string; appCertificate: string } | undefined;
+    /** Lifetime of an RTC token; clients renew through the same endpoint before it runs out. */
+    tokenTtlMs: number;
+  };
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
@@ -68,6 +81,13 @@ const schema = Joi.object({
   SWEEP_INTERVAL_MS: durationMs(10_000),
   SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
   VIEWER_BATCH_MS: durationMs(1_000),
+  // seats and RTC credentials
+  SEAT_TICKET_TTL_MS: durationMs(60_000),
+  SEAT_MOVE_HOLD_MS: durationMs(10_000),
+  // agora-token returns an empty string for anything but 32 hex characters: refuse it at boot.
+  AGORA_APP_ID: Joi.string().hex().length(32).empty(''),
+  AGORA_APP_CERTIFICATE: Joi.string().hex().length(32).empty(''),
+  RTC_TOKEN_TTL_MS: Joi.number().integer().min(1_000).default(600_000),
 })
   .custom((env: Record<string, unknown>, helpers) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -75,6 +95,9 @@ const schema = Joi.object({
     }
     if (env.NODE_ENV === 'production' && env.DEV_TOKENS_ENABLED) {
       return helpers.message({ custom: 'DEV_TOKENS_ENABLED must not be set in production' });
+    }
+    if (Boolean(env.AGORA_APP_ID) !== Boolean(env.AGORA_APP_CERTIFICATE)) {
+      return helpers.message({ custom: 'AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together' });
     }
     return env;
   })
@@ -121,6 +144,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     socket: {
       recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
       viewerBatchMs: value.VIEWER_BATCH_MS,
+    },
+    seats: {
+      ticketTtlMs: value.SEAT_TICKET_TTL_MS,
+      moveHoldMs: value.SEAT_MOVE_HOLD_MS,
+    },
+    rtc: {
+      agora: value.AGORA_APP_ID ? { appId: value.AGORA_APP_ID, appCertificate: value.AGORA_APP_CERTIFICATE } : undefined,
+      tokenTtlMs: value.RTC_TOKEN_TTL_MS,
     },
   };
 }

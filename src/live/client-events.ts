@@ -1,6 +1,7 @@
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
+import type { SeatChange, SeatInviteView, SeatRequestView, SeatView, TicketStatus } from '../seats/dto/seat.view';
 
 /** A user as other clients see them in notices. */
 export interface UserSummary {
@@ -15,6 +16,8 @@ export interface LiveSnapshot {
   live: LiveView;
   viewerCount: number;
   role: 'host' | 'cohost' | 'viewer';
+  // seats: every seat of a party/audio live (empty for a one-host live)
+  seats: SeatView[];
 }
 
 /**
@@ -38,4 +41,29 @@ export interface ServerToClientEvents {
     viewerCount: number;
   }) => void;
   'auth:expired': (payload: { code: string; message: string }) => void;
+  // ---- seats (docs/socket-events.md, "Seats") --------------------------------------------------
+  /** Every seat change, with the seat's full state; drop one whose version is older than shown. */
+  'live:seat:update': (payload: {
+    liveStreamId: string;
+    seatIndex: number;
+    action: SeatChange;
+    seat: SeatView;
+    version: number;
+    actorId: string;
+    /** Who sat there before this change (null if nobody, or if the same user still sits). */
+    previousUserId: string | null;
+    /** true: previousUserId lost their seat and must stop publishing (drop to audience). */
+    dropToAudience: boolean;
+  }) => void;
+  'live:seat:joined': (payload: { liveStreamId: string; seatIndex: number; seat: SeatView; userId: string; action: SeatChange }) => void;
+  'live:seat:left': (payload: {
+    liveStreamId: string;
+    seatIndex: number;
+    seat: SeatView;
+    userId: string;
+    action: SeatChange;
+    dropToAudience: boolean;
+  }) => void;
+  'live:seat:request': (payload: { liveStreamId: string; status: TicketStatus; request: SeatRequestView }) => void;
+  'live:seat:invite': (payload: { liveStreamId: string; status: TicketStatus; invite: SeatInviteView }) => void;
 }

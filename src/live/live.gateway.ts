@@ -17,6 +17,8 @@ import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { createValidationPipe } from '../common/validation';
+import { SeatTicketsService } from '../seats/seat-tickets.service';
+import { SeatsService } from '../seats/seats.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LiveView } from '../streams/dto/live.view';
@@ -28,7 +30,9 @@ import { LiveSnapshot, ServerToClientEvents } from './client-events';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
+import { SeatUpdateDto } from './dto/seat-update.dto';
 import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
+import { SeatActions } from './seat-actions';
 import { ViewerNotices } from './viewer-notices';
 import { WsAckInterceptor } from './ws-ack.interceptor';
 
@@ -49,6 +53,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly logger = new Logger('LiveGateway');
   @WebSocketServer() server!: LiveServer;
   private readonly viewerNotices: ViewerNotices;
+  private readonly seatActions: SeatActions;
   private presenceTimer?: NodeJS.Timeout;
 
   constructor(
@@ -56,8 +61,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly verifier: TokenVerifier,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    private readonly seats: SeatsService,
+    seatTickets: SeatTicketsService,
   ) {
     this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
+    this.seatActions = new SeatActions(seats, seatTickets);
   }
 
   afterInit(server: LiveServer): void {
@@ -134,7 +142,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return this.streams.removeCoHost(liveId, user, target());
       case 'end':
         return this.streams.end(liveId, user);
+      // seats: invite_to_seat, accept_request, reject_request, remove_from_seat, mute_seat,
+      // unmute_seat, lock_seat, unlock_seat, move_speaker, set_seat_mode
+      default:
+        return this.seatActions.hostAction(user, body) ?? Promise.reject(new DomainError('UNKNOWN_ACTION', `Unknown action '${action}'.`));
     }
+  }
+
+  // seats: the speaker's own seat actions
+  @SubscribeMessage('live:seat:update')
+  seatUpdate(@ConnectedSocket() socket: Socket, @MessageBody() body: SeatUpdateDto): Promise<unknown> {
+    return this.seatActions.update(socket.data.user as AuthUser, body);
   }
 
   // ---- domain events -> clients ------------------------------------------------------------
@@ -176,12 +194,38 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.viewerNotices.left(liveId, userId, reason, viewerCount);
   }
 
+  // ---- seats: domain events -> clients -----------------------------------------------------------
+
+  @OnDomainEvent('seat.updated')
+  onSeatUpdated({ liveId, seat, change, actorId, previousUserId, dropToAudience }: DomainEventMap['seat.updated']): void {
+    const room = this.server.to(liveRoom(liveId));
+    const lost = previousUserId !== null && previousUserId !== seat.userId ? previousUserId : null;
+    const base = { liveStreamId: liveId, seatIndex: seat.seatIndex, seat };
+    room.emit('live:seat:update', { ...base, action: change, version: seat.version, actorId, previousUserId: lost, dropToAudience });
+    if (lost) room.emit('live:seat:left', { ...base, userId: lost, action: change, dropToAudience });
+    if (seat.userId && (change === 'take' || change === 'move_in')) {
+      room.emit('live:seat:joined', { ...base, userId: seat.userId, action: change });
+    }
+  }
+
+  @OnDomainEvent('seat.request')
+  onSeatRequest({ liveId, request, status, moderatorIds }: DomainEventMap['seat.request']): void {
+    const rooms = [...moderatorIds, request.userId].map(userRoom);
+    this.server.to(rooms).emit('live:seat:request', { liveStreamId: liveId, status, request });
+  }
+
+  @OnDomainEvent('seat.invite')
+  onSeatInvite({ liveId, invite, status }: DomainEventMap['seat.invite']): void {
+    this.server.to([userRoom(invite.userId), userRoom(invite.actorId)]).emit('live:seat:invite', { liveStreamId: liveId, status, invite });
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
     const live = await this.streams.get(liveId);
     const role = roleIn(live, user.userId);
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role };
+    const seats = await this.seats.snapshot(live);
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, seats };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */

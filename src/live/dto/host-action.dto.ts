@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { SEAT_MODES, SeatMode } from '../../streams/schemas/live-stream.schema';
 import { LiveRefDto } from './live-ref.dto';
 
 export const HOST_ACTIONS = [
@@ -7,6 +8,17 @@ export const HOST_ACTIONS = [
   'add_cohost',
   'remove_cohost',
   'end',
+  // seats (party/audio lives): see SeatsService / SeatTicketsService
+  'invite_to_seat',
+  'accept_request',
+  'reject_request',
+  'remove_from_seat',
+  'mute_seat',
+  'unmute_seat',
+  'lock_seat',
+  'unlock_seat',
+  'move_speaker',
+  'set_seat_mode',
 ] as const;
 export type HostAction = (typeof HOST_ACTIONS)[number];
 
@@ -27,4 +39,10 @@ export class HostActionDto extends LiveRefDto {
   @Min(0)
   @Max(15)
   targetSeatIndex?: number;
+
+  // seats: the new mode for set_seat_mode
+  @ApiPropertyOptional({ enum: SEAT_MODES, example: 'request' })
+  @IsOptional()
+  @IsIn(SEAT_MODES)
+  seatMode?: SeatMode;
 }

@@ -1,0 +1,24 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ObjectIdPipe } from '../common/object-id.pipe';
+import { RtcCredentialsView } from './dto/rtc-credentials.view';
+import { RtcService } from './rtc.service';
+
+@ApiTags('rtc')
+@ApiBearerAuth()
+@Controller('live')
+export class RtcController {
+  constructor(private readonly rtc: RtcService) {}
+
+  @Get(':id/rtc-token')
+  @ApiOperation({
+    summary: 'RTC credentials for the live (call again to renew): publisher for host, co-hosts and seated speakers',
+  })
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'RTC_NOT_CONFIGURED')
+  credentials(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<RtcCredentialsView> {
+    return this.rtc.credentials(id, user);
+  }
+}

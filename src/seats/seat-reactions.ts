@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEventMap } from '../common/domain-event-map';
+import { OnDomainEvent } from '../common/domain-events';
+import { SeatStore } from './seat-store';
+import { SeatTicketsService } from './seat-tickets.service';
+import { SeatsService } from './seats.service';
+
+/** How the seats follow the live's life: created with it, freed at its end, on a kick, on leaving. */
+@Injectable()
+export class SeatReactions {
+  constructor(
+    private readonly store: SeatStore,
+    private readonly seats: SeatsService,
+    private readonly tickets: SeatTicketsService,
+  ) {}
+
+  /** Awaited by the create call: the seats exist when it returns, the host on seat 0. */
+  @OnDomainEvent('live.created')
+  async onLiveCreated({ live }: DomainEventMap['live.created']): Promise<void> {
+    if (live.liveType === 'live') return;
+    await this.store.create(live.id, live.settings.seatCount, {
+      userId: live.hostId,
+      uid: live.hostUid,
+      name: live.hostName,
+      avatar: live.hostAvatar,
+    });
+  }
+
+  /** Awaited by the end: every seat is free when the end returns (clients drop seats on live:ended). */
+  @OnDomainEvent('live.ended')
+  async onLiveEnded({ live }: DomainEventMap['live.ended']): Promise<void> {
+    if (live.liveType === 'live') return;
+    await Promise.all((await this.store.taken(live.id)).map((seat) => this.store.clear(seat)));
+    await this.tickets.dropAll(live.id);
+  }
+
+  /** Awaited by the kick: the kicked speaker is off seat (and told to drop to audience). */
+  @OnDomainEvent('live.user_kicked')
+  async onUserKicked({ liveId, userId, actorId }: DomainEventMap['live.user_kicked']): Promise<void> {
+    await this.seats.freeSeatOf(liveId, userId, 'kicked', actorId);
+    await this.tickets.dropTicketsOf(liveId, userId);
+  }
+
+  /** A speaker who leaves the live (or times out) leaves the seat. */
+  @OnDomainEvent('viewer.left')
+  async onViewerLeft({ liveId, userId, reason }: DomainEventMap['viewer.left']): Promise<void> {
+    if (reason === 'live_ended') return;
+    await this.seats.freeSeatOf(liveId, userId, reason === 'kicked' ? 'kicked' : 'left_live', userId);
+    await this.tickets.dropTicketsOf(liveId, userId);
+  }
+
+  /** Someone who sat down no longer needs their pending request or invitation. */
+  @OnDomainEvent('seat.updated')
+  async onSeatUpdated({ liveId, seat, change }: DomainEventMap['seat.updated']): Promise<void> {
+    if ((change === 'take' || change === 'move_in') && seat.userId) await this.tickets.dropTicketsOf(liveId, seat.userId);
+  }
+}

@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { AuthUser } from '../auth/auth-user';
+import { DomainEvents } from '../common/domain-events';
+import { DomainError } from '../common/errors';
+import { LiveView } from '../streams/dto/live.view';
+import { assertModerator, assertTargetable } from '../streams/live-roles';
+import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
+import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
+import { ViewersService } from '../viewers/viewers.service';
+import { SeatChange, SeatView, toSeatView } from './dto/seat.view';
+import { SeatRecord } from './schemas/audio-chat-user.schema';
+import { Occupant, SeatStore } from './seat-store';
+import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
+
+export type LiveRecord = LiveStream & { _id: Types.ObjectId };
+
+/** Who the seat a user lost, and how: the client of `previousUserId` drops to audience when told. */
+interface Announcement {
+  change: SeatChange;
+  actorId: string;
+  previousUserId?: string | null;
+  dropToAudience?: boolean;
+}
+
+/**
+ * Seat actions of speakers (take, leave, move, mic) and of the host and co-hosts (lock, mute,
+ * remove, move a speaker, seat mode). REST and socket call these same methods.
+ *
+ * Every seat write is one conditional update (SeatStore). Whatever it does is then re-checked
+ * against the live document (still running, user not removed, user still in the live): an end or
+ * a kick that lands in between is caught either by that re-check or by its own reaction, which
+ * frees seats after the live document changed. So no seat outlives an end or a kick.
+ */
+@Injectable()
+export class SeatsService {
+  constructor(
+    private readonly store: SeatStore,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Every seat of a party/audio live, in index order. */
+  async list(liveId: string): Promise<SeatView[]> {
+    assertHasSeats(await this.streams.findLive(liveId));
+    return (await this.store.list(liveId)).map(toSeatView);
+  }
+
+  /** The seats for the live:join snapshot: empty for a live without seats. */
+  async snapshot(live: Pick<LiveView, 'id' | 'liveType'>): Promise<SeatView[]> {
+    return live.liveType === 'live' ? [] : (await this.store.list(live.id)).map(toSeatView);
+  }
+
+  async isSeated(liveId: string, userId: string): Promise<boolean> {
+    return (await this.store.of(liveId, userId)) !== null;
+  }
+
+  // ---- the speaker's own actions -------------------------------------------------------------
+
+  async take(liveId: string, user: AuthUser, index: number): Promise<SeatView> {
+    const live = await this.seatLive(liveId, user.userId);
+    assertSeatIndex(live, index);
+    assertNotHostSeat(live, index, user.userId);
+    assertMayTakeDirectly(live, user.userId);
+    return this.seatUser(live, occupantOf(user), index, user.userId);
+  }
+
+  async leave(liveId: string, user: AuthUser, index?: number): Promise<SeatView> {
+    await this.seatLive(liveId, user.userId);
+    const seat = await this.ownSeat(liveId, user.userId, index);
+    return this.free(seat, seat.userId!, { change: 'leave', actorId: user.userId });
+  }
+
+  /** Moves the caller from their seat to the free seat `toIndex`. */
+  async move(liveId: string, user: AuthUser, toIndex: number): Promise<SeatView> {
+    const live = await this.seatLive(liveId, user.userId);
+    assertSeatIndex(live, toIndex);
+    assertNotHostSeat(live, toIndex, user.userId);
+    const source = await this.ownSeat(liveId, user.userId);
+    return this.moveOccupant(live, source, toIndex, user.userId);
+  }
+
+  /** The speaker's own mic switch. A host-muted speaker cannot turn it on. */
+  async setMic(liveId: string, user: AuthUser, on: boolean, index?: number): Promise<SeatView> {
+    await this.seatLive(liveId, user.userId);
+    const seat = await this.ownSeat(liveId, user.userId, index);
+    const condition = on ? { occupantKey: user.userId, hostMuted: false } : { occupantKey: user.userId };
+    const updated = await this.store.update(liveId, seat.index, condition, { micOn: on });
+    if (!updated) {
+      const now = await this.store.at(liveId, seat.index);
+      if (now?.userId !== user.userId) throw notOnSeat();
+      throw new DomainError('MUTED_BY_HOST', 'The host muted your seat; only the host or a co-host can unmute it.');
+    }
+    return this.announce(updated, { change: on ? 'mic_on' : 'mic_off', actorId: user.userId });
+  }
+
+  // ---- host and co-host actions ---------------------------------------------------------------
+
+  /**
+   * Locks an empty seat. Locking an occupied seat is refused (SEAT_OCCUPIED): the host removes the
+   * speaker first, so a lock never silently takes someone off the air.
+   */
+  async lock(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
+    const live = await this.moderatorLive(liveId, actor.userId, index);
+    assertNotHostSeat(live, index);
+    const locked = await this.store.lock(liveId, index);
+    if (locked) return this.announce(locked, { change: 'lock', actorId: actor.userId });
+    const seat = await this.existingSeat(liveId, index);
+    if (seat.locked) return toSeatView(seat);
+    throw new DomainError('SEAT_OCCUPIED', 'Someone sits on this seat: remove the speaker before locking it.');
+  }
+
+  async unlock(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
+    await this.moderatorLive(liveId, actor.userId, index);
+    const unlocked = await this.store.update(liveId, index, { locked: true }, { locked: false });
+    if (unlocked) return this.announce(unlocked, { change: 'unlock', actorId: actor.userId });
+    return toSeatView(await this.existingSeat(liveId, index));
+  }
+
+  /** Host-mutes a seat (occupied or not; the mute follows its speaker on a move). Idempotent. */
+  async mute(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
+    const live = await this.moderatorLive(liveId, actor.userId, index);
+    const muted = await this.store.update(liveId, index, { hostMuted: false, occupantKey: { $ne: live.hostId } }, { hostMuted: true, micOn: false });
+    if (muted) return this.announce(muted, { change: 'mute', actorId: actor.userId });
+    const seat = await this.existingSeat(liveId, index);
+    if (seat.userId === live.hostId) throw new DomainError('CANNOT_TARGET_HOST', "The host's seat cannot be muted.");
+    return toSeatView(seat);
+  }
+
+  async unmute(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
+    await this.moderatorLive(liveId, actor.userId, index);
+    const unmuted = await this.store.update(liveId, index, { hostMuted: true }, { hostMuted: false });
+    if (unmuted) return this.announce(unmuted, { change: 'unmute', actorId: actor.userId });
+    return toSeatView(await this.existingSeat(liveId, index));
+  }
+
+  /** Takes a speaker off their seat (named by seat index or user id); they drop to audience. */
+  async remove(liveId: string, actor: AuthUser, target: { index?: number; userId?: string }): Promise<SeatView> {
+    const live = await this.moderatorLive(liveId, actor.userId, target.index);
+    const seat = target.index !== undefined ? await this.store.at(liveId, target.index) : await this.store.of(liveId, target.userId!);
+    if (!seat?.userId || (target.userId !== undefined && seat.userId !== target.userId)) throw notOnSeat('That user is not on a seat.');
+    assertTargetable(live, actor.userId, seat.userId);
+    return this.free(seat, seat.userId, { change: 'remove', actorId: actor.userId });
+  }
+
+  /** Moves another speaker to the free seat `toIndex`. */
+  async moveSpeaker(liveId: string, actor: AuthUser, targetUserId: string, toIndex: number): Promise<SeatView> {
+    const live = await this.moderatorLive(liveId, actor.userId, toIndex);
+    assertTargetable(live, actor.userId, targetUserId);
+    assertNotHostSeat(live, toIndex, targetUserId);
+    const source = await this.store.of(liveId, targetUserId);
+    if (!source) throw notOnSeat('That user is not on a seat.');
+    return this.moveOccupant(live, source, toIndex, actor.userId);
+  }
+
+  /** Switches between `free` and `request` mode (through the live's own update, so live:update goes out too). */
+  async setSeatMode(liveId: string, actor: AuthUser, seatMode: SeatMode): Promise<LiveView> {
+    await this.moderatorLive(liveId, actor.userId);
+    return this.streams.update(liveId, actor, { seatMode });
+  }
+
+  // ---- shared with SeatTicketsService -------------------------------------------------------------
+
+  /** The live, running, open to the user, with seats. */
+  async seatLive(liveId: string, userId: string): Promise<LiveRecord> {
+    const live = await this.streams.requireActiveLive(liveId, userId);
+    assertHasSeats(live);
+    return live;
+  }
+
+  /** The live, as seatLive, and the caller is its host or a co-host; `index` is checked when given. */
+  async moderatorLive(liveId: string, userId: string, index?: number): Promise<LiveRecord> {
+    const live = await this.seatLive(liveId, userId);
+    assertModerator(live, userId);
+    if (index !== undefined) assertSeatIndex(live, index);
+    return live;
+  }
+
+  /**
+   * Seats the user on `index`, or on the first free seat when index is null (trying the next one
+   * when a racer got there first). The user must be in the live (the host always is).
+   */
+  async seatUser(live: LiveRecord, occupant: Occupant, index: number | null, actorId: string): Promise<SeatView> {
+    const liveId = live._id.toString();
+    await this.assertInLive(live, occupant.userId);
+    if (index !== null) {
+      assertSeatIndex(live, index);
+      assertNotHostSeat(live, index, occupant.userId);
+      const seat = await this.store.occupy(liveId, index, occupant);
+      if (!seat) throw await this.whyNotVacant(liveId, index, occupant.userId);
+      return this.confirmSeated(live, seat, actorId);
+    }
+    for (const candidate of await this.store.vacantIndexes(liveId)) {
+      const seat = await this.store.occupy(liveId, candidate, occupant);
+      if (seat) return this.confirmSeated(live, seat, actorId);
+    }
+    throw new DomainError('NO_FREE_SEAT', 'Every seat is taken or locked.');
+  }
+
+  async assertNotSeated(liveId: string, userId: string): Promise<void> {
+    if (await this.store.of(liveId, userId)) throw new DomainError('ALREADY_ON_SEAT', 'That user already sits on a seat.');
+  }
+
+  /** Non-hosts act on seats only while they are viewers of the live (joined, not left). */
+  async assertInLive(live: LiveRecord, userId: string): Promise<void> {
+    if (userId === live.hostId) return;
+    if (!(await this.viewers.isActiveViewer(live._id.toString(), userId))) {
+      throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');
+    }
+  }
+
+  // ---- reactions (called by SeatReactions) -------------------------------------------------------------
+
+  /** Frees the user's seat, if any (kick, leaving the live). */
+  async freeSeatOf(liveId: string, userId: string, change: SeatChange, actorId: string): Promise<void> {
+    const seat = await this.store.of(liveId, userId);
+    if (seat) await this.free(seat, userId, { change, actorId }).catch(ignoreNotOnSeat);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------
+
+  /**
+   * A move that keeps both invariants at every instant (see SeatStore.hold): hold the target
+   * (still empty, so the user holds one seat), free the source (the user holds none), fill the
+   * target (the unique index refuses it if the user sat down elsewhere meanwhile). A racer can
+   * take the source as soon as it is freed, but never the held target.
+   */
+  private async moveOccupant(live: LiveRecord, source: SeatRecord, toIndex: number, actorId: string): Promise<SeatView> {
+    const userId = source.userId!;
+    if (source.index === toIndex) return toSeatView(source);
+    const liveId = live._id.toString();
+    const held = await this.store.hold(liveId, toIndex, userId);
+    if (!held) throw await this.whyNotVacant(liveId, toIndex, userId);
+    const freed = await this.store.vacate(source, userId);
+    if (!freed) {
+      await this.store.release(held, userId);
+      throw notOnSeat('The speaker left the seat while moving.');
+    }
+    this.announce(freed, { change: 'move_out', actorId, previousUserId: userId });
+    let filled: SeatRecord | null;
+    try {
+      filled = await this.store.fill(held, occupantOfSeat(source), source);
+    } catch (error) {
+      await this.store.release(held, userId);
+      throw error;
+    }
+    if (!filled) {
+      // The hold was cleared under us (the live ended); the user is off seat: tell their client.
+      this.announce(freed, { change: 'move_out', actorId, previousUserId: userId, dropToAudience: true });
+      throw new DomainError('SEAT_TAKEN', 'The seat could not be kept during the move.');
+    }
+    return this.confirmSeated(live, filled, actorId, 'move_in');
+  }
+
+  /** Re-checks the live after a seat write; undoes the seat if the live ended or the user left meanwhile. */
+  private async confirmSeated(live: LiveRecord, seat: SeatRecord, actorId: string, change: SeatChange = 'take'): Promise<SeatView> {
+    const userId = seat.userId!;
+    const now = await this.streams.findLive(live._id.toString());
+    try {
+      assertLiveOpenTo(now, userId);
+      await this.assertInLive(now, userId);
+    } catch (error) {
+      const freed = await this.store.vacate(seat, userId);
+      if (freed && change === 'move_in') this.announce(freed, { change: 'leave', actorId, previousUserId: userId, dropToAudience: true });
+      throw error;
+    }
+    return this.announce(seat, { change, actorId });
+  }
+
+  private async free(seat: SeatRecord, userId: string, how: Announcement): Promise<SeatView> {
+    const freed = await this.store.vacate(seat, userId);
+    if (!freed) throw notOnSeat();
+    return this.announce(freed, { ...how, previousUserId: userId, dropToAudience: true });
+  }
+
+  private async ownSeat(liveId: string, userId: string, index?: number): Promise<SeatRecord> {
+    const seat = await this.store.of(liveId, userId);
+    if (!seat || (index !== undefined && seat.index !== index)) throw notOnSeat();
+    return seat;
+  }
+
+  private async existingSeat(liveId: string, index: number): Promise<SeatRecord> {
+    const seat = await this.store.at(liveId, index);
+    if (!seat) throw new DomainError('INVALID_SEAT_INDEX', `This live has no seat ${index}.`);
+    return seat;
+  }
+
+  /** Explains a refused take, from the seat as it is now (for the message only; the write decided). */
+  private async whyNotVacant(liveId: string, index: number, userId: string): Promise<DomainError> {
+    const seat = await this.existingSeat(liveId, index);
+    if (seat.userId === userId) return new DomainError('ALREADY_ON_SEAT', 'You already sit on this seat.');
+    if (seat.locked) return new DomainError('SEAT_LOCKED', 'This seat is locked.');
+    return new DomainError('SEAT_TAKEN', 'Someone else took this seat first.', { seatIndex: index });
+  }
+
+  private announce(seat: SeatRecord, how: Announcement): SeatView {
+    const view = toSeatView(seat);
+    this.events.emit('seat.updated', {
+      liveId: view.liveStreamId,
+      seat: view,
+      change: how.change,
+      actorId: how.actorId,
+      previousUserId: how.previousUserId ?? null,
+      dropToAudience: how.dropToAudience ?? false,
+    });
+    return view;
+  }
+}
+
+export function occupantOf(user: Pick<AuthUser, 'userId' | 'uid' | 'name' | 'avatar'>): Occupant {
+  return { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar };
+}
+
+function occupantOfSeat(seat: SeatRecord): Occupant {
+  return { userId: seat.userId!, uid: seat.uid!, name: seat.name!, avatar: seat.avatar };
+}
+
+function notOnSeat(message = 'You are not on this seat.'): DomainError {
+  return new DomainError('NOT_ON_SEAT', message);
+}
+
+function ignoreNotOnSeat(error: unknown): void {
+  if (!(error instanceof DomainError && error.code === 'NOT_ON_SEAT')) throw error;
+}
