@@ -3,7 +3,6 @@ import { loadConfig } from '../src/config/app-config';
 import { startTestApp, TestApp, testEnv, userIds } from './support/test-app';
 
 // The package's own Token007 parser (not part of its typed public API).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AccessToken2, ServiceRtc, kRtcServiceType } = require('agora-token/src/AccessToken2');
 
 const APP_ID = randomBytes(16).toString('hex');

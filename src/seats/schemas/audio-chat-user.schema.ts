@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 /**
  * One seat of a party or audio live (the note's AudioChatUser). The seats exist for the whole
@@ -13,7 +13,8 @@ import { HydratedDocument, Types } from 'mongoose';
  */
 @Schema({ collection: 'audio_chat_users', timestamps: true })
 export class AudioChatUser {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  // SchemaTypes.ObjectId (not the bson Types.ObjectId class, which Mongoose 9 maps to Mixed) so string ids are cast.
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) index!: number;
   @Prop({ required: true }) occupantKey!: string;
   @Prop({ type: String, default: null }) userId!: string | null;

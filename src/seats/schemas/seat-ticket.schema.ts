@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const TICKET_KINDS = ['request', 'invite'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
@@ -11,7 +11,8 @@ export type TicketKind = (typeof TICKET_KINDS)[number];
  */
 @Schema({ collection: 'seat_tickets', timestamps: true })
 export class SeatTicket {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  // SchemaTypes.ObjectId (not the bson Types.ObjectId class, which Mongoose 9 maps to Mixed) so string ids are cast.
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ type: String, required: true, enum: TICKET_KINDS }) kind!: TicketKind;
   /** The requester (request) or the invited user (invite). */
   @Prop({ required: true }) userId!: string;
