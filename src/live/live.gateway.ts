@@ -11,6 +11,9 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
+import { ChatMutesService } from '../chat/chat-mutes.service';
+import { ChatService } from '../chat/chat.service';
+import { MessageView } from '../chat/dto/message.view';
 import { bearerToken, TokenVerifier } from '../auth/token-verifier';
 import { WsGuard } from '../auth/ws.guard';
 import { DomainEventMap } from '../common/domain-event-map';
@@ -28,6 +31,7 @@ import { LiveSnapshot, ServerToClientEvents } from './client-events';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
+import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
 import { ViewerNotices } from './viewer-notices';
 import { WsAckInterceptor } from './ws-ack.interceptor';
@@ -56,6 +60,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly verifier: TokenVerifier,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    private readonly chat: ChatService,
+    private readonly chatMutes: ChatMutesService,
   ) {
     this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
   }
@@ -134,7 +140,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return this.streams.removeCoHost(liveId, user, target());
       case 'end':
         return this.streams.end(liveId, user);
+      // chat
+      case 'mute_chat':
+        return this.chatMutes.mute(liveId, user, target(), body.durationMs);
+      case 'unmute_chat':
+        return this.chatMutes.unmute(liveId, user, target());
     }
+  }
+
+  // chat
+  @SubscribeMessage('live:message:send')
+  sendMessage(@ConnectedSocket() socket: Socket, @MessageBody() body: SendMessageEventDto): Promise<MessageView> {
+    const { liveStreamId, ...message } = body;
+    return this.chat.send(liveStreamId, socket.data.user as AuthUser, message);
   }
 
   // ---- domain events -> clients ------------------------------------------------------------
@@ -176,12 +194,29 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.viewerNotices.left(liveId, userId, reason, viewerCount);
   }
 
+  // chat
+  @OnDomainEvent('chat.message')
+  onChatMessage({ liveId, message }: DomainEventMap['chat.message']): void {
+    this.server.to(liveRoom(liveId)).emit('live:message', message);
+  }
+
+  @OnDomainEvent('chat.message_deleted')
+  onChatMessageDeleted({ liveId, messageId, actorId }: DomainEventMap['chat.message_deleted']): void {
+    this.server.to(liveRoom(liveId)).emit('live:message:deleted', { liveStreamId: liveId, messageId, actorId });
+  }
+
+  @OnDomainEvent('chat.user_muted')
+  onChatUserMuted({ liveId, userId, actorId, until }: DomainEventMap['chat.user_muted']): void {
+    this.server.to(userRoom(userId)).emit('live:chat:muted', { liveStreamId: liveId, muted: until !== null, until, actorId });
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
-    const live = await this.streams.get(liveId);
+    // chat: recentMessages
+    const [live, recentMessages] = await Promise.all([this.streams.get(liveId), this.chat.recent(liveId)]);
     const role = roleIn(live, user.userId);
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role };
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, recentMessages };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */

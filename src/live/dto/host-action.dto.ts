@@ -7,6 +7,9 @@ export const HOST_ACTIONS = [
   'add_cohost',
   'remove_cohost',
   'end',
+  // chat
+  'mute_chat',
+  'unmute_chat',
 ] as const;
 export type HostAction = (typeof HOST_ACTIONS)[number];
 
@@ -27,4 +30,11 @@ export class HostActionDto extends LiveRefDto {
   @Min(0)
   @Max(15)
   targetSeatIndex?: number;
+
+  // chat
+  @ApiPropertyOptional({ example: 600000, description: 'mute_chat: milliseconds (CHAT_MUTE_DEFAULT_MS when left out)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  durationMs?: number;
 }
