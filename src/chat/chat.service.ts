@@ -64,8 +64,8 @@ export class ChatService {
     const message = await this.insert({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
     if (!message.isNew) return toMessageView(message.record);
 
-    // The live's document is the gate: a message racing the end is withdrawn, not counted.
-    if (!(await this.streams.incrementStats(liveId, { messageCount: 1 }))) {
+    // The live's document is the gate: a message racing the end or a kick is withdrawn, not counted.
+    if (!(await this.streams.incrementStats(liveId, { messageCount: 1 }, user.userId))) {
       await this.messages.updateOne({ _id: message.record._id }, { $set: { deletedAt: new Date(), deletedBy: 'system' } });
       await this.streams.requireActiveLive(liveId, user.userId); // throws the precise reason
       throw new DomainError('LIVE_ENDED', 'This live has ended.');
