@@ -15,6 +15,8 @@ export interface AppConfig {
     algorithms: string[];
     issuer: string | undefined;
     audience: string | undefined;
+    /** Failed authentications allowed per client address (HTTP and socket handshakes). */
+    failureLimit: RateRule;
   };
   redisUrl: string | undefined;
   corsOrigins: string[] | true;
@@ -70,6 +72,8 @@ const schema = Joi.object({
   JWT_ALGORITHMS: Joi.string().empty(''),
   JWT_ISSUER: Joi.string().empty(''),
   JWT_AUDIENCE: Joi.string().empty(''),
+  AUTH_FAILURE_POINTS: Joi.number().integer().min(1).default(30),
+  AUTH_FAILURE_WINDOW_MS: Joi.number().integer().min(1000).default(60_000),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .empty(''),
@@ -130,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
           : ['HS256'],
       issuer: value.JWT_ISSUER,
       audience: value.JWT_AUDIENCE,
+      failureLimit: { points: value.AUTH_FAILURE_POINTS, windowMs: value.AUTH_FAILURE_WINDOW_MS },
     },
     redisUrl: value.REDIS_URL,
     corsOrigins:

@@ -14,7 +14,8 @@ import { AuthUser } from '../auth/auth-user';
 import { ChatMutesService } from '../chat/chat-mutes.service';
 import { ChatService } from '../chat/chat.service';
 import { MessageView } from '../chat/dto/message.view';
-import { bearerToken, TokenVerifier } from '../auth/token-verifier';
+import { AuthFailures } from '../auth/auth-failures';
+import { TokenVerifier } from '../auth/token-verifier';
 import { WsGuard } from '../auth/ws.guard';
 import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
@@ -33,6 +34,7 @@ import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
+import { socketAuthMiddleware } from './socket-auth.middleware';
 import { ViewerNotices } from './viewer-notices';
 import { WsAckInterceptor } from './ws-ack.interceptor';
 
@@ -58,6 +60,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: TokenVerifier,
+    private readonly authFailures: AuthFailures,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
     private readonly chat: ChatService,
@@ -68,19 +71,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(server: LiveServer): void {
     // Runs on every handshake, and again on connection-state recovery (skipMiddlewares: false).
-    server.use((socket, next) => {
-      const token =
-        (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
-        bearerToken(socket.handshake.headers.authorization);
-      const user = this.verifier.verify(token);
-      if (!user) {
-        const error = new Error('UNAUTHENTICATED: a valid token is required in auth.token or the Authorization header');
-        (error as Error & { data: unknown }).data = { code: 'UNAUTHENTICATED' };
-        return next(error);
-      }
-      socket.data.user = user;
-      next();
-    });
+    server.use(socketAuthMiddleware(this.verifier, this.authFailures));
     this.viewerNotices.start();
     this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
     this.presenceTimer.unref();
