@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { AppModule } from './app.module';
+import { PUBLIC_EXTENSION } from './auth/public.decorator';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { SocketIoAdapter } from './live/socket-io.adapter';
@@ -57,7 +58,13 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  // Secure by default, like the guard: every operation needs the bearer token unless @Public().
   document.security = [{ bearer: [] }];
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
+      if (operation?.[PUBLIC_EXTENSION]) operation.security = [];
+    }
+  }
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
     swaggerOptions: { persistAuthorization: true },

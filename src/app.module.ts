@@ -6,6 +6,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
@@ -45,6 +46,7 @@ export class AppModule {
         HealthModule,
         StreamsModule,
         ViewersModule,
+        ChatModule,
         // seats and RTC credentials
         SeatsModule,
         RtcModule,

@@ -25,14 +25,15 @@ async function main(): Promise<void> {
       database: embedded ? embedded.description : 'MongoDB at MONGODB_URI',
       redis: config.redisUrl ? 'REDIS_URL' : 'none (single instance)',
     },
-    `Live backend listening; Swagger UI at /api/docs`,
+    'Live backend listening; Swagger UI at /api/docs',
+    'Bootstrap',
   );
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.log({ signal }, 'shutting down');
+    logger.log({ signal }, 'shutting down', 'Bootstrap');
     await app.close();
     await embedded?.stop();
     process.exit(0);

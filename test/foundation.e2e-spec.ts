@@ -147,3 +147,25 @@ describe('foundation: auth, errors, docs, health', () => {
     });
   });
 });
+
+describe('auth failure rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_FAILURE_POINTS: '3', AUTH_FAILURE_WINDOW_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 RATE_LIMITED with a retry time once a client fails authentication too often', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await t.http().get('/api/live/0123456789abcdef01234567/viewers').set('Authorization', 'Bearer nope')).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const limited = await t.http().get('/api/live/0123456789abcdef01234567/viewers');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    expect(limited.headers['retry-after']).toBeDefined();
+    await expect(connectSocket(t.url, 'bad')).rejects.toThrow(/RATE_LIMITED/);
+    // Only failures are limited: a valid token from the same address still gets through.
+    const valid = await t.http().get('/api/live/0123456789abcdef01234567/viewers').set('Authorization', `Bearer ${t.token('fine-user')}`);
+    expect(valid.body.code).toBe('LIVE_NOT_FOUND');
+  });
+});

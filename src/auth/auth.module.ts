@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
+import { AuthFailures } from './auth-failures';
 import { DevTokenController } from './dev-token.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
@@ -16,8 +17,8 @@ export class AuthModule {
       global: true,
       imports: [PassportModule],
       controllers: config.devTokensEnabled && config.jwt.secret ? [DevTokenController] : [],
-      providers: [TokenVerifier, JwtStrategy, WsGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-      exports: [TokenVerifier, WsGuard],
+      providers: [TokenVerifier, AuthFailures, JwtStrategy, WsGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+      exports: [TokenVerifier, AuthFailures, WsGuard],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { MessageView } from '../chat/dto/message.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -17,6 +18,12 @@ export interface DomainEventMap {
   'live.user_kicked': { liveId: string; userId: string; actorId: string };
   'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
   'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
+  // chat
+  /** Published once per stored message (never for an idempotent retry). */
+  'chat.message': { liveId: string; message: MessageView };
+  'chat.message_deleted': { liveId: string; messageId: string; actorId: string };
+  /** A user muted in a live's chat until `until`, or unmuted (`until` null). */
+  'chat.user_muted': { liveId: string; userId: string; actorId: string; until: string | null };
   // ---- seats -------------------------------------------------------------------------------
   /**
    * One seat document changed (its version grew). `previousUserId` is who sat there before the

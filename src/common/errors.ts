@@ -32,6 +32,11 @@ export const ERROR_STATUS = {
   CANNOT_TARGET_SELF: HttpStatus.BAD_REQUEST,
   UNKNOWN_ACTION: HttpStatus.BAD_REQUEST,
   UID_CONFLICT: HttpStatus.CONFLICT,
+  // chat
+  CHAT_DISABLED: HttpStatus.FORBIDDEN,
+  CHAT_MUTED: HttpStatus.FORBIDDEN,
+  MESSAGE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  CANNOT_DELETE_MESSAGE: HttpStatus.FORBIDDEN,
   // seats (party/audio lives) and RTC credentials
   WRONG_LIVE_TYPE: HttpStatus.CONFLICT,
   INVALID_SEAT_INDEX: HttpStatus.BAD_REQUEST,

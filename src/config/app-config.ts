@@ -15,6 +15,8 @@ export interface AppConfig {
     algorithms: string[];
     issuer: string | undefined;
     audience: string | undefined;
+    /** Failed authentications allowed per client address (HTTP and socket handshakes). */
+    failureLimit: RateRule;
   };
   redisUrl: string | undefined;
   corsOrigins: string[] | true;
@@ -35,6 +37,16 @@ export interface AppConfig {
     /** Join/leave notices are batched per live over this window (live:viewers). */
     viewerBatchMs: number;
   };
+  // chat
+  chat: {
+    /** Per user per live: both must allow a message (a short burst, and a sustained rate). */
+    rateLimit: { burst: RateRule; sustained: RateRule };
+    /** Mute length when a moderator gives none, and the longest allowed. */
+    muteDefaultMs: number;
+    muteMaxMs: number;
+    /** Lower-case words masked with *** in messages. */
+    blockedWords: string[];
+  };
   // ---- seats and RTC credentials -----------------------------------------------------------
   seats: {
     /** Pending seat requests and invitations expire after this long. */
@@ -48,6 +60,12 @@ export interface AppConfig {
     /** Lifetime of an RTC token; clients renew through the same endpoint before it runs out. */
     tokenTtlMs: number;
   };
+}
+
+/** At most `points` actions per `windowMs` (rounded up to whole seconds by the limiter). */
+export interface RateRule {
+  points: number;
+  windowMs: number;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
@@ -67,6 +85,8 @@ const schema = Joi.object({
   JWT_ALGORITHMS: Joi.string().empty(''),
   JWT_ISSUER: Joi.string().empty(''),
   JWT_AUDIENCE: Joi.string().empty(''),
+  AUTH_FAILURE_POINTS: Joi.number().integer().min(1).default(30),
+  AUTH_FAILURE_WINDOW_MS: Joi.number().integer().min(1000).default(60_000),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .empty(''),
@@ -81,6 +101,14 @@ const schema = Joi.object({
   SWEEP_INTERVAL_MS: durationMs(10_000),
   SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
   VIEWER_BATCH_MS: durationMs(1_000),
+  // chat
+  CHAT_RATE_BURST_POINTS: Joi.number().integer().min(1).default(5),
+  CHAT_RATE_BURST_WINDOW_MS: Joi.number().integer().min(1000).default(3_000),
+  CHAT_RATE_SUSTAINED_POINTS: Joi.number().integer().min(1).default(30),
+  CHAT_RATE_SUSTAINED_WINDOW_MS: Joi.number().integer().min(1000).default(60_000),
+  CHAT_MUTE_DEFAULT_MS: durationMs(300_000),
+  CHAT_MUTE_MAX_MS: durationMs(7 * 24 * 3600_000),
+  CHAT_BLOCKED_WORDS: Joi.string().allow('').default(''),
   // seats and RTC credentials
   SEAT_TICKET_TTL_MS: durationMs(60_000),
   SEAT_MOVE_HOLD_MS: durationMs(10_000),
@@ -129,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
           : ['HS256'],
       issuer: value.JWT_ISSUER,
       audience: value.JWT_AUDIENCE,
+      failureLimit: { points: value.AUTH_FAILURE_POINTS, windowMs: value.AUTH_FAILURE_WINDOW_MS },
     },
     redisUrl: value.REDIS_URL,
     corsOrigins:
@@ -144,6 +173,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     socket: {
       recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
       viewerBatchMs: value.VIEWER_BATCH_MS,
+    },
+    // chat
+    chat: {
+      rateLimit: {
+        burst: { points: value.CHAT_RATE_BURST_POINTS, windowMs: value.CHAT_RATE_BURST_WINDOW_MS },
+        sustained: { points: value.CHAT_RATE_SUSTAINED_POINTS, windowMs: value.CHAT_RATE_SUSTAINED_WINDOW_MS },
+      },
+      muteDefaultMs: value.CHAT_MUTE_DEFAULT_MS,
+      muteMaxMs: value.CHAT_MUTE_MAX_MS,
+      blockedWords: value.CHAT_BLOCKED_WORDS.split(',')
+        .map((w: string) => w.trim().toLowerCase())
+        .filter(Boolean),
     },
     seats: {
       ticketTtlMs: value.SEAT_TICKET_TTL_MS,

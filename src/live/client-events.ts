@@ -1,3 +1,4 @@
+import type { MessageView } from '../chat/dto/message.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -16,6 +17,9 @@ export interface LiveSnapshot {
   live: LiveView;
   viewerCount: number;
   role: 'host' | 'cohost' | 'viewer';
+  // chat
+  /** The last messages (up to 30), oldest first. */
+  recentMessages: MessageView[];
   // seats: every seat of a party/audio live (empty for a one-host live)
   seats: SeatView[];
 }
@@ -41,6 +45,12 @@ export interface ServerToClientEvents {
     viewerCount: number;
   }) => void;
   'auth:expired': (payload: { code: string; message: string }) => void;
+  // chat
+  /** A new message: the message itself (it carries liveStreamId). */
+  'live:message': (payload: MessageView) => void;
+  'live:message:deleted': (payload: { liveStreamId: string; messageId: string; actorId: string }) => void;
+  /** To the muted user only: muted until `until`, or unmuted (`muted` false, `until` null). */
+  'live:chat:muted': (payload: { liveStreamId: string; muted: boolean; until: string | null; actorId: string }) => void;
   // ---- seats (docs/socket-events.md, "Seats") --------------------------------------------------
   /** Every seat change, with the seat's full state; drop one whose version is older than shown. */
   'live:seat:update': (payload: {

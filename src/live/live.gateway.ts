@@ -11,7 +11,11 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
-import { bearerToken, TokenVerifier } from '../auth/token-verifier';
+import { ChatMutesService } from '../chat/chat-mutes.service';
+import { ChatService } from '../chat/chat.service';
+import { MessageView } from '../chat/dto/message.view';
+import { AuthFailures } from '../auth/auth-failures';
+import { TokenVerifier } from '../auth/token-verifier';
 import { WsGuard } from '../auth/ws.guard';
 import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
@@ -31,8 +35,10 @@ import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
+import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
 import { SeatActions } from './seat-actions';
+import { socketAuthMiddleware } from './socket-auth.middleware';
 import { ViewerNotices } from './viewer-notices';
 import { WsAckInterceptor } from './ws-ack.interceptor';
 
@@ -59,8 +65,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: TokenVerifier,
+    private readonly authFailures: AuthFailures,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    private readonly chat: ChatService,
+    private readonly chatMutes: ChatMutesService,
     private readonly seats: SeatsService,
     seatTickets: SeatTicketsService,
   ) {
@@ -70,19 +79,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(server: LiveServer): void {
     // Runs on every handshake, and again on connection-state recovery (skipMiddlewares: false).
-    server.use((socket, next) => {
-      const token =
-        (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
-        bearerToken(socket.handshake.headers.authorization);
-      const user = this.verifier.verify(token);
-      if (!user) {
-        const error = new Error('UNAUTHENTICATED: a valid token is required in auth.token or the Authorization header');
-        (error as Error & { data: unknown }).data = { code: 'UNAUTHENTICATED' };
-        return next(error);
-      }
-      socket.data.user = user;
-      next();
-    });
+    server.use(socketAuthMiddleware(this.verifier, this.authFailures));
     this.viewerNotices.start();
     this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
     this.presenceTimer.unref();
@@ -142,11 +139,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return this.streams.removeCoHost(liveId, user, target());
       case 'end':
         return this.streams.end(liveId, user);
+      // chat
+      case 'mute_chat':
+        return this.chatMutes.mute(liveId, user, target(), body.durationMs);
+      case 'unmute_chat':
+        return this.chatMutes.unmute(liveId, user, target());
       // seats: invite_to_seat, accept_request, reject_request, remove_from_seat, mute_seat,
       // unmute_seat, lock_seat, unlock_seat, move_speaker, set_seat_mode
       default:
         return this.seatActions.hostAction(user, body) ?? Promise.reject(new DomainError('UNKNOWN_ACTION', `Unknown action '${action}'.`));
     }
+  }
+
+  // chat
+  @SubscribeMessage('live:message:send')
+  sendMessage(@ConnectedSocket() socket: Socket, @MessageBody() body: SendMessageEventDto): Promise<MessageView> {
+    const { liveStreamId, ...message } = body;
+    return this.chat.send(liveStreamId, socket.data.user as AuthUser, message);
   }
 
   // seats: the speaker's own seat actions
@@ -194,6 +203,22 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.viewerNotices.left(liveId, userId, reason, viewerCount);
   }
 
+  // chat
+  @OnDomainEvent('chat.message')
+  onChatMessage({ liveId, message }: DomainEventMap['chat.message']): void {
+    this.server.to(liveRoom(liveId)).emit('live:message', message);
+  }
+
+  @OnDomainEvent('chat.message_deleted')
+  onChatMessageDeleted({ liveId, messageId, actorId }: DomainEventMap['chat.message_deleted']): void {
+    this.server.to(liveRoom(liveId)).emit('live:message:deleted', { liveStreamId: liveId, messageId, actorId });
+  }
+
+  @OnDomainEvent('chat.user_muted')
+  onChatUserMuted({ liveId, userId, actorId, until }: DomainEventMap['chat.user_muted']): void {
+    this.server.to(userRoom(userId)).emit('live:chat:muted', { liveStreamId: liveId, muted: until !== null, until, actorId });
+  }
+
   // ---- seats: domain events -> clients -----------------------------------------------------------
 
   @OnDomainEvent('seat.updated')
@@ -222,10 +247,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   // ---- helpers ------------------------------------------------------------------------------
 
   private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
-    const live = await this.streams.get(liveId);
+    // chat: recentMessages
+    const [live, recentMessages] = await Promise.all([this.streams.get(liveId), this.chat.recent(liveId)]);
     const role = roleIn(live, user.userId);
+    // seats: every seat of a party/audio live
     const seats = await this.seats.snapshot(live);
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, seats };
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, recentMessages, seats };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ChatModule } from '../chat/chat.module';
 import { SeatsModule } from '../seats/seats.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
 import { LiveGateway } from './live.gateway';
 
-@Module({ imports: [StreamsModule, ViewersModule, SeatsModule], providers: [LiveGateway] })
+@Module({ imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule], providers: [LiveGateway] })
 export class LiveModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
@@ -13,7 +13,6 @@ import { UpdateLiveDto } from './dto/update-live.dto';
 import { StreamsService } from './streams.service';
 
 @ApiTags('lives')
-@ApiBearerAuth()
 @Controller('live')
 export class StreamsController {
   constructor(private readonly streams: StreamsService) {}
@@ -27,7 +26,6 @@ export class StreamsController {
 
   @Public()
   @Get('active')
-  @ApiSecurity({})
   @ApiOperation({ summary: 'Active lives, most viewers first (public)' })
   @ApiErrors()
   listActive(@Query() query: ListLivesQuery): Promise<LivePage> {

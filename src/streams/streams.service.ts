@@ -218,11 +218,20 @@ export class StreamsService {
     return live?.stats.viewerCount ?? 0;
   }
 
-  /** Adds to the live's counters (messages, gifts, diamonds) while it runs. */
-  async incrementStats(liveId: string, inc: Partial<Record<keyof LiveStats, number>>): Promise<LiveStats | null> {
+  /**
+   * Adds to the live's counters (messages, gifts, diamonds) while it runs and, when `actorId` is
+   * given, only if that user has not been removed: the live document gates work racing an end or a kick.
+   */
+  async incrementStats(
+    liveId: string,
+    inc: Partial<Record<keyof LiveStats, number>>,
+    actorId?: string,
+  ): Promise<LiveStats | null> {
     const update = Object.fromEntries(Object.entries(inc).map(([key, value]) => [`stats.${key}`, value]));
+    const filter: QueryFilter<LiveStream> = { _id: liveId, status: 'live' };
+    if (actorId) filter.removedUserIds = { $ne: actorId };
     const live = await this.lives
-      .findOneAndUpdate({ _id: liveId, status: 'live' }, { $inc: update }, { returnDocument: 'after', projection: { stats: 1 } })
+      .findOneAndUpdate(filter, { $inc: update }, { returnDocument: 'after', projection: { stats: 1 } })
       .lean();
     return live?.stats ?? null;
   }

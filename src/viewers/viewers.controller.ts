@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -12,7 +12,6 @@ import { LiveStatisticsService } from './live-statistics.service';
 import { ViewersService } from './viewers.service';
 
 @ApiTags('viewers')
-@ApiBearerAuth()
 @Controller('live')
 export class ViewersController {
   constructor(

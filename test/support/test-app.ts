@@ -21,6 +21,7 @@ const TEST_ENV: Record<string, string> = {
   HOST_GRACE_MS: '60000',
   SWEEP_INTERVAL_MS: '60000',
   VIEWER_BATCH_MS: '100',
+  AUTH_FAILURE_POINTS: '100000',
 };
 
 export interface TestApp {

@@ -8,6 +8,9 @@ export const HOST_ACTIONS = [
   'add_cohost',
   'remove_cohost',
   'end',
+  // chat
+  'mute_chat',
+  'unmute_chat',
   // seats (party/audio lives): see SeatsService / SeatTicketsService
   'invite_to_seat',
   'accept_request',
@@ -40,6 +43,12 @@ export class HostActionDto extends LiveRefDto {
   @Max(15)
   targetSeatIndex?: number;
 
+  // chat
+  @ApiPropertyOptional({ example: 600000, description: 'mute_chat: milliseconds (CHAT_MUTE_DEFAULT_MS when left out)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  durationMs?: number;
   // seats: the new mode for set_seat_mode
   @ApiPropertyOptional({ enum: SEAT_MODES, example: 'request' })
   @IsOptional()

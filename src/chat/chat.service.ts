@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
+import { AuthUser } from '../auth/auth-user';
+import { DomainEvents } from '../common/domain-events';
+import { DomainError } from '../common/errors';
+import { isDuplicateKey } from '../common/mongo-errors';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { RateLimits } from '../common/rate-limit';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { roleIn } from '../streams/live-roles';
+import { StreamsService } from '../streams/streams.service';
+import { ViewersService } from '../viewers/viewers.service';
+import { ChatMutesService } from './chat-mutes.service';
+import { blockedWordsMasker, normalizeMessageText } from './chat-text';
+import { ListMessagesQuery, PAGE_DIRECTIONS, PageDirection } from './dto/list-messages.query';
+import { MessagePage, MessageView, toMessageView } from './dto/message.view';
+import { SendMessageDto } from './dto/send-message.dto';
+import { LiveMessage } from './schemas/live-message.schema';
+
+/** The rate-limit bucket of chat messages, keyed per live and user. */
+export const CHAT_RATE_BUCKET = 'chat';
+/** How many messages the live:join snapshot carries. */
+export const RECENT_MESSAGES = 30;
+
+type MessageRecord = LiveMessage & { _id: Types.ObjectId };
+interface MessageCursor extends Record<string, unknown> {
+  l: string;
+  id: string;
+  d: PageDirection;
+}
+
+/** Owns chat messages: sending (REST and socket), history, deletion. */
+@Injectable()
+export class ChatService {
+  private readonly mask: (text: string) => string;
+
+  constructor(
+    @InjectModel(LiveMessage.name) private readonly messages: Model<LiveMessage>,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+    private readonly mutes: ChatMutesService,
+    private readonly rateLimits: RateLimits,
+    private readonly events: DomainEvents,
+  ) {
+    this.mask = blockedWordsMasker(config.chat.blockedWords);
+    rateLimits.define(CHAT_RATE_BUCKET, [config.chat.rateLimit.burst, config.chat.rateLimit.sustained]);
+  }
+
+  /**
+   * Sends a comment from someone in the live (host, co-host, active viewer) while it runs.
+   * A retry with the same clientMessageId returns the first message: no second message, count or event.
+   */
+  async send(liveId: string, user: AuthUser, dto: SendMessageDto): Promise<MessageView> {
+    const text = this.mask(normalizeMessageText(dto.text));
+    const dedupeKey = dto.clientMessageId ? `${liveId}:${user.userId}:${dto.clientMessageId}` : undefined;
+    const earlier = dedupeKey && (await this.messages.findOne({ dedupeKey }).lean());
+    if (earlier) return toMessageView(earlier);
+
+    await this.assertMaySend(liveId, user);
+    await this.rateLimits.consume(CHAT_RATE_BUCKET, `${liveId}:${user.userId}`);
+    const message = await this.insert({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
+    if (!message.isNew) return toMessageView(message.record);
+
+    // The live's document is the gate: a message racing the end or a kick is withdrawn, not counted.
+    if (!(await this.streams.incrementStats(liveId, { messageCount: 1 }, user.userId))) {
+      await this.messages.updateOne({ _id: message.record._id }, { $set: { deletedAt: new Date(), deletedBy: 'system' } });
+      await this.streams.requireActiveLive(liveId, user.userId); // throws the precise reason
+      throw new DomainError('LIVE_ENDED', 'This live has ended.');
+    }
+    const view = toMessageView(message.record);
+    this.events.emit('chat.message', { liveId, message: view });
+    return view;
+  }
+
+  /**
+   * History, oldest first within a page. `older` pages walk back from the newest message, `newer`
+   * pages forward from the oldest; nextCursor continues the same way, prevCursor turns around.
+   */
+  async list(liveId: string, query: ListMessagesQuery): Promise<MessagePage> {
+    await this.streams.findLive(liveId);
+    const cursor = this.readCursor(liveId, query);
+    const direction = cursor?.d ?? query.direction ?? 'older';
+    const filter: QueryFilter<LiveMessage> = { liveId, deletedAt: null };
+    if (cursor) filter._id = direction === 'older' ? { $lt: new Types.ObjectId(cursor.id) } : { $gt: new Types.ObjectId(cursor.id) };
+    const docs = await this.messages
+      .find(filter)
+      .sort({ _id: direction === 'older' ? -1 : 1 })
+      .limit(query.limit + 1)
+      .lean();
+    const page = docs.slice(0, query.limit);
+    const items = (direction === 'older' ? page.reverse() : page).map(toMessageView);
+    if (items.length === 0) return { items, nextCursor: null, prevCursor: null };
+    const [oldest, newest] = [items[0], items[items.length - 1]];
+    const far = direction === 'older' ? oldest : newest;
+    const near = direction === 'older' ? newest : oldest;
+    return {
+      items,
+      nextCursor: docs.length > query.limit ? messageCursor(liveId, far.id, direction) : null,
+      prevCursor: messageCursor(liveId, near.id, direction === 'older' ? 'newer' : 'older'),
+    };
+  }
+
+  /** The last `count` visible messages, oldest first (for the live:join snapshot). */
+  async recent(liveId: string, count = RECENT_MESSAGES): Promise<MessageView[]> {
+    const docs = await this.messages.find({ liveId, deletedAt: null }).sort({ _id: -1 }).limit(count).lean();
+    return docs.reverse().map(toMessageView);
+  }
+
+  /** Deletes a message (its sender, the host or a co-host). Idempotent; the room hears it once. */
+  async delete(liveId: string, messageId: string, actor: AuthUser): Promise<MessageView> {
+    const live = await this.streams.findLive(liveId);
+    if (live.removedUserIds.includes(actor.userId)) {
+      throw new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.');
+    }
+    const message = await this.messages.findOne({ _id: messageId, liveId }).lean();
+    if (!message) throw new DomainError('MESSAGE_NOT_FOUND', `No message with id ${messageId} in this live.`);
+    if (message.sender.userId !== actor.userId && roleIn(live, actor.userId) === 'member') {
+      throw new DomainError('CANNOT_DELETE_MESSAGE', 'Only its sender, the host or a co-host can delete a message.');
+    }
+    const deleted = await this.messages
+      .findOneAndUpdate({ _id: messageId, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: actor.userId } }, { returnDocument: 'after' })
+      .lean();
+    if (deleted) this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId });
+    return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);
+  }
+
+  /** Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and not muted. */
+  private async assertMaySend(liveId: string, user: AuthUser): Promise<void> {
+    const live = await this.streams.requireActiveLive(liveId, user.userId);
+    if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
+    if (roleIn(live, user.userId) === 'member' && !(await this.viewers.isActiveViewer(liveId, user.userId))) {
+      throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
+    }
+    await this.mutes.assertNotMuted(liveId, user.userId);
+  }
+
+  /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */
+  private async insert(input: {
+    liveId: string;
+    user: AuthUser;
+    text: string;
+    clientMessageId?: string;
+    dedupeKey?: string;
+  }): Promise<{ record: MessageRecord; isNew: boolean }> {
+    const { liveId, user, text, clientMessageId, dedupeKey } = input;
+    try {
+      const created = await this.messages.create({
+        liveId,
+        type: 'comment',
+        text,
+        sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar },
+        clientMessageId: clientMessageId ?? null,
+        dedupeKey,
+      });
+      return { record: created.toObject(), isNew: true };
+    } catch (error) {
+      if (!dedupeKey || !isDuplicateKey(error, 'dedupeKey')) throw error;
+      const winner = await this.messages.findOne({ dedupeKey }).lean();
+      if (!winner) throw error;
+      return { record: winner, isNew: false };
+    }
+  }
+
+  private readCursor(liveId: string, query: ListMessagesQuery): MessageCursor | undefined {
+    if (!query.cursor) return undefined;
+    const cursor = decodeCursor<MessageCursor>(query.cursor);
+    if (!cursor || !Types.ObjectId.isValid(String(cursor.id)) || !PAGE_DIRECTIONS.includes(cursor.d)) {
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
+    }
+    if (cursor.l !== liveId) throw new DomainError('VALIDATION_FAILED', 'cursor belongs to another live.');
+    if (query.direction && query.direction !== cursor.d) {
+      throw new DomainError('VALIDATION_FAILED', `cursor pages '${cursor.d}'; leave direction out or make it match.`);
+    }
+    return cursor;
+  }
+}
+
+function messageCursor(liveId: string, id: string, direction: PageDirection): string {
+  return encodeCursor({ l: liveId, id, d: direction });
+}

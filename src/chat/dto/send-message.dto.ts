@@ -1,0 +1,19 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** POST /live/:id/message. The text's own rules (trim, 1..500 characters, no control characters) are in chat-text.ts. */
+export class SendMessageDto {
+  @ApiProperty({ example: 'Hello everyone!', description: 'Trimmed; 1..500 characters; no control characters' })
+  @IsString()
+  @MaxLength(4000) // a cheap bound before the exact rule
+  text!: string;
+
+  @ApiPropertyOptional({
+    example: 'c1f7b9e2-0d3a-4c55-9a61-2b8f3e4d5a6b',
+    description: 'Makes retries idempotent: the same id from the same sender in the same live returns the first message',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:-]{1,64}$/, { message: 'clientMessageId must be 1..64 letters, digits, or . _ : -' })
+  clientMessageId?: string;
+}

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('configuration', () => {
+  it('starts in development with defaults and a dev secret', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, nodeEnv: 'development', mongodbUri: undefined, devTokensEnabled: false });
+    expect(config.jwt.secret).toBeTruthy();
+    expect(config.jwt.algorithms).toEqual(['HS256']);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ MONGODB_URI: 'http://nope' })).toThrow(/MONGODB_URI/);
+    expect(() => loadConfig({ VIEWER_IDLE_TIMEOUT_MS: '-5' })).toThrow(/VIEWER_IDLE_TIMEOUT_MS/);
+  });
+
+  it('requires a real secret and forbids dev tokens in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DEV_TOKENS_ENABLED: 'true' })).toThrow(/DEV_TOKENS_ENABLED/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devTokensEnabled).toBe(false);
+  });
+
+  it('verifies with a public key when one is given', () => {
+    const config = loadConfig({ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----' });
+    expect(config.jwt.publicKey).toContain('\nabc\n');
+    expect(config.jwt.algorithms).toEqual(['RS256', 'ES256']);
+  });
+});
