@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 /** A user's chat mute in one live: muted while `until` is in the future. One document per live and user. */
 @Schema({ collection: 'chat_mutes', timestamps: true })
 export class ChatMute {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) userId!: string;
   @Prop({ required: true }) until!: Date;
   @Prop({ required: true }) mutedBy!: string;

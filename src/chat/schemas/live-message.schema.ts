@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const MESSAGE_TYPES = ['comment', 'gift', 'system', 'join', 'leave'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -16,7 +16,7 @@ export class MessageSender {
 /** One chat message in one live. Ordered by _id (creation order); deleted ones are kept but hidden. */
 @Schema({ collection: 'live_messages', timestamps: { createdAt: true, updatedAt: false } })
 export class LiveMessage {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ type: String, required: true, enum: MESSAGE_TYPES }) type!: MessageType;
   @Prop({ required: true }) text!: string;
   @Prop({ type: MessageSender, required: true }) sender!: MessageSender;

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const LEAVE_REASONS = ['left', 'kicked', 'timeout', 'live_ended'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
@@ -7,14 +7,14 @@ export type LeaveReason = (typeof LEAVE_REASONS)[number];
 /** One user's presence in one live, kept across re-joins (watch time accumulates). */
 @Schema({ collection: 'live_viewers', timestamps: true })
 export class LiveViewer {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) userId!: string;
   @Prop({ required: true }) uid!: number;
   @Prop({ required: true }) name!: string;
   @Prop({ type: String, default: null }) avatar!: string | null;
   @Prop({ type: String, required: true, enum: ['active', 'left'] }) status!: 'active' | 'left';
   /** Identifies the current visit, so a close or a count applies to the visit it was meant for. */
-  @Prop({ type: Types.ObjectId, required: true }) sessionId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) sessionId!: Types.ObjectId;
   /** True once this visit is counted in the live's viewerCount: whoever closes it counts it out. */
   @Prop({ required: true, default: false }) counted!: boolean;
   @Prop({ required: true }) firstJoinedAt!: Date;
