@@ -11,11 +11,13 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { GiftsModule } from './gifts/gifts.module';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
+import { WalletModule } from './wallet/wallet.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +45,9 @@ export class AppModule {
         HealthModule,
         StreamsModule,
         ViewersModule,
+        // gifts and wallet
+        WalletModule,
+        GiftsModule,
         LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

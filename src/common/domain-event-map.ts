@@ -1,3 +1,4 @@
+import type { GiftEventView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -16,4 +17,14 @@ export interface DomainEventMap {
   'live.user_kicked': { liveId: string; userId: string; actorId: string };
   'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
   'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
+  // gifts
+  /** A gift settled (all effects in): the room plays it; chat may add a gift-type message. */
+  'gift.settled': {
+    liveId: string;
+    gift: GiftEventView;
+    liveDiamonds: number;
+    liveGiftCount: number;
+    /** The sender's new rank among the live's gifters, only when this gift changed it. */
+    senderRank: number | null;
+  };
 }

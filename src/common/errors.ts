@@ -32,6 +32,14 @@ export const ERROR_STATUS = {
   CANNOT_TARGET_SELF: HttpStatus.BAD_REQUEST,
   UNKNOWN_ACTION: HttpStatus.BAD_REQUEST,
   UID_CONFLICT: HttpStatus.CONFLICT,
+  // gifts and wallet
+  INSUFFICIENT_BALANCE: HttpStatus.PAYMENT_REQUIRED,
+  GIFT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  GIFT_INACTIVE: HttpStatus.CONFLICT,
+  GIFT_KEY_TAKEN: HttpStatus.CONFLICT,
+  INVALID_RECEIVER: HttpStatus.BAD_REQUEST,
+  IDEMPOTENCY_KEY_REUSED: HttpStatus.CONFLICT,
+  GIFT_PENDING: HttpStatus.CONFLICT,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -35,7 +35,22 @@ export interface AppConfig {
     /** Join/leave notices are batched per live over this window (live:viewers). */
     viewerBatchMs: number;
   };
+  // gifts and wallet
+  gifts: {
+    /** The same sender, gift and receiver within this window continue a combo. */
+    comboWindowMs: number;
+    /** How often the recovery sweep looks for gifts a crash left unsettled. */
+    sweepIntervalMs: number;
+    /** A gift's settler holds it this long; past it, the sweep takes the gift over. */
+    leaseMs: number;
+    /** Test-only crash point (the process exits there); never allowed in production. */
+    faultPoint: GiftFaultPoint | undefined;
+  };
 }
+
+// gifts and wallet
+export const GIFT_FAULT_POINTS = ['after_record', 'after_debit'] as const;
+export type GiftFaultPoint = (typeof GIFT_FAULT_POINTS)[number];
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
 
@@ -68,6 +83,13 @@ const schema = Joi.object({
   SWEEP_INTERVAL_MS: durationMs(10_000),
   SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
   VIEWER_BATCH_MS: durationMs(1_000),
+  // gifts and wallet
+  GIFT_COMBO_WINDOW_MS: durationMs(5_000),
+  GIFT_SWEEP_INTERVAL_MS: durationMs(10_000),
+  GIFT_LEASE_MS: durationMs(30_000),
+  GIFT_FAULT_POINT: Joi.string()
+    .valid(...GIFT_FAULT_POINTS)
+    .empty(''),
 })
   .custom((env: Record<string, unknown>, helpers) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -75,6 +97,9 @@ const schema = Joi.object({
     }
     if (env.NODE_ENV === 'production' && env.DEV_TOKENS_ENABLED) {
       return helpers.message({ custom: 'DEV_TOKENS_ENABLED must not be set in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.GIFT_FAULT_POINT) {
+      return helpers.message({ custom: 'GIFT_FAULT_POINT is a test-only crash switch and must not be set in production' });
     }
     return env;
   })
@@ -121,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     socket: {
       recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
       viewerBatchMs: value.VIEWER_BATCH_MS,
+    },
+    // gifts and wallet
+    gifts: {
+      comboWindowMs: value.GIFT_COMBO_WINDOW_MS,
+      sweepIntervalMs: value.GIFT_SWEEP_INTERVAL_MS,
+      leaseMs: value.GIFT_LEASE_MS,
+      faultPoint: value.GIFT_FAULT_POINT,
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { GiftEventView, GifterView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -15,6 +16,8 @@ export interface LiveSnapshot {
   live: LiveView;
   viewerCount: number;
   role: 'host' | 'cohost' | 'viewer';
+  // gifts: the live's top gifters (first page of GET /live/:id/gifts/top)
+  topGifters: GifterView[];
 }
 
 /**
@@ -38,4 +41,8 @@ export interface ServerToClientEvents {
     viewerCount: number;
   }) => void;
   'auth:expired': (payload: { code: string; message: string }) => void;
+  // gifts
+  'live:gift': (
+    payload: GiftEventView & { liveDiamonds: number; liveGiftCount: number; senderRank: number | null },
+  ) => void;
 }

@@ -19,12 +19,16 @@ import { DomainError } from '../common/errors';
 import { createValidationPipe } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { GiftResultView } from '../gifts/dto/gift-result.view';
+import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
+import { GiftsService } from '../gifts/gifts.service';
 import { LiveView } from '../streams/dto/live.view';
 import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveSnapshot, ServerToClientEvents } from './client-events';
+import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
@@ -34,6 +38,8 @@ import { WsAckInterceptor } from './ws-ack.interceptor';
 
 /** Largest delay setTimeout accepts; later expiries are re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** gifts: how many top gifters the live:join snapshot carries. */
+const SNAPSHOT_TOP_GIFTERS = 10;
 
 type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -56,6 +62,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly verifier: TokenVerifier,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    private readonly gifts: GiftsService,
+    private readonly giftLeaderboard: GiftLeaderboardService,
   ) {
     this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
   }
@@ -137,6 +145,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
+  // gifts
+  @SubscribeMessage('live:gift:send')
+  sendGift(@ConnectedSocket() socket: Socket, @MessageBody() body: GiftSendDto): Promise<GiftResultView> {
+    const { liveStreamId, ...gift } = body;
+    return this.gifts.send(liveStreamId, socket.data.user as AuthUser, gift);
+  }
+
   // ---- domain events -> clients ------------------------------------------------------------
 
   @OnDomainEvent('live.created')
@@ -176,12 +191,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.viewerNotices.left(liveId, userId, reason, viewerCount);
   }
 
+  // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
+  @OnDomainEvent('gift.settled')
+  onGiftSettled({ liveId, gift, liveDiamonds, liveGiftCount, senderRank }: DomainEventMap['gift.settled']): void {
+    this.server.to(liveRoom(liveId)).emit('live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank });
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
     const live = await this.streams.get(liveId);
     const role = roleIn(live, user.userId);
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role };
+    const topGifters = (await this.giftLeaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS })).items; // gifts
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, topGifters };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */
