@@ -48,8 +48,8 @@ export class GiftLeaderboardService {
       .lean();
     if (!before) return null;
     const totalDiamonds = before.diamonds + gift.diamonds;
-    const rankBefore = before.diamonds === 0 ? null : await this.rankOf(gift.liveId, before.diamonds);
-    const rank = await this.rankOf(gift.liveId, totalDiamonds);
+    const rankBefore = before.diamonds === 0 ? null : await this.rankOf(gift.liveId, gift.senderId, before.diamonds);
+    const rank = await this.rankOf(gift.liveId, gift.senderId, totalDiamonds);
     return { rank, changed: rank !== rankBefore, totalDiamonds };
   }
 
@@ -57,7 +57,7 @@ export class GiftLeaderboardService {
   async standing(liveId: Types.ObjectId, senderId: string): Promise<RankChange> {
     const doc = await this.senders.findOne({ liveId, senderId }, { diamonds: 1 }).lean();
     const totalDiamonds = doc?.diamonds ?? 0;
-    return { rank: await this.rankOf(liveId, totalDiamonds), changed: false, totalDiamonds };
+    return { rank: await this.rankOf(liveId, senderId, totalDiamonds), changed: false, totalDiamonds };
   }
 
   /** Drops a settled gift's guard id (the gift's state guards it from now on). */
@@ -93,8 +93,8 @@ export class GiftLeaderboardService {
     };
   }
 
-  /** 1 + the number of gifters with strictly more diamonds (ties share a rank). */
-  private async rankOf(liveId: Types.ObjectId, diamonds: number): Promise<number> {
-    return 1 + (await this.senders.countDocuments({ liveId, diamonds: { $gt: diamonds } }));
+  /** 1 + the number of other gifters with strictly more diamonds (ties share a rank). */
+  private async rankOf(liveId: Types.ObjectId, senderId: string, diamonds: number): Promise<number> {
+    return 1 + (await this.senders.countDocuments({ liveId, senderId: { $ne: senderId }, diamonds: { $gt: diamonds } }));
   }
 }
