@@ -12,6 +12,7 @@ import { StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { WalletService } from '../wallet/wallet.service';
 import { GifterPeriod } from './dto/gifters.query';
+import { periodStart } from './gifter-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
 import { GiftCatalogService } from './gift-catalog.service';
@@ -187,11 +188,4 @@ export class GiftsService {
 
 function insufficient(required: number): DomainError {
   return new DomainError('INSUFFICIENT_BALANCE', `This gift costs ${required} coins; top up your wallet.`, { required });
-}
-
-/** Start of the current UTC day, or of the UTC week (Monday 00:00). */
-export function periodStart(period: GifterPeriod, now: Date): Date {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  if (period === 'week') start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
-  return start;
 }

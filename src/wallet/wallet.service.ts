@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { CreditCoinsDto } from './dto/credit-coins.dto';
-import { LedgerEntryView, toLedgerEntryView, WalletView } from './dto/wallet.view';
+import { toLedgerEntryView, WalletView } from './dto/wallet.view';
 import { Currency, LedgerEntry, LedgerReason } from './schemas/ledger-entry.schema';
 import { Wallet } from './schemas/wallet.schema';
 
@@ -85,10 +85,6 @@ export class WalletService {
       diamonds: wallet?.diamonds ?? 0,
       recentEntries: entries.map(toLedgerEntryView),
     };
-  }
-
-  async entriesFor(reference: string): Promise<LedgerEntryView[]> {
-    return (await this.ledger.find({ reference }).lean()).map(toLedgerEntryView);
   }
 
   private async ensureWallet(userId: string): Promise<void> {
