@@ -81,13 +81,30 @@ describe('gift settlement survives a crash', () => {
     const [hostId, senderId] = userIds(faultPoint, 2);
     running = await startApp(uri, { GIFT_FAULT_POINT: faultPoint });
     const http = () => request(running!.url);
-    const live = await http().post('/api/live/create').set(auth(token(hostId))).send({ liveType: 'live', title: 'crash' }).expect(201);
-    await http().post(`/api/live/${live.body.id}/join`).set(auth(token(senderId))).send({}).expect(200);
-    await http().post('/api/wallet/credit').set(auth(token('admin', true))).send({ userId: senderId, coins: 1000, purchaseRef: `p-${faultPoint}` }).expect(200);
+    const live = await http()
+      .post('/api/live/create')
+      .set(auth(token(hostId)))
+      .send({ liveType: 'live', title: 'crash' })
+      .expect(201);
+    await http()
+      .post(`/api/live/${live.body.id}/join`)
+      .set(auth(token(senderId)))
+      .send({})
+      .expect(200);
+    await http()
+      .post('/api/wallet/credit')
+      .set(auth(token('admin', true)))
+      .send({ userId: senderId, coins: 1000, purchaseRef: `p-${faultPoint}` })
+      .expect(200);
     const crown = (await http().get('/api/live/gifts/all')).body.items.find((g: { key: string }) => g.key === 'crown');
     const gift = { giftId: crown.id, count: 1, idempotencyKey: newKey() };
 
-    await expect(http().post(`/api/live/${live.body.id}/gifts`).set(auth(token(senderId))).send(gift)).rejects.toThrow();
+    await expect(
+      http()
+        .post(`/api/live/${live.body.id}/gifts`)
+        .set(auth(token(senderId)))
+        .send(gift),
+    ).rejects.toThrow();
     expect(await running.exitCode).toBe(1);
     return { uri, liveId: live.body.id as string, hostId, senderId, gift };
   }
@@ -95,7 +112,13 @@ describe('gift settlement survives a crash', () => {
   const coinsOf = async (userId: string) => (await db!.collection('wallets').findOne({ userId }))?.coins ?? 0;
   const diamondsOf = async (userId: string) => (await db!.collection('wallets').findOne({ userId }))?.diamonds ?? 0;
 
-  async function restartAndExpectSettled({ uri, liveId, hostId, senderId, gift }: Awaited<ReturnType<typeof crashWhileSending>>) {
+  async function restartAndExpectSettled({
+    uri,
+    liveId,
+    hostId,
+    senderId,
+    gift,
+  }: Awaited<ReturnType<typeof crashWhileSending>>) {
     running = await startApp(uri);
     const settled = await eventually(async () => {
       const doc = await db!.collection('gifts_sent').findOne({ senderId });
@@ -107,7 +130,10 @@ describe('gift settlement survives a crash', () => {
     const live = await request(running.url).get(`/api/live/${liveId}`).expect(200);
     expect(live.body.stats).toMatchObject({ diamonds: 299, giftCount: 1 });
 
-    const retry = await request(running.url).post(`/api/live/${liveId}/gifts`).set(auth(token(senderId))).send(gift);
+    const retry = await request(running.url)
+      .post(`/api/live/${liveId}/gifts`)
+      .set(auth(token(senderId)))
+      .send(gift);
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ id: settled._id.toString(), state: 'settled', liveDiamonds: 299 });
     expect(await coinsOf(senderId)).toBe(1000 - 299);
@@ -117,24 +143,34 @@ describe('gift settlement survives a crash', () => {
   it('finishes a gift whose process died after the debit and before the credit', async () => {
     const crashed = await crashWhileSending('after_debit');
     const gift = await db!.collection('gifts_sent').findOne({ senderId: crashed.senderId });
-    expect(gift).toMatchObject({ state: 'pending', steps: expect.objectContaining({ accepted: true, credited: false }) });
+    expect(gift).toMatchObject({
+      state: 'pending',
+      steps: expect.objectContaining({ accepted: true, credited: false }),
+    });
     expect(await coinsOf(crashed.senderId)).toBe(1000 - 299);
     expect(await diamondsOf(crashed.hostId)).toBe(0);
     expect((await checkLedger(db!)).ok).toBe(false); // the books show the half-done gift
 
     await restartAndExpectSettled(crashed);
 
-    const cli = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/ledger-check.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, MONGODB_URI: crashed.uri },
-    });
+    const cli = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/cli/ledger-check.ts'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, MONGODB_URI: crashed.uri },
+      },
+    );
     expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, problems: [] });
   });
 
   it('finishes a gift whose process died right after recording it, before the debit', async () => {
     const crashed = await crashWhileSending('after_record');
     const gift = await db!.collection('gifts_sent').findOne({ senderId: crashed.senderId });
-    expect(gift).toMatchObject({ state: 'pending', steps: expect.objectContaining({ accepted: false, debited: false }) });
+    expect(gift).toMatchObject({
+      state: 'pending',
+      steps: expect.objectContaining({ accepted: false, debited: false }),
+    });
     expect(await coinsOf(crashed.senderId)).toBe(1000);
 
     await restartAndExpectSettled(crashed);

@@ -21,7 +21,11 @@ describe('gifts and the coin economy', () => {
   });
 
   const send = (liveId: string, token: string, body: Record<string, unknown>) =>
-    t.http().post(`/api/live/${liveId}/gifts`).set(auth(token)).send({ count: 1, idempotencyKey: newKey(), ...body });
+    t
+      .http()
+      .post(`/api/live/${liveId}/gifts`)
+      .set(auth(token))
+      .send({ count: 1, idempotencyKey: newKey(), ...body });
 
   describe('catalog', () => {
     it('serves the seeded catalog publicly, active gifts in panel order', async () => {
@@ -51,20 +55,42 @@ describe('gifts and the coin economy', () => {
 
     it('lets an admin create, update and deactivate a gift, and nobody else', async () => {
       const admin = await adminToken(t);
-      const body = { name: 'Comet', priceCoins: 50, diamondValue: 40, category: 'space', sortOrder: 500, animation: { type: 'lottie', url: 'https://cdn.example.com/comet.json' } };
-      expect((await t.http().post('/api/gifts').set(auth(t.token('not-admin'))).send(body)).body.code).toBe('ADMIN_ONLY');
+      const body = {
+        name: 'Comet',
+        priceCoins: 50,
+        diamondValue: 40,
+        category: 'space',
+        sortOrder: 500,
+        animation: { type: 'lottie', url: 'https://cdn.example.com/comet.json' },
+      };
+      expect(
+        (
+          await t
+            .http()
+            .post('/api/gifts')
+            .set(auth(t.token('not-admin')))
+            .send(body)
+        ).body.code,
+      ).toBe('ADMIN_ONLY');
       const created = await t.http().post('/api/gifts').set(auth(admin)).send(body);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: 'Comet', key: expect.stringMatching(/^comet-/), active: true });
       const updated = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({ priceCoins: 60 });
-      expect(updated.body.priceCoins).toBe(60);
+      expect(updated.body).toMatchObject({ priceCoins: 60, name: 'Comet', category: 'space', sortOrder: 500 });
       const off = await t.http().post(`/api/gifts/${created.body.id}/deactivate`).set(auth(admin)).send();
       expect(off.body.active).toBe(false);
       const panel = await t.http().get('/api/live/gifts/all');
       expect(panel.body.items.map((g: { id: string }) => g.id)).not.toContain(created.body.id);
-      const dup = await t.http().post('/api/gifts').set(auth(admin)).send({ ...body, key: 'rose' });
-      expect(dup.status).toBe(409);
-      expect(dup.body.code).toBe('GIFT_KEY_TAKEN');
+      const dup = await t
+        .http()
+        .post('/api/gifts')
+        .set(auth(admin))
+        .send({ ...body, key: 'rose' });
+      expect([dup.status, dup.body.code]).toEqual([409, 'GIFT_KEY_TAKEN']);
+      const renamed = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({ key: 'rose' });
+      expect([renamed.status, renamed.body.code]).toEqual([409, 'GIFT_KEY_TAKEN']);
+      const empty = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({});
+      expect([empty.status, empty.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     });
   });
 
@@ -78,18 +104,34 @@ describe('gifts and the coin economy', () => {
       const [user] = userIds('buyer', 1);
       const admin = await adminToken(t);
       const answers = await Promise.all(
-        Array.from({ length: 10 }, () => t.http().post('/api/wallet/credit').set(auth(admin)).send({ userId: user, coins: 600, purchaseRef: 'order-77' })),
+        Array.from({ length: 10 }, () =>
+          t
+            .http()
+            .post('/api/wallet/credit')
+            .set(auth(admin))
+            .send({ userId: user, coins: 600, purchaseRef: 'order-77' }),
+        ),
       );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
       const mine = await wallet(t, user);
       expect(mine.coins).toBe(600);
       expect(mine.recentEntries).toEqual([
-        expect.objectContaining({ currency: 'coins', amount: 600, balanceAfter: 600, reason: 'purchase', reference: 'purchase:order-77' }),
+        expect.objectContaining({
+          currency: 'coins',
+          amount: 600,
+          balanceAfter: 600,
+          reason: 'purchase',
+          reference: 'purchase:order-77',
+        }),
       ]);
     });
 
     it('refuses a credit from a non-admin', async () => {
-      const res = await t.http().post('/api/wallet/credit').set(auth(t.token('sneaky'))).send({ userId: 'sneaky', coins: 10, purchaseRef: 'x-1' });
+      const res = await t
+        .http()
+        .post('/api/wallet/credit')
+        .set(auth(t.token('sneaky')))
+        .send({ userId: 'sneaky', coins: 10, purchaseRef: 'x-1' });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('ADMIN_ONLY');
     });
@@ -143,7 +185,12 @@ describe('gifts and the coin economy', () => {
     it('lists top gifters, recent gifts, the host ranking and the join snapshot', async () => {
       const [host, a, b] = userIds('board', 3);
       const scene = await startScene(t, [host, a], 100);
-      await t.http().post(`/api/live/${scene.liveId}/join`).set(auth(t.token(b))).send({}).expect(200);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/join`)
+        .set(auth(t.token(b)))
+        .send({})
+        .expect(200);
       await credit(t, b, 100);
       const rose1 = async (token: string, count: number) =>
         expect((await send(scene.liveId, token, { giftId: rose.id, count })).status).toBe(201);
@@ -153,18 +200,29 @@ describe('gifts and the coin economy', () => {
 
       const top = await t.http().get(`/api/live/${scene.liveId}/gifts/top?limit=1`).set(auth(scene.hostToken));
       expect(top.body.items).toEqual([expect.objectContaining({ rank: 1, userId: b, diamonds: 66, giftCount: 66 })]);
-      const next = await t.http().get(`/api/live/${scene.liveId}/gifts/top?limit=1&cursor=${top.body.nextCursor}`).set(auth(scene.hostToken));
-      expect(next.body).toEqual({ items: [expect.objectContaining({ rank: 2, userId: a, diamonds: 11 })], nextCursor: null });
+      const next = await t
+        .http()
+        .get(`/api/live/${scene.liveId}/gifts/top?limit=1&cursor=${top.body.nextCursor}`)
+        .set(auth(scene.hostToken));
+      expect(next.body).toEqual({
+        items: [expect.objectContaining({ rank: 2, userId: a, diamonds: 11 })],
+        nextCursor: null,
+      });
 
       const recent = await t.http().get(`/api/live/${scene.liveId}/gifts/recent?limit=2`).set(auth(scene.hostToken));
-      expect(recent.body.items.map((g: { sender: { userId: string }; count: number }) => [g.sender.userId, g.count])).toEqual([
+      expect(
+        recent.body.items.map((g: { sender: { userId: string }; count: number }) => [g.sender.userId, g.count]),
+      ).toEqual([
         [a, 1],
         [b, 66],
       ]);
       expect(recent.body.nextCursor).toEqual(expect.any(String));
 
       for (const period of ['day', 'week']) {
-        const ranking = await t.http().get(`/api/users/${host}/gifters?period=${period}`).set(auth(t.token(a)));
+        const ranking = await t
+          .http()
+          .get(`/api/users/${host}/gifters?period=${period}`)
+          .set(auth(t.token(a)));
         expect(ranking.body.items.map((r: { userId: string; diamonds: number }) => [r.userId, r.diamonds])).toEqual([
           [b, 66],
           [a, 11],
@@ -179,16 +237,38 @@ describe('gifts and the coin economy', () => {
     it('sends over the socket with the same result shape', async () => {
       const scene = await startScene(t, userIds('sock', 2), 10);
       const socket = await t.connect(scene.senderToken);
-      const ack = await socket.request('live:gift:send', { liveStreamId: scene.liveId, giftId: rose.id, count: 10, idempotencyKey: newKey() });
+      const ack = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 10,
+        idempotencyKey: newKey(),
+      });
       expect(ack).toMatchObject({ ok: true, data: { state: 'settled', count: 10, senderCoins: 0, liveDiamonds: 10 } });
-      const broke = await socket.request('live:gift:send', { liveStreamId: scene.liveId, giftId: rose.id, count: 1, idempotencyKey: newKey() });
+      const broke = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 1,
+        idempotencyKey: newKey(),
+      });
       expect(broke).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_BALANCE', statusCode: 402 } });
+      const badCount = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 3,
+        idempotencyKey: newKey(),
+      });
+      expect(badCount).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     });
 
     it('gives a co-host their gift', async () => {
       const [host, sender, cohost] = userIds('cohost', 3);
       const scene = await startScene(t, [host, sender], 5);
-      await t.http().post(`/api/live/${scene.liveId}/cohosts`).set(auth(scene.hostToken)).send({ targetUserId: cohost }).expect(200);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/cohosts`)
+        .set(auth(scene.hostToken))
+        .send({ targetUserId: cohost })
+        .expect(200);
       const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: cohost });
       expect(res.status).toBe(201);
       expect(res.body.receiverId).toBe(cohost);
@@ -200,7 +280,9 @@ describe('gifts and the coin economy', () => {
   describe('exactly once under concurrency', () => {
     it('settles exactly 60 of 100 gifts sent at once with coins for 60, the rest get 402', async () => {
       const scene = await startScene(t, userIds('race', 2), 60);
-      const answers = await Promise.all(Array.from({ length: 100 }, () => send(scene.liveId, scene.senderToken, { giftId: rose.id })));
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => send(scene.liveId, scene.senderToken, { giftId: rose.id })),
+      );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(60);
       expect(statuses.filter((s) => s === 402)).toHaveLength(40);
@@ -211,8 +293,12 @@ describe('gifts and the coin economy', () => {
       const live = await t.http().get(`/api/live/${scene.liveId}`);
       expect(live.body.stats).toMatchObject({ diamonds: 60, giftCount: 60 });
       const top = await t.http().get(`/api/live/${scene.liveId}/gifts/top`).set(auth(scene.hostToken));
-      expect(top.body.items).toEqual([expect.objectContaining({ userId: scene.senderId, diamonds: 60, coins: 60, giftCount: 60 })]);
-      const entries = await db.collection('ledger_entries').countDocuments({ userId: scene.senderId, reason: 'gift_sent' });
+      expect(top.body.items).toEqual([
+        expect.objectContaining({ userId: scene.senderId, diamonds: 60, coins: 60, giftCount: 60 }),
+      ]);
+      const entries = await db
+        .collection('ledger_entries')
+        .countDocuments({ userId: scene.senderId, reason: 'gift_sent' });
       expect(entries).toBe(60);
     });
 
@@ -246,7 +332,12 @@ describe('gifts and the coin economy', () => {
 
     it('refuses a removed sender with 403 REMOVED_FROM_LIVE', async () => {
       const scene = await startScene(t, userIds('kicked', 2), 10);
-      await t.http().post(`/api/live/${scene.liveId}/kick`).set(auth(scene.hostToken)).send({ targetUserId: scene.senderId }).expect(200);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/kick`)
+        .set(auth(scene.hostToken))
+        .send({ targetUserId: scene.senderId })
+        .expect(200);
       const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id });
       expect([res.status, res.body.code]).toEqual([403, 'REMOVED_FROM_LIVE']);
     });
@@ -266,7 +357,12 @@ describe('gifts and the coin economy', () => {
     it('refuses a receiver who is neither host, co-host nor speaker with 400 INVALID_RECEIVER', async () => {
       const [host, sender, viewer] = userIds('recv', 3);
       const scene = await startScene(t, [host, sender], 10);
-      await t.http().post(`/api/live/${scene.liveId}/join`).set(auth(t.token(viewer))).send({}).expect(200);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/join`)
+        .set(auth(t.token(viewer)))
+        .send({})
+        .expect(200);
       const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: viewer });
       expect([res.status, res.body.code]).toEqual([400, 'INVALID_RECEIVER']);
     });
@@ -281,7 +377,11 @@ describe('gifts and the coin economy', () => {
     it('refuses an inactive gift with 409 GIFT_INACTIVE and an unknown one with 404', async () => {
       const scene = await startScene(t, userIds('inactive', 2), 100);
       const admin = await adminToken(t);
-      const gift = await t.http().post('/api/gifts').set(auth(admin)).send({ name: 'Retired', priceCoins: 1, diamondValue: 1, category: 'old' });
+      const gift = await t
+        .http()
+        .post('/api/gifts')
+        .set(auth(admin))
+        .send({ name: 'Retired', priceCoins: 1, diamondValue: 1, category: 'old' });
       await t.http().post(`/api/gifts/${gift.body.id}/deactivate`).set(auth(admin)).expect(200);
       const res = await send(scene.liveId, scene.senderToken, { giftId: gift.body.id });
       expect([res.status, res.body.code]).toEqual([409, 'GIFT_INACTIVE']);
@@ -299,17 +399,23 @@ describe('gifts and the coin economy', () => {
 
     it('refuses counts outside the allowed set and unknown fields with 400', async () => {
       const scene = await startScene(t, userIds('count', 2), 100);
-      for (const body of [{ giftId: rose.id, count: 7 }, { giftId: rose.id, count: 0 }, { giftId: rose.id, senderId: 'x' }]) {
+      for (const body of [
+        { giftId: rose.id, count: 7 },
+        { giftId: rose.id, count: 0 },
+        { giftId: rose.id, senderId: 'x' },
+      ]) {
         const res = await send(scene.liveId, scene.senderToken, body);
         expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
       }
     });
   });
 
-  it('keeps the books balanced after everything above', async () => {
-    const report = await checkLedger(db);
-    expect(report.problems).toEqual([]);
-    expect(report.totals.coinsDebited).toBe(report.totals.coinsSettled);
-    expect(report.totals.coinsSettled).toBeGreaterThan(0);
+  describe('the books', () => {
+    it('balance after everything above (npm run ledger:check)', async () => {
+      const report = await checkLedger(db);
+      expect(report.problems).toEqual([]);
+      expect(report.totals.coinsDebited).toBe(report.totals.coinsSettled);
+      expect(report.totals.coinsSettled).toBeGreaterThan(0);
+    });
   });
 });

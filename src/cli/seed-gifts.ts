@@ -6,7 +6,9 @@ import { Gift, GiftSchema } from '../gifts/schemas/gift.schema';
 async function main(): Promise<void> {
   const uri = process.env.MONGODB_URI;
   if (!uri) {
-    console.error('Set MONGODB_URI to the database to seed (with its name). The app itself seeds an empty catalog at start.');
+    console.error(
+      'Set MONGODB_URI to the database to seed (with its name). The app itself seeds an empty catalog at start.',
+    );
     process.exit(2);
   }
   const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();

@@ -20,7 +20,11 @@ export async function seedGiftCatalog(gifts: Model<Gift>): Promise<number> {
   let created = 0;
   for (const entry of DEFAULT_GIFT_CATALOG) {
     try {
-      const result = await gifts.updateOne({ key: entry.key }, { $setOnInsert: { ...entry, active: true } }, { upsert: true });
+      const result = await gifts.updateOne(
+        { key: entry.key },
+        { $setOnInsert: { ...entry, active: true } },
+        { upsert: true },
+      );
       created += result.upsertedCount;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -76,11 +80,17 @@ export class GiftCatalogService implements OnApplicationBootstrap {
   }
 
   async update(giftId: string, dto: UpdateGiftDto): Promise<GiftView> {
-    const set: Record<string, unknown> = { ...dto };
+    const set: Record<string, unknown> = Object.fromEntries(
+      Object.entries(dto).filter(([, value]) => value !== undefined),
+    );
     if (dto.animation) set.animation = { type: dto.animation.type, url: dto.animation.url ?? null };
-    if (Object.keys(set).length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to update: send at least one field.');
+    if (Object.keys(set).length === 0)
+      throw new DomainError('VALIDATION_FAILED', 'Nothing to update: send at least one field.');
     try {
-      return this.orNotFound(giftId, await this.gifts.findByIdAndUpdate(giftId, { $set: set }, { returnDocument: 'after' }).lean());
+      return this.orNotFound(
+        giftId,
+        await this.gifts.findByIdAndUpdate(giftId, { $set: set }, { returnDocument: 'after' }).lean(),
+      );
     } catch (error) {
       throw isDuplicateKey(error, 'key') ? keyTaken(String(dto.key)) : error;
     }
@@ -88,7 +98,10 @@ export class GiftCatalogService implements OnApplicationBootstrap {
 
   /** Takes a gift off the panel; gifts already sent keep their record. Idempotent. */
   async deactivate(giftId: string): Promise<GiftView> {
-    return this.orNotFound(giftId, await this.gifts.findByIdAndUpdate(giftId, { $set: { active: false } }, { returnDocument: 'after' }).lean());
+    return this.orNotFound(
+      giftId,
+      await this.gifts.findByIdAndUpdate(giftId, { $set: { active: false } }, { returnDocument: 'after' }).lean(),
+    );
   }
 
   private orNotFound(giftId: string, gift: CatalogGift | null): GiftView {

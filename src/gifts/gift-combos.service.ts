@@ -27,7 +27,11 @@ export class GiftCombosService {
       const now = new Date();
       const cutoff = new Date(now.getTime() - this.config.gifts.comboWindowMs);
       const continued = await this.runs
-        .findOneAndUpdate({ key, lastAt: { $gte: cutoff } }, { $inc: { comboCount: gift.count }, $set: { lastAt: now } }, { returnDocument: 'after' })
+        .findOneAndUpdate(
+          { key, lastAt: { $gte: cutoff } },
+          { $inc: { comboCount: gift.count }, $set: { lastAt: now } },
+          { returnDocument: 'after' },
+        )
         .lean();
       if (continued) return { comboId: continued.comboId, comboCount: continued.comboCount };
       const fresh = { comboId: new Types.ObjectId().toString(), comboCount: gift.count, lastAt: now };

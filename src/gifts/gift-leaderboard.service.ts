@@ -29,7 +29,16 @@ export class GiftLeaderboardService {
     try {
       await this.senders.updateOne(
         key,
-        { $setOnInsert: { senderName: gift.senderName, senderAvatar: gift.senderAvatar, diamonds: 0, coins: 0, giftCount: 0, appliedGiftIds: [] } },
+        {
+          $setOnInsert: {
+            senderName: gift.senderName,
+            senderAvatar: gift.senderAvatar,
+            diamonds: 0,
+            coins: 0,
+            giftCount: 0,
+            appliedGiftIds: [],
+          },
+        },
         { upsert: true },
       );
     } catch (error) {
@@ -69,13 +78,26 @@ export class GiftLeaderboardService {
   async top(liveId: string, query: PageQuery): Promise<Page<GifterView>> {
     const filter: QueryFilter<GiftSender> = { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } };
     const cursor = decodeCursor<{ v: number; id: string; r: number }>(query.cursor);
-    if (query.cursor && (!cursor || typeof cursor.v !== 'number' || typeof cursor.r !== 'number' || !Types.ObjectId.isValid(String(cursor.id)))) {
+    if (
+      query.cursor &&
+      (!cursor ||
+        typeof cursor.v !== 'number' ||
+        typeof cursor.r !== 'number' ||
+        !Types.ObjectId.isValid(String(cursor.id)))
+    ) {
       throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
     }
     if (cursor) {
-      filter.$or = [{ diamonds: { $lt: cursor.v } }, { diamonds: cursor.v, _id: { $lt: new Types.ObjectId(cursor.id) } }];
+      filter.$or = [
+        { diamonds: { $lt: cursor.v } },
+        { diamonds: cursor.v, _id: { $lt: new Types.ObjectId(cursor.id) } },
+      ];
     }
-    const docs = await this.senders.find(filter).sort({ diamonds: -1, _id: -1 }).limit(query.limit + 1).lean();
+    const docs = await this.senders
+      .find(filter)
+      .sort({ diamonds: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
     const firstRank = cursor ? cursor.r + 1 : 1;
     const items = docs.slice(0, query.limit).map((doc, i) => ({
       rank: firstRank + i,
@@ -89,12 +111,16 @@ export class GiftLeaderboardService {
     const last = docs.length > query.limit ? docs[query.limit - 1] : undefined;
     return {
       items,
-      nextCursor: last ? encodeCursor({ v: last.diamonds, id: last._id.toString(), r: firstRank + query.limit - 1 }) : null,
+      nextCursor: last
+        ? encodeCursor({ v: last.diamonds, id: last._id.toString(), r: firstRank + query.limit - 1 })
+        : null,
     };
   }
 
   /** 1 + the number of other gifters with strictly more diamonds (ties share a rank). */
   private async rankOf(liveId: Types.ObjectId, senderId: string, diamonds: number): Promise<number> {
-    return 1 + (await this.senders.countDocuments({ liveId, senderId: { $ne: senderId }, diamonds: { $gt: diamonds } }));
+    return (
+      1 + (await this.senders.countDocuments({ liveId, senderId: { $ne: senderId }, diamonds: { $gt: diamonds } }))
+    );
   }
 }

@@ -2,7 +2,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { roleIn } from '../streams/live-roles';
 import type { LiveStream } from '../streams/schemas/live-stream.schema';
 
-type LiveLike = Pick<LiveStream, 'hostId' | 'coHostIds' | 'removedUserIds' | 'liveType'> & { _id: { toString(): string } };
+type LiveLike = Pick<LiveStream, 'hostId' | 'coHostIds' | 'removedUserIds' | 'liveType'> & {
+  _id: { toString(): string };
+};
 
 /** Who may receive a gift in a live (and, with the same rule, who counts as on stage). */
 export interface GiftReceiverPolicy {

@@ -68,7 +68,10 @@ export class GiftSettlementService {
    * in place). Each is claimed by a conditional update first, so several instances can sweep.
    */
   async recoverAbandoned(limit = 100): Promise<number> {
-    const abandoned = await this.sent.find({ cleaned: false, leaseUntil: { $lt: new Date() } }, { _id: 1 }).limit(limit).lean();
+    const abandoned = await this.sent
+      .find({ cleaned: false, leaseUntil: { $lt: new Date() } }, { _id: 1 })
+      .limit(limit)
+      .lean();
     let recovered = 0;
     for (const { _id } of abandoned) {
       const claimed = await this.claimExpired(_id);
@@ -109,7 +112,8 @@ export class GiftSettlementService {
       await this.tick(gift, 'credited');
     }
     if (!gift.steps.counted) {
-      got.liveStats = (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count })) ?? undefined;
+      got.liveStats =
+        (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count })) ?? undefined;
       await this.tick(gift, 'counted');
     }
     if (!gift.steps.ranked) {
@@ -154,7 +158,11 @@ export class GiftSettlementService {
 
   private async fail(gift: GiftRecord, failure: GiftFailure): Promise<GiftRecord> {
     const failed = await this.sent
-      .findOneAndUpdate({ _id: gift._id, state: 'pending' }, { $set: { state: 'failed', failure } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: gift._id, state: 'pending' },
+        { $set: { state: 'failed', failure } },
+        { returnDocument: 'after' },
+      )
       .lean();
     return failed ?? (await this.sent.findById(gift._id).lean())!;
   }

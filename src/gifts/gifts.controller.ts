@@ -8,7 +8,6 @@ import { PageQuery } from '../common/pagination';
 import { GiftersQuery } from './dto/gifters.query';
 import { GifterPage, GiftResultView, RecentGiftPage } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
-import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GiftsService } from './gifts.service';
 
 /** Every error a send can answer (REST and the live:gift:send ack alike). */
@@ -32,25 +31,29 @@ export const SEND_GIFT_ERRORS = [
 @ApiBearerAuth()
 @Controller()
 export class GiftsController {
-  constructor(
-    private readonly gifts: GiftsService,
-    private readonly leaderboard: GiftLeaderboardService,
-  ) {}
+  constructor(private readonly gifts: GiftsService) {}
 
   @Post('live/:id/gifts')
-  @ApiOperation({ summary: 'Send a gift (to the host unless receiverId names a co-host or seated speaker); idempotent by idempotencyKey' })
+  @ApiOperation({
+    summary:
+      'Send a gift (to the host unless receiverId names a co-host or seated speaker); idempotent by idempotencyKey',
+  })
   @ApiCreatedResponse({ type: GiftResultView })
   @ApiErrors(...SEND_GIFT_ERRORS)
-  send(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: SendGiftDto): Promise<GiftResultView> {
+  send(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: SendGiftDto,
+  ): Promise<GiftResultView> {
     return this.gifts.send(id, user, body);
   }
 
   @Get('live/:id/gifts/top')
   @ApiOperation({ summary: "The live's top gifters, most diamonds first" })
   @ApiOkResponse({ type: GifterPage })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED')
+  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
   top(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<GifterPage> {
-    return this.leaderboard.top(id, query);
+    return this.gifts.topGifters(id, query);
   }
 
   @Get('live/:id/gifts/recent')
@@ -62,7 +65,9 @@ export class GiftsController {
   }
 
   @Get('users/:userId/gifters')
-  @ApiOperation({ summary: "Who gave this user the most diamonds this UTC day or week (from Monday): the profile ranking" })
+  @ApiOperation({
+    summary: 'Who gave this user the most diamonds this UTC day or week (from Monday): the profile ranking',
+  })
   @ApiOkResponse({ type: GifterPage })
   @ApiErrors('UNAUTHENTICATED')
   giftersOf(@Param('userId') userId: string, @Query() query: GiftersQuery): Promise<GifterPage> {

@@ -16,6 +16,7 @@ import { periodStart } from './gifter-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
 import { GiftCatalogService } from './gift-catalog.service';
+import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy';
 import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
 import { GiftSent } from './schemas/gift-sent.schema';
@@ -34,6 +35,7 @@ export class GiftsService {
     private readonly wallets: WalletService,
     private readonly catalog: GiftCatalogService,
     private readonly settlement: GiftSettlementService,
+    private readonly leaderboard: GiftLeaderboardService,
     @Inject(GIFT_RECEIVER_POLICY) private readonly receivers: GiftReceiverPolicy,
   ) {}
 
@@ -46,11 +48,16 @@ export class GiftsService {
     if (earlier) return this.answerRepeat(earlier, liveId, dto);
 
     const live = await this.streams.requireActiveLive(liveId, user.userId);
-    if (!(await this.isInLive(live, user.userId))) throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
+    if (!(await this.isInLive(live, user.userId)))
+      throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
     const receiverId = dto.receiverId ?? live.hostId;
     if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
     if (!(await this.receivers.canReceive(live, receiverId))) {
-      throw new DomainError('INVALID_RECEIVER', 'Gifts go to the host, a co-host or (party and audio lives) a seated speaker.', { receiverId });
+      throw new DomainError(
+        'INVALID_RECEIVER',
+        'Gifts go to the host, a co-host or (party and audio lives) a seated speaker.',
+        { receiverId },
+      );
     }
     const gift = await this.catalog.findSendable(dto.giftId);
     const coins = gift.priceCoins * dto.count;
@@ -88,19 +95,32 @@ export class GiftsService {
     return this.answer(await this.settlement.settle(record));
   }
 
+  /** The live's gifters, most diamonds first (404 for an unknown live). */
+  async topGifters(liveId: string, query: PageQuery): Promise<Page<GifterView>> {
+    await this.streams.findLive(liveId);
+    return this.leaderboard.top(liveId, query);
+  }
+
   /** The live's latest settled gifts, newest first. */
   async recent(liveId: string, query: PageQuery): Promise<Page<GiftEventView>> {
     await this.streams.findLive(liveId);
     const filter: QueryFilter<GiftSent> = { liveId: new Types.ObjectId(liveId), state: 'settled' };
     const cursor = decodeCursor<{ t: string; id: string }>(query.cursor);
-    if (query.cursor && (!cursor || Number.isNaN(Date.parse(String(cursor.t))) || !Types.ObjectId.isValid(String(cursor.id)))) {
+    if (
+      query.cursor &&
+      (!cursor || Number.isNaN(Date.parse(String(cursor.t))) || !Types.ObjectId.isValid(String(cursor.id)))
+    ) {
       throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
     }
     if (cursor) {
       const t = new Date(cursor.t);
       filter.$or = [{ settledAt: { $lt: t } }, { settledAt: t, _id: { $lt: new Types.ObjectId(cursor.id) } }];
     }
-    const docs = await this.sent.find(filter).sort({ settledAt: -1, _id: -1 }).limit(query.limit + 1).lean();
+    const docs = await this.sent
+      .find(filter)
+      .sort({ settledAt: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
     const items = docs.slice(0, query.limit).map(toGiftEventView);
     const last = docs.length > query.limit ? items[items.length - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor({ t: last.settledAt, id: last.id }) : null };
@@ -108,7 +128,14 @@ export class GiftsService {
 
   /** Who gave a user the most diamonds this UTC day or week (from Monday): the profile ranking. */
   async giftersOf(userId: string, period: GifterPeriod, limit: number): Promise<Page<GifterView>> {
-    const rows = await this.sent.aggregate<{ _id: string; name: string; avatar: string | null; diamonds: number; coins: number; giftCount: number }>([
+    const rows = await this.sent.aggregate<{
+      _id: string;
+      name: string;
+      avatar: string | null;
+      diamonds: number;
+      coins: number;
+      giftCount: number;
+    }>([
       { $match: { receiverId: userId, state: 'settled', settledAt: { $gte: periodStart(period, new Date()) } } },
       {
         $group: {
@@ -149,9 +176,13 @@ export class GiftsService {
       first.count === dto.count &&
       (dto.receiverId === undefined || dto.receiverId === first.receiverId);
     if (!same) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotencyKey was used for a different gift; make a new key per gift.', {
-        giftSentId: first._id.toString(),
-      });
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotencyKey was used for a different gift; make a new key per gift.',
+        {
+          giftSentId: first._id.toString(),
+        },
+      );
     }
     return this.answer(await this.waitForFinal(first));
   }
@@ -187,5 +218,7 @@ export class GiftsService {
 }
 
 function insufficient(required: number): DomainError {
-  return new DomainError('INSUFFICIENT_BALANCE', `This gift costs ${required} coins; top up your wallet.`, { required });
+  return new DomainError('INSUFFICIENT_BALANCE', `This gift costs ${required} coins; top up your wallet.`, {
+    required,
+  });
 }

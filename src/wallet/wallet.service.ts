@@ -46,7 +46,11 @@ export class WalletService {
     if (coins < 0) filter.coins = { $gte: -coins };
     if (diamonds < 0) filter.diamonds = { $gte: -diamonds };
     const after = await this.wallets
-      .findOneAndUpdate(filter, { $inc: { coins, diamonds }, $push: { appliedRefs: move.ref } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        filter,
+        { $inc: { coins, diamonds }, $push: { appliedRefs: move.ref } },
+        { returnDocument: 'after' },
+      )
       .lean();
     if (after) {
       await this.book(move, { coins: after.coins, diamonds: after.diamonds });
@@ -89,7 +93,11 @@ export class WalletService {
 
   private async ensureWallet(userId: string): Promise<void> {
     try {
-      await this.wallets.updateOne({ userId }, { $setOnInsert: { coins: 0, diamonds: 0, appliedRefs: [] } }, { upsert: true });
+      await this.wallets.updateOne(
+        { userId },
+        { $setOnInsert: { coins: 0, diamonds: 0, appliedRefs: [] } },
+        { upsert: true },
+      );
     } catch (error) {
       if (!isDuplicateKey(error)) throw error; // created by a concurrent call: fine
     }

@@ -18,19 +18,31 @@ export async function adminToken(t: TestApp): Promise<string> {
 }
 
 export async function credit(t: TestApp, userId: string, coins: number, purchaseRef = `order-${randomUUID()}`) {
-  const res = await t.http().post('/api/wallet/credit').set(auth(await adminToken(t))).send({ userId, coins, purchaseRef });
+  const res = await t
+    .http()
+    .post('/api/wallet/credit')
+    .set(auth(await adminToken(t)))
+    .send({ userId, coins, purchaseRef });
   if (res.status !== 200) throw new Error(`credit failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-export async function giftByKey(t: TestApp, key: string): Promise<{ id: string; priceCoins: number; diamondValue: number }> {
+export async function giftByKey(
+  t: TestApp,
+  key: string,
+): Promise<{ id: string; priceCoins: number; diamondValue: number }> {
   const res = await t.http().get('/api/live/gifts/all');
   const gift = res.body.items.find((g: { key: string }) => g.key === key);
   if (!gift) throw new Error(`no gift '${key}' in the catalog`);
   return gift;
 }
 
-export async function startScene(t: TestApp, [hostId, senderId]: string[], coins: number, liveType = 'live'): Promise<GiftScene> {
+export async function startScene(
+  t: TestApp,
+  [hostId, senderId]: string[],
+  coins: number,
+  liveType = 'live',
+): Promise<GiftScene> {
   const hostToken = t.token(hostId);
   const senderToken = t.token(senderId);
   const live = await t.http().post('/api/live/create').set(auth(hostToken)).send({ liveType, title: 'gifts' });
@@ -41,5 +53,10 @@ export async function startScene(t: TestApp, [hostId, senderId]: string[], coins
 }
 
 export async function wallet(t: TestApp, userId: string) {
-  return (await t.http().get('/api/wallet').set(auth(t.token(userId)))).body;
+  return (
+    await t
+      .http()
+      .get('/api/wallet')
+      .set(auth(t.token(userId)))
+  ).body;
 }

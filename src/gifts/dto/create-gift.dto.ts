@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ANIMATION_TYPES, AnimationType } from '../schemas/gift.schema';
 
 export class GiftAnimationDto {
@@ -8,7 +21,10 @@ export class GiftAnimationDto {
   @IsIn(ANIMATION_TYPES)
   type!: AnimationType;
 
-  @ApiPropertyOptional({ example: 'https://cdn.example.com/gifts/crown.svga', description: "Required unless type is 'none'" })
+  @ApiPropertyOptional({
+    example: 'https://cdn.example.com/gifts/crown.svga',
+    description: "Required unless type is 'none'",
+  })
   @ValidateIf((o: GiftAnimationDto) => o.type !== 'none' || o.url !== undefined)
   @IsUrl({ require_protocol: true, protocols: ['https', 'http'] })
   url?: string;

@@ -20,7 +20,8 @@ export class GiftEventView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a90' }) giftId!: string;
   @ApiProperty({ example: 'Crown' }) giftName!: string;
-  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.png', nullable: true, type: String }) giftIconUrl!: string | null;
+  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.png', nullable: true, type: String }) giftIconUrl!:
+    string | null;
   @ApiProperty({ type: GiftAnimationView }) animation!: GiftAnimationView;
   @ApiProperty({ type: GiftUserView }) sender!: GiftUserView;
   @ApiProperty({ example: 'alice' }) receiverId!: string;

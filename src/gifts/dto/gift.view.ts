@@ -3,7 +3,8 @@ import { ANIMATION_TYPES, AnimationType, Gift } from '../schemas/gift.schema';
 
 export class GiftAnimationView {
   @ApiProperty({ enum: ANIMATION_TYPES, example: 'svga' }) type!: AnimationType;
-  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.svga', nullable: true, type: String }) url!: string | null;
+  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.svga', nullable: true, type: String }) url!:
+    string | null;
 }
 
 export class GiftView {
@@ -14,7 +15,8 @@ export class GiftView {
   @ApiProperty({ example: 299, description: 'Diamonds the receiver earns per item' }) diamondValue!: number;
   @ApiProperty({ example: 'premium' }) category!: string;
   @ApiProperty({ example: 110 }) sortOrder!: number;
-  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.png', nullable: true, type: String }) iconUrl!: string | null;
+  @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.png', nullable: true, type: String }) iconUrl!:
+    string | null;
   @ApiProperty({ type: GiftAnimationView }) animation!: GiftAnimationView;
   @ApiProperty({ example: true }) active!: boolean;
 }

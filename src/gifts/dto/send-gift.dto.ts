@@ -13,7 +13,10 @@ export class SendGiftDto {
   @IsIn(GIFT_COUNTS, { message: `count must be one of ${GIFT_COUNTS.join(', ')}` })
   count!: number;
 
-  @ApiPropertyOptional({ example: 'alice', description: 'The host when left out; a co-host or (party/audio) a seated speaker' })
+  @ApiPropertyOptional({
+    example: 'alice',
+    description: 'The host when left out; a co-host or (party/audio) a seated speaker',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)

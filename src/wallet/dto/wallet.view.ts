@@ -5,7 +5,12 @@ export class LedgerEntryView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a80' }) id!: string;
   @ApiProperty({ enum: CURRENCIES, example: 'coins' }) currency!: Currency;
   @ApiProperty({ example: -99, description: 'Signed: negative for a debit' }) amount!: number;
-  @ApiProperty({ example: 501, nullable: true, type: Number, description: 'null only for an entry booked by crash recovery' })
+  @ApiProperty({
+    example: 501,
+    nullable: true,
+    type: Number,
+    description: 'null only for an entry booked by crash recovery',
+  })
   balanceAfter!: number | null;
   @ApiProperty({ enum: LEDGER_REASONS, example: 'gift_sent' }) reason!: LedgerReason;
   @ApiProperty({ example: 'gift:665f1c2e8a1b2c3d4e5f6a7f' }) reference!: string;
