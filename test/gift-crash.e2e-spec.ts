@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -75,11 +76,11 @@ describe('gift settlement survives a crash', () => {
   afterAll(() => database.stop());
 
   /** A live whose sender has 1000 coins, and a crown (299) sent until the process dies at `faultPoint`. */
-  async function crashWhileSending(faultPoint: string) {
-    const uri = `${database.uri}/crash_${faultPoint}`;
+  async function crashWhileSending(faultPoint: string, coins = 1000, env: Record<string, string> = {}) {
+    const uri = `${database.uri}/crash_${randomBytes(4).toString('hex')}`;
     db = await mongoose.createConnection(uri).asPromise();
     const [hostId, senderId] = userIds(faultPoint, 2);
-    running = await startApp(uri, { GIFT_FAULT_POINT: faultPoint });
+    running = await startApp(uri, { GIFT_FAULT_POINT: faultPoint, ...env });
     const http = () => request(running!.url);
     const live = await http()
       .post('/api/live/create')
@@ -94,7 +95,7 @@ describe('gift settlement survives a crash', () => {
     await http()
       .post('/api/wallet/credit')
       .set(auth(token('admin', true)))
-      .send({ userId: senderId, coins: 1000, purchaseRef: `p-${faultPoint}` })
+      .send({ userId: senderId, coins, purchaseRef: `p-${faultPoint}` })
       .expect(200);
     const crown = (await http().get('/api/live/gifts/all')).body.items.find((g: { key: string }) => g.key === 'crown');
     const gift = { giftId: crown.id, count: 1, idempotencyKey: newKey() };
@@ -174,5 +175,33 @@ describe('gift settlement survives a crash', () => {
     expect(await coinsOf(crashed.senderId)).toBe(1000);
 
     await restartAndExpectSettled(crashed);
+  });
+
+  it('fails a recorded gift whose coins were spent before the sweep could debit it, moving nothing', async () => {
+    // The crashed settler's lease is long enough for the restarted app to spend the coins first.
+    const crashed = await crashWhileSending('after_record', 299, { GIFT_LEASE_MS: '15000' });
+    running = await startApp(crashed.uri);
+    const other = { ...crashed.gift, idempotencyKey: newKey() };
+    const spent = await request(running.url)
+      .post(`/api/live/${crashed.liveId}/gifts`)
+      .set(auth(token(crashed.senderId)))
+      .send(other);
+    expect(spent.status).toBe(201);
+    expect(await coinsOf(crashed.senderId)).toBe(0);
+
+    const failed = await eventually(async () => {
+      const doc = await db!
+        .collection('gifts_sent')
+        .findOne({ senderId: crashed.senderId, idempotencyKey: crashed.gift.idempotencyKey });
+      return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
+    }, 30_000);
+    expect(failed.failure).toBe('INSUFFICIENT_BALANCE');
+    const retry = await request(running.url)
+      .post(`/api/live/${crashed.liveId}/gifts`)
+      .set(auth(token(crashed.senderId)))
+      .send(crashed.gift);
+    expect([retry.status, retry.body.code]).toEqual([402, 'INSUFFICIENT_BALANCE']);
+    expect(await diamondsOf(crashed.hostId)).toBe(299);
+    expect((await checkLedger(db!)).problems).toEqual([]);
   });
 });
