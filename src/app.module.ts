@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { GiftsModule } from './gifts/gifts.module';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
@@ -19,6 +20,7 @@ import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
+import { WalletModule } from './wallet/wallet.module';
 
 @Module({})
 export class AppModule {
@@ -50,6 +52,9 @@ export class AppModule {
         // seats and RTC credentials
         SeatsModule,
         RtcModule,
+        // gifts and wallet
+        WalletModule,
+        GiftsModule,
         LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -1,4 +1,5 @@
 import type { MessageView } from '../chat/dto/message.view';
+import type { GiftEventView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -41,4 +42,14 @@ export interface DomainEventMap {
   'seat.request': { liveId: string; request: SeatRequestView; status: TicketStatus; moderatorIds: string[] };
   /** A seat invitation changed state; relayed to its target and to whoever sent it. */
   'seat.invite': { liveId: string; invite: SeatInviteView; status: TicketStatus };
+  // gifts
+  /** A gift settled (all effects in): the room plays it; chat may add a gift-type message. */
+  'gift.settled': {
+    liveId: string;
+    gift: GiftEventView;
+    liveDiamonds: number;
+    liveGiftCount: number;
+    /** The sender's new rank among the live's gifters, only when this gift changed it. */
+    senderRank: number | null;
+  };
 }

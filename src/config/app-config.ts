@@ -60,6 +60,17 @@ export interface AppConfig {
     /** Lifetime of an RTC token; clients renew through the same endpoint before it runs out. */
     tokenTtlMs: number;
   };
+  // gifts and wallet
+  gifts: {
+    /** The same sender, gift and receiver within this window continue a combo. */
+    comboWindowMs: number;
+    /** How often the recovery sweep looks for gifts a crash left unsettled. */
+    sweepIntervalMs: number;
+    /** A gift's settler holds it this long; past it, the sweep takes the gift over. */
+    leaseMs: number;
+    /** Test-only crash point (the process exits there); never allowed in production. */
+    faultPoint: GiftFaultPoint | undefined;
+  };
 }
 
 /** At most `points` actions per `windowMs` (rounded up to whole seconds by the limiter). */
@@ -67,6 +78,10 @@ export interface RateRule {
   points: number;
   windowMs: number;
 }
+
+// gifts and wallet
+export const GIFT_FAULT_POINTS = ['after_record', 'after_debit'] as const;
+export type GiftFaultPoint = (typeof GIFT_FAULT_POINTS)[number];
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
 
@@ -116,6 +131,13 @@ const schema = Joi.object({
   AGORA_APP_ID: Joi.string().hex().length(32).empty(''),
   AGORA_APP_CERTIFICATE: Joi.string().hex().length(32).empty(''),
   RTC_TOKEN_TTL_MS: Joi.number().integer().min(1_000).default(600_000),
+  // gifts and wallet
+  GIFT_COMBO_WINDOW_MS: durationMs(5_000),
+  GIFT_SWEEP_INTERVAL_MS: durationMs(10_000),
+  GIFT_LEASE_MS: durationMs(30_000),
+  GIFT_FAULT_POINT: Joi.string()
+    .valid(...GIFT_FAULT_POINTS)
+    .empty(''),
 })
   .custom((env: Record<string, unknown>, helpers) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -126,6 +148,9 @@ const schema = Joi.object({
     }
     if (Boolean(env.AGORA_APP_ID) !== Boolean(env.AGORA_APP_CERTIFICATE)) {
       return helpers.message({ custom: 'AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together' });
+    }
+    if (env.NODE_ENV === 'production' && env.GIFT_FAULT_POINT) {
+      return helpers.message({ custom: 'GIFT_FAULT_POINT is a test-only crash switch and must not be set in production' });
     }
     return env;
   })
@@ -193,6 +218,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     rtc: {
       agora: value.AGORA_APP_ID ? { appId: value.AGORA_APP_ID, appCertificate: value.AGORA_APP_CERTIFICATE } : undefined,
       tokenTtlMs: value.RTC_TOKEN_TTL_MS,
+    },
+    // gifts and wallet
+    gifts: {
+      comboWindowMs: value.GIFT_COMBO_WINDOW_MS,
+      sweepIntervalMs: value.GIFT_SWEEP_INTERVAL_MS,
+      leaseMs: value.GIFT_LEASE_MS,
+      faultPoint: value.GIFT_FAULT_POINT,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { MessageView } from '../chat/dto/message.view';
+import type { GiftEventView, GifterView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
@@ -22,6 +23,8 @@ export interface LiveSnapshot {
   recentMessages: MessageView[];
   // seats: every seat of a party/audio live (empty for a one-host live)
   seats: SeatView[];
+  // gifts: the live's top gifters (first page of GET /live/:id/gifts/top)
+  topGifters: GifterView[];
 }
 
 /**
@@ -76,4 +79,8 @@ export interface ServerToClientEvents {
   }) => void;
   'live:seat:request': (payload: { liveStreamId: string; status: TicketStatus; request: SeatRequestView }) => void;
   'live:seat:invite': (payload: { liveStreamId: string; status: TicketStatus; invite: SeatInviteView }) => void;
+  // gifts
+  'live:gift': (
+    payload: GiftEventView & { liveDiamonds: number; liveGiftCount: number; senderRank: number | null },
+  ) => void;
 }

@@ -25,12 +25,16 @@ import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { SeatsService } from '../seats/seats.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { GiftResultView } from '../gifts/dto/gift-result.view';
+import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
+import { GiftsService } from '../gifts/gifts.service';
 import { LiveView } from '../streams/dto/live.view';
 import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveSnapshot, ServerToClientEvents } from './client-events';
+import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
@@ -44,6 +48,8 @@ import { WsAckInterceptor } from './ws-ack.interceptor';
 
 /** Largest delay setTimeout accepts; later expiries are re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** gifts: how many top gifters the live:join snapshot carries. */
+const SNAPSHOT_TOP_GIFTERS = 10;
 
 type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -72,6 +78,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly chatMutes: ChatMutesService,
     private readonly seats: SeatsService,
     seatTickets: SeatTicketsService,
+    private readonly gifts: GiftsService,
+    private readonly giftLeaderboard: GiftLeaderboardService,
   ) {
     this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
     this.seatActions = new SeatActions(seats, seatTickets);
@@ -164,6 +172,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return this.seatActions.update(socket.data.user as AuthUser, body);
   }
 
+  // gifts
+  @SubscribeMessage('live:gift:send')
+  sendGift(@ConnectedSocket() socket: Socket, @MessageBody() body: GiftSendDto): Promise<GiftResultView> {
+    const { liveStreamId, ...gift } = body;
+    return this.gifts.send(liveStreamId, socket.data.user as AuthUser, gift);
+  }
+
   // ---- domain events -> clients ------------------------------------------------------------
 
   @OnDomainEvent('live.created')
@@ -244,6 +259,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.server.to([userRoom(invite.userId), userRoom(invite.actorId)]).emit('live:seat:invite', { liveStreamId: liveId, status, invite });
   }
 
+  // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
+  @OnDomainEvent('gift.settled')
+  onGiftSettled({ liveId, gift, liveDiamonds, liveGiftCount, senderRank }: DomainEventMap['gift.settled']): void {
+    this.server.to(liveRoom(liveId)).emit('live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank });
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
@@ -252,7 +273,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const role = roleIn(live, user.userId);
     // seats: every seat of a party/audio live
     const seats = await this.seats.snapshot(live);
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, recentMessages, seats };
+    const topGifters = (await this.giftLeaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS })).items; // gifts
+    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, recentMessages, seats, topGifters };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */

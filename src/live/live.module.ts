@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ChatModule } from '../chat/chat.module';
 import { SeatsModule } from '../seats/seats.module';
+import { GiftsModule } from '../gifts/gifts.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
 import { LiveGateway } from './live.gateway';
 
-@Module({ imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule], providers: [LiveGateway] })
+@Module({ imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule], providers: [LiveGateway] })
 export class LiveModule {}

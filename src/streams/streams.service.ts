@@ -236,6 +236,48 @@ export class StreamsService {
     return live?.stats ?? null;
   }
 
+  // ---- gifts: exactly-once gift bookkeeping on the live document ---------------------------
+
+  /**
+   * Accepts a gift into the live: only while it runs and the sender is not removed (the live's
+   * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
+   * a gift accepted earlier stays accepted. Returns the refusal reason, or null when accepted.
+   */
+  async acceptGift(liveId: string, giftId: string, senderId: string): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | null> {
+    const accepted = await this.lives.updateOne(
+      { _id: liveId, status: 'live', removedUserIds: { $ne: senderId }, pendingGiftIds: { $ne: giftId } },
+      { $push: { pendingGiftIds: giftId } },
+    );
+    if (accepted.modifiedCount === 1) return null;
+    const live = await this.lives.findById(liveId, { status: 1, removedUserIds: 1, pendingGiftIds: 1 }).lean();
+    if (live?.pendingGiftIds?.includes(giftId)) return null;
+    if (live?.removedUserIds?.includes(senderId)) return 'REMOVED_FROM_LIVE';
+    return 'LIVE_ENDED';
+  }
+
+  /**
+   * Adds an accepted gift to the live's totals exactly once: the increment and the removal of the
+   * gift's id are one update (also after the end: the gift was accepted while live). Returns the
+   * new stats, or null when it was already counted.
+   */
+  async countGift(liveId: string, giftId: string, inc: { diamonds: number; giftCount: number }): Promise<LiveStats | null> {
+    const live = await this.lives
+      .findOneAndUpdate(
+        { _id: liveId, pendingGiftIds: giftId },
+        { $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount }, $pull: { pendingGiftIds: giftId } },
+        { returnDocument: 'after', projection: { stats: 1 } },
+      )
+      .lean();
+    return live?.stats ?? null;
+  }
+
+  /** Withdraws an accepted gift that failed (e.g. too few coins): it never counts. */
+  async releaseGift(liveId: string, giftId: string): Promise<void> {
+    await this.lives.updateOne({ _id: liveId, pendingGiftIds: giftId }, { $pull: { pendingGiftIds: giftId } });
+  }
+
+  // ---- end gifts ------------------------------------------------------------------------------
+
   private async endLive(filter: QueryFilter<LiveStream>, reason: EndReason): Promise<LiveView | null> {
     const ended = await this.lives
       .findOneAndUpdate(

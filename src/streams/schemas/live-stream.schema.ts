@@ -58,6 +58,8 @@ export class LiveStream {
    */
   @Prop({ type: String }) activeHostId?: string;
   @Prop({ type: String }) activeChannel?: string;
+  // gifts: ids of gifts accepted while the live ran whose totals are not yet counted (see StreamsService)
+  @Prop({ type: [String], default: [] }) pendingGiftIds!: string[];
   createdAt!: Date;
   updatedAt!: Date;
 }

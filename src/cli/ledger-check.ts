@@ -1,0 +1,137 @@
+/* Verifies the coin economy's books: npm run ledger:check (reads MONGODB_URI). Exits 1 on any difference. */
+import mongoose, { Connection } from 'mongoose';
+
+export interface LedgerReport {
+  ok: boolean;
+  problems: string[];
+  totals: {
+    coinsDebited: number;
+    coinsSettled: number;
+    diamondsCredited: number;
+    diamondsSettled: number;
+    wallets: number;
+    pendingGifts: number;
+  };
+}
+
+type Sums = Map<string, number>;
+
+/**
+ * The checks: coins debited for gifts == prices of settled gifts; diamonds credited == diamond
+ * values of settled gifts (also per gift, and per live against the live's counters); every wallet
+ * == the sum of its ledger entries; no balance below zero.
+ */
+export async function checkLedger(connection: Connection): Promise<LedgerReport> {
+  const problems: string[] = [];
+  const ledger = connection.collection('ledger_entries');
+  const gifts = connection.collection('gifts_sent');
+
+  const byGiftRef = async (reason: string): Promise<Sums> =>
+    toMap(
+      await ledger
+        .aggregate<{ _id: string; total: number }>([
+          { $match: { reason } },
+          { $group: { _id: '$reference', total: { $sum: '$amount' } } },
+        ])
+        .toArray(),
+    );
+  const debits = await byGiftRef('gift_sent');
+  const credits = await byGiftRef('gift_received');
+  const settled = await gifts.find({ state: 'settled' }, { projection: { coins: 1, diamonds: 1 } }).toArray();
+  let coinsSettled = 0;
+  let diamondsSettled = 0;
+  for (const gift of settled) {
+    const ref = `gift:${gift._id.toString()}`;
+    coinsSettled += gift.coins;
+    diamondsSettled += gift.diamonds;
+    if ((debits.get(ref) ?? 0) !== -gift.coins)
+      problems.push(`${ref}: debited ${-(debits.get(ref) ?? 0)} coins, price ${gift.coins}`);
+    if ((credits.get(ref) ?? 0) !== gift.diamonds)
+      problems.push(`${ref}: credited ${credits.get(ref) ?? 0} diamonds, value ${gift.diamonds}`);
+  }
+  const coinsDebited = -sum(debits);
+  const diamondsCredited = sum(credits);
+  if (coinsDebited !== coinsSettled)
+    problems.push(`coins debited for gifts (${coinsDebited}) != prices of settled gifts (${coinsSettled})`);
+  if (diamondsCredited !== diamondsSettled)
+    problems.push(`diamonds credited (${diamondsCredited}) != diamond values of settled gifts (${diamondsSettled})`);
+
+  const entrySums = await ledger
+    .aggregate([{ $group: { _id: { userId: '$userId', currency: '$currency' }, total: { $sum: '$amount' } } }])
+    .toArray();
+  const expected = new Map(entrySums.map((row) => [`${row._id.userId}/${row._id.currency}`, row.total as number]));
+  const wallets = await connection
+    .collection('wallets')
+    .find({}, { projection: { userId: 1, coins: 1, diamonds: 1 } })
+    .toArray();
+  const seen = new Set<string>();
+  for (const wallet of wallets) {
+    for (const currency of ['coins', 'diamonds'] as const) {
+      const key = `${wallet.userId}/${currency}`;
+      seen.add(key);
+      if (wallet[currency] < 0) problems.push(`wallet ${wallet.userId}: negative ${currency} (${wallet[currency]})`);
+      if (wallet[currency] !== (expected.get(key) ?? 0)) {
+        problems.push(
+          `wallet ${wallet.userId}: ${currency} ${wallet[currency]} != sum of its entries ${expected.get(key) ?? 0}`,
+        );
+      }
+    }
+  }
+  for (const key of expected.keys()) if (!seen.has(key)) problems.push(`ledger entries without a wallet: ${key}`);
+
+  const perLive = await gifts
+    .aggregate([
+      { $match: { state: 'settled' } },
+      { $group: { _id: '$liveId', diamonds: { $sum: '$diamonds' }, items: { $sum: '$count' } } },
+    ])
+    .toArray();
+  const lives = await connection
+    .collection('live_streams')
+    .find({}, { projection: { stats: 1 } })
+    .toArray();
+  const liveTotals = new Map(perLive.map((row) => [row._id.toString(), row]));
+  for (const live of lives) {
+    const totals = liveTotals.get(live._id.toString());
+    const [diamonds, items] = [totals?.diamonds ?? 0, totals?.items ?? 0];
+    if ((live.stats?.diamonds ?? 0) !== diamonds || (live.stats?.giftCount ?? 0) !== items) {
+      problems.push(
+        `live ${live._id}: counters ${live.stats?.diamonds ?? 0} diamonds / ${live.stats?.giftCount ?? 0} gifts != settled gifts ${diamonds} / ${items}`,
+      );
+    }
+  }
+  const pendingGifts = await gifts.countDocuments({ state: 'pending' });
+  return {
+    ok: problems.length === 0,
+    problems,
+    totals: { coinsDebited, coinsSettled, diamondsCredited, diamondsSettled, wallets: wallets.length, pendingGifts },
+  };
+}
+
+function toMap(rows: { _id: unknown; total: number }[]): Sums {
+  return new Map(rows.map((row) => [String(row._id), row.total]));
+}
+
+const sum = (map: Sums) => [...map.values()].reduce((a, b) => a + b, 0);
+
+async function main(): Promise<void> {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) {
+    console.error('Set MONGODB_URI to the database to check (with its name), e.g. mongodb://127.0.0.1:27017/live');
+    process.exit(2);
+  }
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  try {
+    const report = await checkLedger(connection);
+    console.log(JSON.stringify(report, null, 2));
+    process.exitCode = report.ok ? 0 : 1;
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
+import { DomainError } from '../common/errors';
+import { isDuplicateKey } from '../common/mongo-errors';
+import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
+import { GifterView } from './dto/gift-result.view';
+import { GiftSender } from './schemas/gift-sender.schema';
+import { GiftSent } from './schemas/gift-sent.schema';
+
+export interface RankChange {
+  rank: number;
+  changed: boolean;
+  totalDiamonds: number;
+}
+
+/** Owns GiftSender: each sender's totals per live, the live's gifter ranking. */
+@Injectable()
+export class GiftLeaderboardService {
+  constructor(@InjectModel(GiftSender.name) private readonly senders: Model<GiftSender>) {}
+
+  /**
+   * Adds a gift to its sender's totals once (the gift id recorded in the same update guards it).
+   * Returns the sender's rank before and after, or null when it was already added.
+   */
+  async add(gift: GiftSent & { _id: Types.ObjectId }): Promise<RankChange | null> {
+    const giftId = gift._id.toString();
+    const key = { liveId: gift.liveId, senderId: gift.senderId };
+    try {
+      await this.senders.updateOne(
+        key,
+        {
+          $setOnInsert: {
+            senderName: gift.senderName,
+            senderAvatar: gift.senderAvatar,
+            diamonds: 0,
+            coins: 0,
+            giftCount: 0,
+            appliedGiftIds: [],
+          },
+        },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const before = await this.senders
+      .findOneAndUpdate(
+        { ...key, appliedGiftIds: { $ne: giftId } },
+        {
+          $inc: { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count },
+          $set: { senderName: gift.senderName, senderAvatar: gift.senderAvatar },
+          $push: { appliedGiftIds: giftId },
+        },
+        { returnDocument: 'before', projection: { diamonds: 1 } },
+      )
+      .lean();
+    if (!before) return null;
+    const totalDiamonds = before.diamonds + gift.diamonds;
+    const rankBefore = before.diamonds === 0 ? null : await this.rankOf(gift.liveId, gift.senderId, before.diamonds);
+    const rank = await this.rankOf(gift.liveId, gift.senderId, totalDiamonds);
+    return { rank, changed: rank !== rankBefore, totalDiamonds };
+  }
+
+  /** The sender's current standing (for a gift whose leaderboard step ran before a crash). */
+  async standing(liveId: Types.ObjectId, senderId: string): Promise<RankChange> {
+    const doc = await this.senders.findOne({ liveId, senderId }, { diamonds: 1 }).lean();
+    const totalDiamonds = doc?.diamonds ?? 0;
+    return { rank: await this.rankOf(liveId, senderId, totalDiamonds), changed: false, totalDiamonds };
+  }
+
+  /** Drops a settled gift's guard id (the gift's state guards it from now on). */
+  async forget(liveId: Types.ObjectId, senderId: string, giftId: string): Promise<void> {
+    await this.senders.updateOne({ liveId, senderId, appliedGiftIds: giftId }, { $pull: { appliedGiftIds: giftId } });
+  }
+
+  /** The live's gifters, most diamonds first. */
+  async top(liveId: string, query: PageQuery): Promise<Page<GifterView>> {
+    const filter: QueryFilter<GiftSender> = { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } };
+    const cursor = decodeCursor<{ v: number; id: string; r: number }>(query.cursor);
+    if (
+      query.cursor &&
+      (!cursor ||
+        typeof cursor.v !== 'number' ||
+        typeof cursor.r !== 'number' ||
+        !Types.ObjectId.isValid(String(cursor.id)))
+    ) {
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
+    }
+    if (cursor) {
+      filter.$or = [
+        { diamonds: { $lt: cursor.v } },
+        { diamonds: cursor.v, _id: { $lt: new Types.ObjectId(cursor.id) } },
+      ];
+    }
+    const docs = await this.senders
+      .find(filter)
+      .sort({ diamonds: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
+    const firstRank = cursor ? cursor.r + 1 : 1;
+    const items = docs.slice(0, query.limit).map((doc, i) => ({
+      rank: firstRank + i,
+      userId: doc.senderId,
+      name: doc.senderName,
+      avatar: doc.senderAvatar ?? null,
+      diamonds: doc.diamonds,
+      coins: doc.coins,
+      giftCount: doc.giftCount,
+    }));
+    const last = docs.length > query.limit ? docs[query.limit - 1] : undefined;
+    return {
+      items,
+      nextCursor: last
+        ? encodeCursor({ v: last.diamonds, id: last._id.toString(), r: firstRank + query.limit - 1 })
+        : null,
+    };
+  }
+
+  /** 1 + the number of other gifters with strictly more diamonds (ties share a rank). */
+  private async rankOf(liveId: Types.ObjectId, senderId: string, diamonds: number): Promise<number> {
+    return (
+      1 + (await this.senders.countDocuments({ liveId, senderId: { $ne: senderId }, diamonds: { $gt: diamonds } }))
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { StreamsModule } from '../streams/streams.module';
+import { ViewersModule } from '../viewers/viewers.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { GiftCatalogController } from './gift-catalog.controller';
+import { GiftCatalogService } from './gift-catalog.service';
+import { GiftCombosService } from './gift-combos.service';
+import { GiftLeaderboardService } from './gift-leaderboard.service';
+import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy } from './gift-receiver.policy';
+import { GiftRecoverySweeper } from './gift-recovery.sweeper';
+import { GiftSettlementService } from './gift-settlement.service';
+import { GiftsController } from './gifts.controller';
+import { GiftsService } from './gifts.service';
+import { GiftComboRun, GiftComboRunSchema } from './schemas/gift-combo.schema';
+import { Gift, GiftSchema } from './schemas/gift.schema';
+import { GiftSender, GiftSenderSchema } from './schemas/gift-sender.schema';
+import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
+
+@Module({
+  imports: [
+    StreamsModule,
+    ViewersModule,
+    WalletModule,
+    MongooseModule.forFeature([
+      { name: Gift.name, schema: GiftSchema },
+      { name: GiftSent.name, schema: GiftSentSchema },
+      { name: GiftSender.name, schema: GiftSenderSchema },
+      { name: GiftComboRun.name, schema: GiftComboRunSchema },
+    ]),
+  ],
+  controllers: [GiftCatalogController, GiftsController],
+  providers: [
+    GiftsService,
+    GiftCatalogService,
+    GiftSettlementService,
+    GiftLeaderboardService,
+    GiftCombosService,
+    GiftRecoverySweeper,
+    // Seats extension point: the lead adds `{ provide: SEAT_OCCUPANCY, useExisting: SeatsService }` here.
+    { provide: GIFT_RECEIVER_POLICY, useClass: LiveRolesReceiverPolicy },
+  ],
+  exports: [GiftsService, GiftLeaderboardService],
+})
+export class GiftsModule {}

@@ -1,0 +1,224 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
+import { AuthUser } from '../auth/auth-user';
+import { DomainError } from '../common/errors';
+import { isDuplicateKey } from '../common/mongo-errors';
+import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { roleIn } from '../streams/live-roles';
+import { StreamsService } from '../streams/streams.service';
+import { ViewersService } from '../viewers/viewers.service';
+import { WalletService } from '../wallet/wallet.service';
+import { GifterPeriod } from './dto/gifters.query';
+import { periodStart } from './gifter-period';
+import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
+import { SendGiftDto } from './dto/send-gift.dto';
+import { GiftCatalogService } from './gift-catalog.service';
+import { GiftLeaderboardService } from './gift-leaderboard.service';
+import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy';
+import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
+import { GiftSent } from './schemas/gift-sent.schema';
+
+const REPEAT_POLL_MS = 25;
+const REPEAT_WAIT_MAX_MS = 10_000;
+
+/** Sending gifts (REST and socket share `send`), and the lists built from sent gifts. */
+@Injectable()
+export class GiftsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectModel(GiftSent.name) private readonly sent: Model<GiftSent>,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+    private readonly wallets: WalletService,
+    private readonly catalog: GiftCatalogService,
+    private readonly settlement: GiftSettlementService,
+    private readonly leaderboard: GiftLeaderboardService,
+    @Inject(GIFT_RECEIVER_POLICY) private readonly receivers: GiftReceiverPolicy,
+  ) {}
+
+  /**
+   * Sends a gift: checks, records it with the sender's idempotency key, settles it. A repeated key
+   * answers the first gift's final result (or its error) and moves no coin.
+   */
+  async send(liveId: string, user: AuthUser, dto: SendGiftDto): Promise<GiftResultView> {
+    const earlier = await this.sent.findOne({ senderId: user.userId, idempotencyKey: dto.idempotencyKey }).lean();
+    if (earlier) return this.answerRepeat(earlier, liveId, dto);
+
+    const live = await this.streams.requireActiveLive(liveId, user.userId);
+    if (!(await this.isInLive(live, user.userId)))
+      throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
+    const receiverId = dto.receiverId ?? live.hostId;
+    if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
+    if (!(await this.receivers.canReceive(live, receiverId))) {
+      throw new DomainError(
+        'INVALID_RECEIVER',
+        'Gifts go to the host, a co-host or (party and audio lives) a seated speaker.',
+        { receiverId },
+      );
+    }
+    const gift = await this.catalog.findSendable(dto.giftId);
+    const coins = gift.priceCoins * dto.count;
+    // A cheap early answer; the debit itself is what guarantees the balance.
+    const balance = await this.wallets.coinsOf(user.userId);
+    if (balance < coins) throw insufficient(coins);
+
+    let record: GiftRecord;
+    try {
+      record = (
+        await this.sent.create({
+          liveId: live._id,
+          senderId: user.userId,
+          senderName: user.name,
+          senderAvatar: user.avatar,
+          receiverId,
+          idempotencyKey: dto.idempotencyKey,
+          giftId: gift._id,
+          giftName: gift.name,
+          giftIconUrl: gift.iconUrl ?? null,
+          animation: { type: gift.animation?.type ?? 'none', url: gift.animation?.url ?? null },
+          count: dto.count,
+          coins,
+          diamonds: gift.diamondValue * dto.count,
+          state: 'pending',
+          leaseUntil: new Date(Date.now() + this.config.gifts.leaseMs),
+        })
+      ).toObject();
+    } catch (error) {
+      if (!isDuplicateKey(error, 'idempotencyKey')) throw error;
+      const first = await this.sent.findOne({ senderId: user.userId, idempotencyKey: dto.idempotencyKey }).lean();
+      return this.answerRepeat(first!, liveId, dto);
+    }
+    this.settlement.crashIfFaultPoint('after_record');
+    return this.answer(await this.settlement.settle(record));
+  }
+
+  /** The live's gifters, most diamonds first (404 for an unknown live). */
+  async topGifters(liveId: string, query: PageQuery): Promise<Page<GifterView>> {
+    await this.streams.findLive(liveId);
+    return this.leaderboard.top(liveId, query);
+  }
+
+  /** The live's latest settled gifts, newest first. */
+  async recent(liveId: string, query: PageQuery): Promise<Page<GiftEventView>> {
+    await this.streams.findLive(liveId);
+    const filter: QueryFilter<GiftSent> = { liveId: new Types.ObjectId(liveId), state: 'settled' };
+    const cursor = decodeCursor<{ t: string; id: string }>(query.cursor);
+    if (
+      query.cursor &&
+      (!cursor || Number.isNaN(Date.parse(String(cursor.t))) || !Types.ObjectId.isValid(String(cursor.id)))
+    ) {
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
+    }
+    if (cursor) {
+      const t = new Date(cursor.t);
+      filter.$or = [{ settledAt: { $lt: t } }, { settledAt: t, _id: { $lt: new Types.ObjectId(cursor.id) } }];
+    }
+    const docs = await this.sent
+      .find(filter)
+      .sort({ settledAt: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
+    const items = docs.slice(0, query.limit).map(toGiftEventView);
+    const last = docs.length > query.limit ? items[items.length - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor({ t: last.settledAt, id: last.id }) : null };
+  }
+
+  /** Who gave a user the most diamonds this UTC day or week (from Monday): the profile ranking. */
+  async giftersOf(userId: string, period: GifterPeriod, limit: number): Promise<Page<GifterView>> {
+    const rows = await this.sent.aggregate<{
+      _id: string;
+      name: string;
+      avatar: string | null;
+      diamonds: number;
+      coins: number;
+      giftCount: number;
+    }>([
+      { $match: { receiverId: userId, state: 'settled', settledAt: { $gte: periodStart(period, new Date()) } } },
+      {
+        $group: {
+          _id: '$senderId',
+          name: { $last: '$senderName' },
+          avatar: { $last: '$senderAvatar' },
+          diamonds: { $sum: '$diamonds' },
+          coins: { $sum: '$coins' },
+          giftCount: { $sum: '$count' },
+        },
+      },
+      { $sort: { diamonds: -1, _id: 1 } },
+      { $limit: limit },
+    ]);
+    const items = rows.map((row, i) => ({
+      rank: i + 1,
+      userId: row._id,
+      name: row.name,
+      avatar: row.avatar ?? null,
+      diamonds: row.diamonds,
+      coins: row.coins,
+      giftCount: row.giftCount,
+    }));
+    return { items, nextCursor: null };
+  }
+
+  /** Host, co-host, active viewer, or (when seats are wired) a seated speaker. */
+  private async isInLive(live: Awaited<ReturnType<StreamsService['findLive']>>, userId: string): Promise<boolean> {
+    if (roleIn(live, userId) !== 'member') return true;
+    if (await this.viewers.isActiveViewer(live._id.toString(), userId)) return true;
+    return this.receivers.isSeatedSpeaker(live, userId);
+  }
+
+  private async answerRepeat(first: GiftRecord, liveId: string, dto: SendGiftDto): Promise<GiftResultView> {
+    const same =
+      first.liveId.toString() === liveId &&
+      first.giftId.toString() === dto.giftId &&
+      first.count === dto.count &&
+      (dto.receiverId === undefined || dto.receiverId === first.receiverId);
+    if (!same) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotencyKey was used for a different gift; make a new key per gift.',
+        {
+          giftSentId: first._id.toString(),
+        },
+      );
+    }
+    return this.answer(await this.waitForFinal(first));
+  }
+
+  /** A repeat waits for the first request's settlement, or takes it over if that settler died. */
+  private async waitForFinal(gift: GiftRecord): Promise<GiftRecord> {
+    const deadline = Date.now() + Math.min(this.config.gifts.leaseMs, REPEAT_WAIT_MAX_MS);
+    let current: GiftRecord | null = gift;
+    while (current && current.state === 'pending') {
+      if (current.leaseUntil.getTime() < Date.now()) {
+        const claimed = await this.settlement.claimExpired(current._id);
+        if (claimed) return this.settlement.settle(claimed);
+      }
+      if (Date.now() > deadline) {
+        throw new DomainError('GIFT_PENDING', 'This gift is still being settled; retry with the same idempotencyKey.', {
+          giftSentId: gift._id.toString(),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, REPEAT_POLL_MS));
+      current = await this.sent.findById(gift._id).lean();
+    }
+    return current ?? gift;
+  }
+
+  private answer(gift: GiftRecord): GiftResultView {
+    if (gift.state === 'settled') return toGiftResultView(gift);
+    if (gift.failure === 'INSUFFICIENT_BALANCE') throw insufficient(gift.coins);
+    if (gift.failure === 'REMOVED_FROM_LIVE') {
+      throw new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.');
+    }
+    throw new DomainError('LIVE_ENDED', 'This live has ended.');
+  }
+}
+
+function insufficient(required: number): DomainError {
+  return new DomainError('INSUFFICIENT_BALANCE', `This gift costs ${required} coins; top up your wallet.`, {
+    required,
+  });
+}

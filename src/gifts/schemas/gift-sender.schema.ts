@@ -1,0 +1,21 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+/** One sender's totals in one live: the live's gifter leaderboard (GiftSender). */
+@Schema({ collection: 'gift_senders', timestamps: true })
+export class GiftSender {
+  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ required: true }) senderId!: string;
+  @Prop({ required: true }) senderName!: string;
+  @Prop({ type: String, default: null }) senderAvatar!: string | null;
+  /** Diamonds given (the ranking key), coins spent, items sent. */
+  @Prop({ required: true, default: 0 }) diamonds!: number;
+  @Prop({ required: true, default: 0 }) coins!: number;
+  @Prop({ required: true, default: 0 }) giftCount!: number;
+  /** Gifts added here whose settlement is not finished: the guard against adding one twice. */
+  @Prop({ type: [String], default: [] }) appliedGiftIds!: string[];
+}
+
+export const GiftSenderSchema = SchemaFactory.createForClass(GiftSender);
+GiftSenderSchema.index({ liveId: 1, senderId: 1 }, { unique: true });
+GiftSenderSchema.index({ liveId: 1, diamonds: -1, _id: -1 });

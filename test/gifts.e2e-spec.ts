@@ -1,0 +1,421 @@
+import mongoose, { Connection } from 'mongoose';
+import { checkLedger } from '../src/cli/ledger-check';
+import { adminToken, auth, credit, giftByKey, newKey, startScene, wallet } from './support/gift-fixtures';
+import { TestApp, startTestApp, userIds } from './support/test-app';
+
+describe('gifts and the coin economy', () => {
+  let t: TestApp;
+  let db: Connection;
+  let rose: { id: string; priceCoins: number; diamondValue: number };
+  let crown: { id: string; priceCoins: number; diamondValue: number };
+
+  beforeAll(async () => {
+    t = await startTestApp({ GIFT_COMBO_WINDOW_MS: '60000' });
+    db = await mongoose.createConnection(t.config.mongodbUri!).asPromise();
+    rose = await giftByKey(t, 'rose');
+    crown = await giftByKey(t, 'crown');
+  });
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
+
+  const send = (liveId: string, token: string, body: Record<string, unknown>) =>
+    t
+      .http()
+      .post(`/api/live/${liveId}/gifts`)
+      .set(auth(token))
+      .send({ count: 1, idempotencyKey: newKey(), ...body });
+
+  describe('catalog', () => {
+    it('serves the seeded catalog publicly, active gifts in panel order', async () => {
+      const res = await t.http().get('/api/live/gifts/all');
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeGreaterThanOrEqual(8);
+      const orders = res.body.items.map((g: { sortOrder: number }) => g.sortOrder);
+      expect(orders).toEqual([...orders].sort((a, b) => a - b));
+      expect(res.body.categories.slice(0, 3)).toEqual(['classic', 'premium', 'luxury']);
+      expect(res.body.items.find((g: { key: string }) => g.key === 'crown')).toMatchObject({
+        priceCoins: 299,
+        diamondValue: 299,
+        animation: { type: 'svga', url: expect.stringContaining('.svga') },
+        active: true,
+      });
+    });
+
+    it('seeds the default catalog once even when asked again', async () => {
+      const { seedGiftCatalog } = await import('../src/gifts/gift-catalog.service');
+      const { Gift, GiftSchema } = await import('../src/gifts/schemas/gift.schema');
+      const model = db.model(Gift.name, GiftSchema);
+      const before = await model.countDocuments();
+      const created = await Promise.all([seedGiftCatalog(model), seedGiftCatalog(model)]);
+      expect(created).toEqual([0, 0]);
+      expect(await model.countDocuments()).toBe(before);
+    });
+
+    it('lets an admin create, update and deactivate a gift, and nobody else', async () => {
+      const admin = await adminToken(t);
+      const body = {
+        name: 'Comet',
+        priceCoins: 50,
+        diamondValue: 40,
+        category: 'space',
+        sortOrder: 500,
+        animation: { type: 'lottie', url: 'https://cdn.example.com/comet.json' },
+      };
+      expect(
+        (
+          await t
+            .http()
+            .post('/api/gifts')
+            .set(auth(t.token('not-admin')))
+            .send(body)
+        ).body.code,
+      ).toBe('ADMIN_ONLY');
+      const created = await t.http().post('/api/gifts').set(auth(admin)).send(body);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'Comet', key: expect.stringMatching(/^comet-/), active: true });
+      const updated = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({ priceCoins: 60 });
+      expect(updated.body).toMatchObject({ priceCoins: 60, name: 'Comet', category: 'space', sortOrder: 500 });
+      const off = await t.http().post(`/api/gifts/${created.body.id}/deactivate`).set(auth(admin)).send();
+      expect(off.body.active).toBe(false);
+      const panel = await t.http().get('/api/live/gifts/all');
+      expect(panel.body.items.map((g: { id: string }) => g.id)).not.toContain(created.body.id);
+      const dup = await t
+        .http()
+        .post('/api/gifts')
+        .set(auth(admin))
+        .send({ ...body, key: 'rose' });
+      expect([dup.status, dup.body.code]).toEqual([409, 'GIFT_KEY_TAKEN']);
+      const renamed = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({ key: 'rose' });
+      expect([renamed.status, renamed.body.code]).toEqual([409, 'GIFT_KEY_TAKEN']);
+      const empty = await t.http().patch(`/api/gifts/${created.body.id}`).set(auth(admin)).send({});
+      expect([empty.status, empty.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    });
+  });
+
+  describe('wallet', () => {
+    it('shows an empty wallet to a new user', async () => {
+      const [user] = userIds('fresh', 1);
+      expect(await wallet(t, user)).toEqual({ userId: user, coins: 0, diamonds: 0, recentEntries: [] });
+    });
+
+    it('credits a purchase once, however many times and at once it is posted', async () => {
+      const [user] = userIds('buyer', 1);
+      const admin = await adminToken(t);
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t
+            .http()
+            .post('/api/wallet/credit')
+            .set(auth(admin))
+            .send({ userId: user, coins: 600, purchaseRef: 'order-77' }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+      const mine = await wallet(t, user);
+      expect(mine.coins).toBe(600);
+      expect(mine.recentEntries).toEqual([
+        expect.objectContaining({
+          currency: 'coins',
+          amount: 600,
+          balanceAfter: 600,
+          reason: 'purchase',
+          reference: 'purchase:order-77',
+        }),
+      ]);
+    });
+
+    it('refuses a credit from a non-admin', async () => {
+      const res = await t
+        .http()
+        .post('/api/wallet/credit')
+        .set(auth(t.token('sneaky')))
+        .send({ userId: 'sneaky', coins: 10, purchaseRef: 'x-1' });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('ADMIN_ONLY');
+    });
+  });
+
+  describe('sending', () => {
+    it('moves coins to diamonds, updates the live, ranks the sender and tells the room', async () => {
+      const scene = await startScene(t, userIds('send', 2), 1000);
+      const watcher = await t.connect(scene.hostToken);
+      await watcher.request('live:join', { liveStreamId: scene.liveId });
+
+      const res = await send(scene.liveId, scene.senderToken, { giftId: crown.id, count: 1 });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        state: 'settled',
+        receiverId: scene.hostId,
+        coins: 299,
+        diamonds: 299,
+        liveDiamonds: 299,
+        liveGiftCount: 1,
+        senderCoins: 701,
+        senderRank: 1,
+        rankChanged: true,
+        combo: { comboId: expect.any(String), comboCount: 1 },
+      });
+      const event = await watcher.waitFor('live:gift', (e) => e.id === res.body.id);
+      expect(event).toMatchObject({
+        liveStreamId: scene.liveId,
+        giftName: 'Crown',
+        animation: { type: 'svga' },
+        sender: { userId: scene.senderId },
+        receiverId: scene.hostId,
+        count: 1,
+        liveDiamonds: 299,
+        senderRank: 1,
+      });
+
+      const again = await send(scene.liveId, scene.senderToken, { giftId: crown.id, count: 1 });
+      expect(again.body.combo).toEqual({ comboId: res.body.combo.comboId, comboCount: 2 });
+      expect(again.body.rankChanged).toBe(false);
+      expect((await watcher.waitFor('live:gift', (e) => e.id === again.body.id)).senderRank).toBeNull();
+
+      expect((await wallet(t, scene.senderId)).coins).toBe(1000 - 2 * 299);
+      expect((await wallet(t, scene.hostId)).diamonds).toBe(2 * 299);
+      const live = await t.http().get(`/api/live/${scene.liveId}`);
+      expect(live.body.stats).toMatchObject({ diamonds: 598, giftCount: 2 });
+      const stats = await t.http().get(`/api/live/${scene.liveId}/stats`).set(auth(scene.hostToken));
+      expect(stats.body).toMatchObject({ diamonds: 598, gifts: 2 });
+    });
+
+    it('lists top gifters, recent gifts, the host ranking and the join snapshot', async () => {
+      const [host, a, b] = userIds('board', 3);
+      const scene = await startScene(t, [host, a], 100);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/join`)
+        .set(auth(t.token(b)))
+        .send({})
+        .expect(200);
+      await credit(t, b, 100);
+      const rose1 = async (token: string, count: number) =>
+        expect((await send(scene.liveId, token, { giftId: rose.id, count })).status).toBe(201);
+      await rose1(t.token(a), 10);
+      await rose1(t.token(b), 66);
+      await rose1(t.token(a), 1);
+
+      const top = await t.http().get(`/api/live/${scene.liveId}/gifts/top?limit=1`).set(auth(scene.hostToken));
+      expect(top.body.items).toEqual([expect.objectContaining({ rank: 1, userId: b, diamonds: 66, giftCount: 66 })]);
+      const next = await t
+        .http()
+        .get(`/api/live/${scene.liveId}/gifts/top?limit=1&cursor=${top.body.nextCursor}`)
+        .set(auth(scene.hostToken));
+      expect(next.body).toEqual({
+        items: [expect.objectContaining({ rank: 2, userId: a, diamonds: 11 })],
+        nextCursor: null,
+      });
+
+      const recent = await t.http().get(`/api/live/${scene.liveId}/gifts/recent?limit=2`).set(auth(scene.hostToken));
+      expect(
+        recent.body.items.map((g: { sender: { userId: string }; count: number }) => [g.sender.userId, g.count]),
+      ).toEqual([
+        [a, 1],
+        [b, 66],
+      ]);
+      expect(recent.body.nextCursor).toEqual(expect.any(String));
+
+      for (const period of ['day', 'week']) {
+        const ranking = await t
+          .http()
+          .get(`/api/users/${host}/gifters?period=${period}`)
+          .set(auth(t.token(a)));
+        expect(ranking.body.items.map((r: { userId: string; diamonds: number }) => [r.userId, r.diamonds])).toEqual([
+          [b, 66],
+          [a, 11],
+        ]);
+      }
+
+      const socket = await t.connect(t.token(a));
+      const snapshot = await socket.request('live:join', { liveStreamId: scene.liveId });
+      expect(snapshot.data.topGifters.map((g: { userId: string }) => g.userId)).toEqual([b, a]);
+    });
+
+    it('sends over the socket with the same result shape', async () => {
+      const scene = await startScene(t, userIds('sock', 2), 10);
+      const socket = await t.connect(scene.senderToken);
+      const ack = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 10,
+        idempotencyKey: newKey(),
+      });
+      expect(ack).toMatchObject({ ok: true, data: { state: 'settled', count: 10, senderCoins: 0, liveDiamonds: 10 } });
+      const broke = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 1,
+        idempotencyKey: newKey(),
+      });
+      expect(broke).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_BALANCE', statusCode: 402 } });
+      const badCount = await socket.request('live:gift:send', {
+        liveStreamId: scene.liveId,
+        giftId: rose.id,
+        count: 3,
+        idempotencyKey: newKey(),
+      });
+      expect(badCount).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    });
+
+    it('gives a co-host their gift', async () => {
+      const [host, sender, cohost] = userIds('cohost', 3);
+      const scene = await startScene(t, [host, sender], 5);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/cohosts`)
+        .set(auth(scene.hostToken))
+        .send({ targetUserId: cohost })
+        .expect(200);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: cohost });
+      expect(res.status).toBe(201);
+      expect(res.body.receiverId).toBe(cohost);
+      expect((await wallet(t, cohost)).diamonds).toBe(1);
+      expect((await wallet(t, host)).diamonds).toBe(0);
+    });
+  });
+
+  describe('exactly once under concurrency', () => {
+    it('settles exactly 60 of 100 gifts sent at once with coins for 60, the rest get 402', async () => {
+      const scene = await startScene(t, userIds('race', 2), 60);
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => send(scene.liveId, scene.senderToken, { giftId: rose.id })),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(60);
+      expect(statuses.filter((s) => s === 402)).toHaveLength(40);
+      expect(answers.filter((a) => a.status === 402).every((a) => a.body.code === 'INSUFFICIENT_BALANCE')).toBe(true);
+
+      expect((await wallet(t, scene.senderId)).coins).toBe(0);
+      expect((await wallet(t, scene.hostId)).diamonds).toBe(60);
+      const live = await t.http().get(`/api/live/${scene.liveId}`);
+      expect(live.body.stats).toMatchObject({ diamonds: 60, giftCount: 60 });
+      const top = await t.http().get(`/api/live/${scene.liveId}/gifts/top`).set(auth(scene.hostToken));
+      expect(top.body.items).toEqual([
+        expect.objectContaining({ userId: scene.senderId, diamonds: 60, coins: 60, giftCount: 60 }),
+      ]);
+      const entries = await db
+        .collection('ledger_entries')
+        .countDocuments({ userId: scene.senderId, reason: 'gift_sent' });
+      expect(entries).toBe(60);
+    });
+
+    it('answers the same key sent 10 times at once with one gift and one debit', async () => {
+      const scene = await startScene(t, userIds('retry', 2), 1000);
+      const idempotencyKey = newKey();
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => send(scene.liveId, scene.senderToken, { giftId: crown.id, idempotencyKey })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+      answers.forEach((a) => expect(a.body).toEqual(answers[0].body));
+      expect((await wallet(t, scene.senderId)).coins).toBe(1000 - 299);
+      expect((await wallet(t, scene.hostId)).diamonds).toBe(299);
+      expect(await db.collection('gifts_sent').countDocuments({ senderId: scene.senderId })).toBe(1);
+
+      const later = await send(scene.liveId, scene.senderToken, { giftId: crown.id, idempotencyKey });
+      expect(later.body).toEqual(answers[0].body);
+      const reused = await send(scene.liveId, scene.senderToken, { giftId: rose.id, idempotencyKey });
+      expect(reused.status).toBe(409);
+      expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+  });
+
+  describe('refusals', () => {
+    it('refuses an ended live with 409 LIVE_ENDED', async () => {
+      const scene = await startScene(t, userIds('ended', 2), 10);
+      await t.http().post(`/api/live/${scene.liveId}/end`).set(auth(scene.hostToken)).expect(200);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id });
+      expect([res.status, res.body.code]).toEqual([409, 'LIVE_ENDED']);
+    });
+
+    it('refuses a removed sender with 403 REMOVED_FROM_LIVE', async () => {
+      const scene = await startScene(t, userIds('kicked', 2), 10);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/kick`)
+        .set(auth(scene.hostToken))
+        .send({ targetUserId: scene.senderId })
+        .expect(200);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id });
+      expect([res.status, res.body.code]).toEqual([403, 'REMOVED_FROM_LIVE']);
+    });
+
+    it('refuses a sender who is not in the live with 403 NOT_IN_LIVE', async () => {
+      const [host, sender, outsider] = userIds('absent', 3);
+      const scene = await startScene(t, [host, sender], 0);
+      await credit(t, outsider, 10);
+      const res = await send(scene.liveId, t.token(outsider), { giftId: rose.id });
+      expect([res.status, res.body.code]).toEqual([403, 'NOT_IN_LIVE']);
+      await t.http().post(`/api/live/${scene.liveId}/leave`).set(auth(scene.senderToken)).expect(200);
+      await credit(t, sender, 10);
+      const left = await send(scene.liveId, scene.senderToken, { giftId: rose.id });
+      expect(left.body.code).toBe('NOT_IN_LIVE');
+    });
+
+    it('refuses a receiver who is neither host, co-host nor speaker with 400 INVALID_RECEIVER', async () => {
+      const [host, sender, viewer] = userIds('recv', 3);
+      const scene = await startScene(t, [host, sender], 10);
+      await t
+        .http()
+        .post(`/api/live/${scene.liveId}/join`)
+        .set(auth(t.token(viewer)))
+        .send({})
+        .expect(200);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: viewer });
+      expect([res.status, res.body.code]).toEqual([400, 'INVALID_RECEIVER']);
+    });
+
+    it('refuses a gift to oneself with 400', async () => {
+      const scene = await startScene(t, userIds('self', 2), 0);
+      await credit(t, scene.hostId, 10);
+      const res = await send(scene.liveId, scene.hostToken, { giftId: rose.id });
+      expect([res.status, res.body.code]).toEqual([400, 'CANNOT_TARGET_SELF']);
+    });
+
+    it('refuses an inactive gift with 409 GIFT_INACTIVE and an unknown one with 404', async () => {
+      const scene = await startScene(t, userIds('inactive', 2), 100);
+      const admin = await adminToken(t);
+      const gift = await t
+        .http()
+        .post('/api/gifts')
+        .set(auth(admin))
+        .send({ name: 'Retired', priceCoins: 1, diamondValue: 1, category: 'old' });
+      await t.http().post(`/api/gifts/${gift.body.id}/deactivate`).set(auth(admin)).expect(200);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: gift.body.id });
+      expect([res.status, res.body.code]).toEqual([409, 'GIFT_INACTIVE']);
+      const unknown = await send(scene.liveId, scene.senderToken, { giftId: '665f1c2e8a1b2c3d4e5f6a7b' });
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'GIFT_NOT_FOUND']);
+    });
+
+    it('refuses too few coins with 402 INSUFFICIENT_BALANCE and moves nothing', async () => {
+      const scene = await startScene(t, userIds('poor', 2), 298);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: crown.id });
+      expect([res.status, res.body.code]).toEqual([402, 'INSUFFICIENT_BALANCE']);
+      expect((await wallet(t, scene.senderId)).coins).toBe(298);
+      expect((await wallet(t, scene.hostId)).diamonds).toBe(0);
+    });
+
+    it('refuses counts outside the allowed set and unknown fields with 400', async () => {
+      const scene = await startScene(t, userIds('count', 2), 100);
+      for (const body of [
+        { giftId: rose.id, count: 7 },
+        { giftId: rose.id, count: 0 },
+        { giftId: rose.id, senderId: 'x' },
+      ]) {
+        const res = await send(scene.liveId, scene.senderToken, body);
+        expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      }
+    });
+  });
+
+  describe('the books', () => {
+    it('balance after everything above (npm run ledger:check)', async () => {
+      const report = await checkLedger(db);
+      expect(report.problems).toEqual([]);
+      expect(report.totals.coinsDebited).toBe(report.totals.coinsSettled);
+      expect(report.totals.coinsSettled).toBeGreaterThan(0);
+    });
+  });
+});
