@@ -277,6 +277,23 @@ describe('gifts and the coin economy', () => {
     });
   });
 
+  describe('gifts to speakers', () => {
+    it('gives a seated speaker of a party live their gift, and refuses them once they leave the seat', async () => {
+      const [host, sender, speaker] = userIds('speaker', 3);
+      const scene = await startScene(t, [host, sender], 5, 'party');
+      const speakerToken = t.token(speaker);
+      await t.http().post(`/api/live/${scene.liveId}/join`).set(auth(speakerToken)).send({}).expect(200);
+      await t.http().post(`/api/live/${scene.liveId}/seats/2/join`).set(auth(speakerToken)).send({}).expect(201);
+      const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: speaker });
+      expect(res.status).toBe(201);
+      expect((await wallet(t, speaker)).diamonds).toBe(rose.diamondValue);
+      await t.http().post(`/api/live/${scene.liveId}/seats/2/leave`).set(auth(speakerToken)).send({}).expect(200);
+      const refused = await send(scene.liveId, scene.senderToken, { giftId: rose.id, receiverId: speaker });
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('INVALID_RECEIVER');
+    });
+  });
+
   describe('exactly once under concurrency', () => {
     it('settles exactly 60 of 100 gifts sent at once with coins for 60, the rest get 402', async () => {
       const scene = await startScene(t, userIds('race', 2), 60);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { roleIn } from '../streams/live-roles';
 import type { LiveStream } from '../streams/schemas/live-stream.schema';
 
@@ -14,21 +14,16 @@ export interface GiftReceiverPolicy {
 }
 export const GIFT_RECEIVER_POLICY = Symbol('GIFT_RECEIVER_POLICY');
 
-/**
- * EXTENSION POINT for the seats module: provide SEAT_OCCUPANCY (e.g.
- * `{ provide: SEAT_OCCUPANCY, useExisting: SeatsService }` in GiftsModule) and seated speakers of
- * party and audio lives can receive gifts, and count as present senders. Without it, only the
- * host and co-hosts receive.
- */
+/** Seat occupancy as gifts need it (SeatsService, wired in GiftsModule). */
 export interface SeatOccupancy {
   isSeated(liveId: string, userId: string): Promise<boolean>;
 }
 export const SEAT_OCCUPANCY = Symbol('SEAT_OCCUPANCY');
 
-/** The host by default; co-hosts; in party and audio lives, seated speakers (when seats are wired). */
+/** The host by default; co-hosts; in party and audio lives, seated speakers. */
 @Injectable()
 export class LiveRolesReceiverPolicy implements GiftReceiverPolicy {
-  constructor(@Optional() @Inject(SEAT_OCCUPANCY) private readonly seats?: SeatOccupancy) {}
+  constructor(@Inject(SEAT_OCCUPANCY) private readonly seats: SeatOccupancy) {}
 
   async canReceive(live: LiveLike, userId: string): Promise<boolean> {
     if (live.removedUserIds?.includes(userId)) return false;
@@ -37,7 +32,7 @@ export class LiveRolesReceiverPolicy implements GiftReceiverPolicy {
   }
 
   async isSeatedSpeaker(live: LiveLike, userId: string): Promise<boolean> {
-    if (live.liveType === 'live' || !this.seats) return false;
+    if (live.liveType === 'live') return false;
     return this.seats.isSeated(live._id.toString(), userId);
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { SeatsModule } from '../seats/seats.module';
+import { SeatsService } from '../seats/seats.service';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
 import { WalletModule } from '../wallet/wallet.module';
@@ -7,7 +9,7 @@ import { GiftCatalogController } from './gift-catalog.controller';
 import { GiftCatalogService } from './gift-catalog.service';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
-import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy } from './gift-receiver.policy';
+import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy, SEAT_OCCUPANCY } from './gift-receiver.policy';
 import { GiftRecoverySweeper } from './gift-recovery.sweeper';
 import { GiftSettlementService } from './gift-settlement.service';
 import { GiftsController } from './gifts.controller';
@@ -21,6 +23,7 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
   imports: [
     StreamsModule,
     ViewersModule,
+    SeatsModule,
     WalletModule,
     MongooseModule.forFeature([
       { name: Gift.name, schema: GiftSchema },
@@ -37,7 +40,8 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
     GiftLeaderboardService,
     GiftCombosService,
     GiftRecoverySweeper,
-    // Seats extension point: the lead adds `{ provide: SEAT_OCCUPANCY, useExisting: SeatsService }` here.
+    // Seated speakers of party and audio lives receive gifts too.
+    { provide: SEAT_OCCUPANCY, useExisting: SeatsService },
     { provide: GIFT_RECEIVER_POLICY, useClass: LiveRolesReceiverPolicy },
   ],
   exports: [GiftsService, GiftLeaderboardService],
