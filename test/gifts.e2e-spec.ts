@@ -158,6 +158,8 @@ describe('gifts and the coin economy', () => {
         combo: { comboId: expect.any(String), comboCount: 1 },
       });
       const event = await watcher.waitFor('live:gift', (e) => e.id === res.body.id);
+      const chatLine = await watcher.waitFor('live:message', (m) => m.type === 'gift' && m.sender.userId === scene.senderId);
+      expect(chatLine.text).toContain('Crown');
       expect(event).toMatchObject({
         liveStreamId: scene.liveId,
         giftName: 'Crown',

@@ -73,6 +73,7 @@ export class GiftsService {
           senderId: user.userId,
           senderName: user.name,
           senderAvatar: user.avatar,
+          senderUid: user.uid,
           receiverId,
           idempotencyKey: dto.idempotencyKey,
           giftId: gift._id,

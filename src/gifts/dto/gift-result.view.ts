@@ -10,6 +10,7 @@ export class GiftComboView {
 
 export class GiftUserView {
   @ApiProperty({ example: 'bob' }) userId!: string;
+  @ApiProperty({ example: 67890, description: 'RTC uid' }) uid!: number;
   @ApiProperty({ example: 'Bob', nullable: true, type: String }) name!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
 }
@@ -71,7 +72,7 @@ export function toGiftEventView(gift: SentLike): GiftEventView {
     giftName: gift.giftName,
     giftIconUrl: gift.giftIconUrl ?? null,
     animation: { type: gift.animation?.type ?? 'none', url: gift.animation?.url ?? null },
-    sender: { userId: gift.senderId, name: gift.senderName, avatar: gift.senderAvatar ?? null },
+    sender: { userId: gift.senderId, uid: gift.senderUid, name: gift.senderName, avatar: gift.senderAvatar ?? null },
     receiverId: gift.receiverId,
     count: gift.count,
     coins: gift.coins,

@@ -43,6 +43,7 @@ export class GiftOutcome {
 export class GiftSent {
   @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) senderId!: string;
+  @Prop({ required: true }) senderUid!: number;
   @Prop({ required: true }) senderName!: string;
   @Prop({ type: String, default: null }) senderAvatar!: string | null;
   @Prop({ required: true }) receiverId!: string;
