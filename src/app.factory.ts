@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { SocketIoAdapter } from './live/socket-io.adapter';
+import { observeHttpLatency } from './metrics/http-metrics';
 
 export const API_PREFIX = 'api';
 
@@ -39,6 +40,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
+  observeHttpLatency(app);
   setUpSwagger(app);
   return app;
 }

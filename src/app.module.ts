@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
         CommonModule,
+        MetricsModule,
         DatabaseModule,
         AuthModule.forRoot(config),
         HealthModule,

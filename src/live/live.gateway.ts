@@ -9,6 +9,8 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge } from 'prom-client';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
 import { bearerToken, TokenVerifier } from '../auth/token-verifier';
@@ -24,7 +26,8 @@ import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveSnapshot, ServerToClientEvents } from './client-events';
+import { collectOnScrape, METRIC } from '../metrics/metrics';
+import { LiveSnapshot, ServerEventName, ServerEventPayload, ServerToClientEvents } from './client-events';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
@@ -50,14 +53,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @WebSocketServer() server!: LiveServer;
   private readonly viewerNotices: ViewerNotices;
   private presenceTimer?: NodeJS.Timeout;
+  // Kept off socket.data: recovery (Redis adapter) serializes socket.data into the stored session.
+  private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: TokenVerifier,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    @InjectMetric(METRIC.eventsEmitted) private readonly eventsEmitted: Counter<string>,
+    @InjectMetric(METRIC.connectedSockets) private readonly connectedSockets: Gauge<string>,
   ) {
-    this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
+    this.viewerNotices = new ViewerNotices((room, event, payload) => this.relay(room, event, payload), config.socket.viewerBatchMs);
   }
 
   afterInit(server: LiveServer): void {
@@ -76,6 +83,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       next();
     });
     this.viewerNotices.start();
+    collectOnScrape(this.connectedSockets, () => this.connectedSockets.set(server.of('/').sockets.size));
     this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
     this.presenceTimer.unref();
   }
@@ -89,11 +97,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const user = socket.data.user as AuthUser;
     void socket.join(userRoom(user.userId));
     this.disconnectAtExpiry(socket, user);
+    if (socket.recovered) void this.dropRoomsClosedWhileAway(socket, user);
   }
 
   handleDisconnect(socket: Socket): void {
     // Presence is not dropped here: the user may reconnect; the sweep marks them left after the timeout.
-    clearTimeout(socket.data.expiryTimer as NodeJS.Timeout | undefined);
+    clearTimeout(this.expiryTimers.get(socket));
   }
 
   // ---- client -> server -------------------------------------------------------------------
@@ -141,28 +150,28 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @OnDomainEvent('live.created')
   onLiveCreated({ live }: DomainEventMap['live.created']): void {
-    this.server.emit('live:created', { liveStreamId: live.id, live });
+    this.relay(null, 'live:created', { liveStreamId: live.id, live });
   }
 
   @OnDomainEvent('live.ended')
   onLiveEnded({ live, reason }: DomainEventMap['live.ended']): void {
-    this.server.emit('live:ended', { liveStreamId: live.id, live, reason });
+    this.relay(null, 'live:ended', { liveStreamId: live.id, live, reason });
     this.server.in(liveRoom(live.id)).socketsLeave(liveRoom(live.id));
   }
 
   @OnDomainEvent('live.updated')
   onLiveUpdated({ live, changes, actorId }: DomainEventMap['live.updated']): void {
-    this.server.to(liveRoom(live.id)).emit('live:update', { liveStreamId: live.id, live, changes, actorId });
+    this.relay(liveRoom(live.id), 'live:update', { liveStreamId: live.id, live, changes, actorId });
   }
 
   @OnDomainEvent('live.host_action')
   onHostAction({ liveId, action, actorId, targetUserId }: DomainEventMap['live.host_action']): void {
-    this.server.to(liveRoom(liveId)).emit('live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
+    this.relay(liveRoom(liveId), 'live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
   }
 
   @OnDomainEvent('live.user_kicked')
   onUserKicked({ liveId, userId, actorId }: DomainEventMap['live.user_kicked']): void {
-    this.server.to(userRoom(userId)).emit('live:kicked', { liveStreamId: liveId, actorId });
+    this.relay(userRoom(userId), 'live:kicked', { liveStreamId: liveId, actorId });
     this.server.in(userRoom(userId)).socketsLeave(liveRoom(liveId));
   }
 
@@ -174,6 +183,29 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @OnDomainEvent('viewer.left')
   onViewerLeft({ liveId, userId, reason, viewerCount }: DomainEventMap['viewer.left']): void {
     this.viewerNotices.left(liveId, userId, reason, viewerCount);
+  }
+
+  // ---- emit helper and recovery (issue 7) ---------------------------------------------------
+
+  /**
+   * Every relayed event goes through here: one broadcast to a room (or to everyone when `room` is
+   * null), counted by event name. Room broadcasts are what connection-state recovery replays.
+   */
+  private relay<E extends ServerEventName>(room: string | null, event: E, payload: ServerEventPayload<E>): void {
+    const target = room === null ? this.server : this.server.to(room);
+    (target.emit as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
+    this.eventsEmitted.inc({ event });
+  }
+
+  /**
+   * A recovered socket gets back the rooms it had when it dropped, but a kick or an end while it
+   * was away removed it from them on the server only. Leave every live room it may no longer see.
+   */
+  private async dropRoomsClosedWhileAway(socket: Socket, user: AuthUser): Promise<void> {
+    for (const room of socket.rooms) {
+      if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
+      await this.streams.requireActiveLive(room.slice(LIVE_ROOM_PREFIX.length), user.userId).catch(() => socket.leave(room));
+    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -203,7 +235,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private disconnectAtExpiry(socket: Socket, user: AuthUser): void {
     if (user.exp === undefined) return;
     const delay = user.exp * 1000 - Date.now();
-    socket.data.expiryTimer = setTimeout(
+    const timer = setTimeout(
       () => {
         if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket, user);
         socket.emit('auth:expired', { code: 'TOKEN_EXPIRED', message: 'Your access token expired; reconnect with a new one.' });
@@ -211,5 +243,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       },
       Math.min(Math.max(delay, 0), MAX_TIMER_MS),
     );
+    this.expiryTimers.set(socket, timer);
   }
 }
