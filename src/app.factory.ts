@@ -9,6 +9,7 @@ import { register } from 'prom-client';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { eventCatalogueModels, serveEventDocs } from './live/asyncapi';
 import { SocketIoAdapter } from './live/socket-io.adapter';
 import { observeHttpLatency } from './metrics/http-metrics';
 
@@ -58,10 +59,12 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
+    { extraModels: eventCatalogueModels() },
   );
   document.security = [{ bearer: [] }];
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
     swaggerOptions: { persistAuthorization: true },
   });
+  serveEventDocs(app, document);
 }
