@@ -29,23 +29,33 @@ async function main(): Promise<void> {
   try {
     const host = benchToken('fan-host');
     const liveId = await createLive(a.url, 'fan-host');
-    const live = await (await fetch(`${a.url}/api/live/${liveId}`, { headers: { authorization: `Bearer ${host}` } })).json();
+    const live = await (
+      await fetch(`${a.url}/api/live/${liveId}`, { headers: { authorization: `Bearer ${host}` } })
+    ).json();
 
     const pool = ClientPool.start(WORKERS);
     const half = Math.ceil(CLIENTS / 2);
-    const failed = (await pool.connect(a.url, tokens.slice(0, half), liveId)) + (await pool.connect(b.url, tokens.slice(half), liveId));
+    const failed =
+      (await pool.connect(a.url, tokens.slice(0, half), liveId)) +
+      (await pool.connect(b.url, tokens.slice(half), liveId));
     if (failed) throw new Error(`${failed} clients could not connect and join`);
-    const patches = [a, b].map((app) => httpFire(`${app.url}/api/live/${liveId}`, 'PATCH', { authorization: `Bearer ${host}` }));
+    const patches = [a, b].map((app) =>
+      httpFire(`${app.url}/api/live/${liveId}`, 'PATCH', { authorization: `Bearer ${host}` }),
+    );
     let turn = 0;
     const alternate = (title: string) => patches[turn++ % 2](title);
-    for (const rate of RATES) results.push(await runFanout('2 instances + Redis (PATCH -> live:update)', pool, CLIENTS, rate, SECONDS, alternate));
+    for (const rate of RATES)
+      results.push(
+        await runFanout('2 instances + Redis (PATCH -> live:update)', pool, CLIENTS, rate, SECONDS, alternate),
+      );
     await pool.close();
 
     const bare = await BareServer.start({ liveStreamId: liveId, live, changes: ['title'], actorId: 'fan-host' });
     const barePool = ClientPool.start(WORKERS);
     await barePool.connect(bare.url, tokens, liveId);
     const emit = httpFire(`${bare.url}/emit`, 'POST');
-    for (const rate of RATES) results.push(await runFanout('bare Socket.IO (POST -> emit)', barePool, CLIENTS, rate, SECONDS, emit));
+    for (const rate of RATES)
+      results.push(await runFanout('bare Socket.IO (POST -> emit)', barePool, CLIENTS, rate, SECONDS, emit));
     await barePool.close();
     await bare.close();
   } finally {

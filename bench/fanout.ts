@@ -23,20 +23,26 @@ async function main(): Promise<void> {
   const results: FanoutResult[] = [];
   try {
     const liveId = await createLive(app.url, 'fan-host');
-    const live = await (await fetch(`${app.url}/api/live/${liveId}`, { headers: { authorization: `Bearer ${benchToken('fan-host')}` } })).json();
+    const live = await (
+      await fetch(`${app.url}/api/live/${liveId}`, { headers: { authorization: `Bearer ${benchToken('fan-host')}` } })
+    ).json();
 
     const appPool = ClientPool.start(WORKERS);
     const failed = await appPool.connect(app.url, tokens, liveId);
     if (failed) throw new Error(`${failed} clients could not connect and join the app`);
-    const patch = httpFire(`${app.url}/api/live/${liveId}`, 'PATCH', { authorization: `Bearer ${benchToken('fan-host')}` });
-    for (const rate of RATES) results.push(await runFanout('gateway (PATCH -> live:update)', appPool, CLIENTS, rate, SECONDS, patch));
+    const patch = httpFire(`${app.url}/api/live/${liveId}`, 'PATCH', {
+      authorization: `Bearer ${benchToken('fan-host')}`,
+    });
+    for (const rate of RATES)
+      results.push(await runFanout('gateway (PATCH -> live:update)', appPool, CLIENTS, rate, SECONDS, patch));
     await appPool.close();
 
     const bare = await BareServer.start({ liveStreamId: liveId, live, changes: ['title'], actorId: 'fan-host' });
     const barePool = ClientPool.start(WORKERS);
     await barePool.connect(bare.url, tokens, liveId);
     const emit = httpFire(`${bare.url}/emit`, 'POST');
-    for (const rate of RATES) results.push(await runFanout('bare Socket.IO (POST -> emit)', barePool, CLIENTS, rate, SECONDS, emit));
+    for (const rate of RATES)
+      results.push(await runFanout('bare Socket.IO (POST -> emit)', barePool, CLIENTS, rate, SECONDS, emit));
     await barePool.close();
     await bare.close();
   } finally {
@@ -48,7 +54,10 @@ async function main(): Promise<void> {
 }
 
 export function ratios(results: FanoutResult[]): Record<string, string | number>[] {
-  const [gateway, bare] = [results.filter((r) => !r.target.startsWith('bare')), results.filter((r) => r.target.startsWith('bare'))];
+  const [gateway, bare] = [
+    results.filter((r) => !r.target.startsWith('bare')),
+    results.filter((r) => r.target.startsWith('bare')),
+  ];
   return gateway.map((g) => {
     const b = bare.find((r) => r['events/s'] === g['events/s'])!;
     return {

@@ -12,18 +12,28 @@ const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 
 async function main(): Promise<boolean> {
-  console.log(`join storm: ${VIEWERS} viewers within ${SPREAD_MS / 1000} s, ${WORKERS} client processes; ${machineLine()}`);
+  console.log(
+    `join storm: ${VIEWERS} viewers within ${SPREAD_MS / 1000} s, ${WORKERS} client processes; ${machineLine()}`,
+  );
   const db = await startEmbeddedDatabase();
   const app = await startBenchApp(`${db.uri}/bench_joinstorm_${Date.now()}`);
   const pool = ClientPool.start(WORKERS);
   try {
     const liveId = await createLive(app.url, 'storm-host');
-    const failedConnects = await pool.connect(app.url, Array.from({ length: VIEWERS }, (_, i) => benchToken(`storm-viewer-${i}`)));
+    const failedConnects = await pool.connect(
+      app.url,
+      Array.from({ length: VIEWERS }, (_, i) => benchToken(`storm-viewer-${i}`)),
+    );
     if (failedConnects) throw new Error(`${failedConnects} sockets could not connect`);
     const { latencies, failures } = await pool.joinStorm(liveId, SPREAD_MS);
-    const res = await fetch(`${app.url}/api/live/${liveId}`, { headers: { authorization: `Bearer ${benchToken('storm-host')}` } });
-    const { stats } = (await res.json()) as { stats: { viewerCount: number; peakViewerCount: number; uniqueViewerCount: number } };
-    const exact = stats.viewerCount === VIEWERS && stats.uniqueViewerCount === VIEWERS && stats.peakViewerCount === VIEWERS;
+    const res = await fetch(`${app.url}/api/live/${liveId}`, {
+      headers: { authorization: `Bearer ${benchToken('storm-host')}` },
+    });
+    const { stats } = (await res.json()) as {
+      stats: { viewerCount: number; peakViewerCount: number; uniqueViewerCount: number };
+    };
+    const exact =
+      stats.viewerCount === VIEWERS && stats.uniqueViewerCount === VIEWERS && stats.peakViewerCount === VIEWERS;
     const codes = [...new Set(failures)].join(',') || '-';
     printTable('Join storm (embedded single-lock database)', [
       {

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
     const viewerTokens = Array.from({ length: 5000 }, (_, i) => benchToken(`rest-viewer-${i}`));
     let next = 0;
     const rows = [
-      await load({ name: 'GET /api/health/live (no auth, no db)', url: `${app.url}/api/health/live`, connections: CONNECTIONS }),
+      await load({
+        name: 'GET /api/health/live (no auth, no db)',
+        url: `${app.url}/api/health/live`,
+        connections: CONNECTIONS,
+      }),
       await load({
         name: 'GET /api/live/active (20 lives)',
         url: `${app.url}/api/live/active`,

@@ -25,6 +25,7 @@ describe('Socket.IO event reference next to Swagger UI', () => {
   it('serves a readable page of the events without a token', async () => {
     const res = await t.http().get('/api/docs/events').expect(200);
     expect(res.headers['content-type']).toContain('text/html');
-    for (const event of [...Object.keys(CLIENT_EVENTS), ...Object.keys(SERVER_EVENTS)]) expect(res.text).toContain(event);
+    for (const event of [...Object.keys(CLIENT_EVENTS), ...Object.keys(SERVER_EVENTS)])
+      expect(res.text).toContain(event);
   });
 });

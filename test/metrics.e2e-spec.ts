@@ -6,7 +6,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const present = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => present[k] === v)) return Number(match[3]);
   }
   return 0;
@@ -41,7 +43,11 @@ describe('metrics at /metrics', () => {
     expect(sample(after, 'live_active_lives')).toBe(sample(before, 'live_active_lives') + 1);
     expect(sample(after, 'live_active_viewers')).toBe(sample(before, 'live_active_viewers') + 1);
 
-    await t.http().post(`/api/live/${liveId}/end`).set('Authorization', `Bearer ${t.token(host)}`).expect(200);
+    await t
+      .http()
+      .post(`/api/live/${liveId}/end`)
+      .set('Authorization', `Bearer ${t.token(host)}`)
+      .expect(200);
     expect(sample(await scrape(), 'live_active_lives')).toBe(sample(before, 'live_active_lives'));
   });
 
@@ -50,7 +56,12 @@ describe('metrics at /metrics', () => {
     const name = 'live_socket_events_emitted_total';
     const before = await scrape();
     const liveId = await createLive(t.url, t.token(host));
-    await t.http().patch(`/api/live/${liveId}`).set('Authorization', `Bearer ${t.token(host)}`).send({ title: 'x' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/live/${liveId}`)
+      .set('Authorization', `Bearer ${t.token(host)}`)
+      .send({ title: 'x' })
+      .expect(200);
 
     const after = await scrape();
     expect(sample(after, name, { event: 'live:created' })).toBe(sample(before, name, { event: 'live:created' }) + 1);
@@ -60,7 +71,11 @@ describe('metrics at /metrics', () => {
   it('times REST requests by route pattern, not by raw URL', async () => {
     const [host] = userIds('m-http', 1);
     const liveId = await createLive(t.url, t.token(host));
-    await t.http().get(`/api/live/${liveId}`).set('Authorization', `Bearer ${t.token(host)}`).expect(200);
+    await t
+      .http()
+      .get(`/api/live/${liveId}`)
+      .set('Authorization', `Bearer ${t.token(host)}`)
+      .expect(200);
     await t.http().get('/api/no-such-route').expect(404);
 
     const text = await scrape();
@@ -74,7 +89,9 @@ describe('metrics at /metrics', () => {
     const runs = async () => sample(await scrape(), 'live_sweep_runs_total', { sweep: 'idle_viewers', outcome: 'ok' });
     const first = await eventually(runs);
     await eventually(async () => (await runs()) > first);
-    expect(sample(await scrape(), 'live_sweep_runs_total', { sweep: 'host_timeout', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(sample(await scrape(), 'live_sweep_runs_total', { sweep: 'host_timeout', outcome: 'ok' })).toBeGreaterThan(
+      0,
+    );
   });
 
   it('declares the gift settlement lag histogram for the gifts module to observe', async () => {

@@ -51,7 +51,12 @@ describe('several instances on Redis', () => {
     return liveId;
   }
 
-  async function viewerIn(url: string, sub: string, liveId: string, options: Record<string, unknown> = {}): Promise<TestSocket> {
+  async function viewerIn(
+    url: string,
+    sub: string,
+    liveId: string,
+    options: Record<string, unknown> = {},
+  ): Promise<TestSocket> {
     const socket = await connect(url, sub, options);
     const joined = await socket.request('live:join', { liveStreamId: liveId });
     expect(joined.ok).toBe(true);
@@ -59,9 +64,17 @@ describe('several instances on Redis', () => {
   }
 
   const patch = (url: string, liveId: string, host: string, title: string) =>
-    request(url).patch(`/api/live/${liveId}`).set('Authorization', `Bearer ${token(host)}`).send({ title }).expect(200);
+    request(url)
+      .patch(`/api/live/${liveId}`)
+      .set('Authorization', `Bearer ${token(host)}`)
+      .send({ title })
+      .expect(200);
   const kick = (url: string, liveId: string, host: string, targetUserId: string) =>
-    request(url).post(`/api/live/${liveId}/kick`).set('Authorization', `Bearer ${token(host)}`).send({ targetUserId }).expect(200);
+    request(url)
+      .post(`/api/live/${liveId}/kick`)
+      .set('Authorization', `Bearer ${token(host)}`)
+      .send({ targetUserId })
+      .expect(200);
 
   it('delivers live:created to clients of both instances', async () => {
     const [host, onA, onB] = userIds('mi-created', 3);
@@ -102,7 +115,9 @@ describe('several instances on Redis', () => {
     const [socketA, socketB] = await Promise.all([connect(a.url, onA), connect(b.url, onB)]);
 
     for (const socket of [socketA, socketB]) {
-      expect(await socket.waitFor('live:ended', (p) => p.liveStreamId === liveId, HOST_GRACE_MS + 10_000)).toMatchObject({
+      expect(
+        await socket.waitFor('live:ended', (p) => p.liveStreamId === liveId, HOST_GRACE_MS + 10_000),
+      ).toMatchObject({
         reason: 'host_timeout',
       });
     }

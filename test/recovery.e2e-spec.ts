@@ -50,7 +50,12 @@ describe('recovery: a dropped client catches up on what it missed', () => {
     expect(socket.raw.connected).toBe(false);
     await patch(liveId, hostToken, 'missed one');
     await patch(liveId, hostToken, 'missed two');
-    await t.http().post(`/api/live/${liveId}/kick`).set('Authorization', `Bearer ${hostToken}`).send({ targetUserId: viewer }).expect(200);
+    await t
+      .http()
+      .post(`/api/live/${liveId}/kick`)
+      .set('Authorization', `Bearer ${hostToken}`)
+      .send({ targetUserId: viewer })
+      .expect(200);
     const before = socket.received.length;
 
     const back = nextConnect(socket.raw);
@@ -78,7 +83,12 @@ describe('recovery: a dropped client catches up on what it missed', () => {
 
     net.cut();
     await sleep(200);
-    await t.http().post(`/api/live/${liveId}/kick`).set('Authorization', `Bearer ${hostToken}`).send({ targetUserId: viewer }).expect(200);
+    await t
+      .http()
+      .post(`/api/live/${liveId}/kick`)
+      .set('Authorization', `Bearer ${hostToken}`)
+      .send({ targetUserId: viewer })
+      .expect(200);
     const back = nextConnect(socket.raw);
     net.switchTo(t.url);
     await back;
@@ -124,6 +134,9 @@ describe('recovery: a dropped client catches up on what it missed', () => {
     expect(socket.raw.recovered).toBe(false);
     expect(socket.events('live:update')).toHaveLength(0);
     const rejoined = await socket.request('live:join', { liveStreamId: liveId });
-    expect(rejoined).toMatchObject({ ok: true, data: { live: { id: liveId, title: 'while away for long' }, role: 'viewer' } });
+    expect(rejoined).toMatchObject({
+      ok: true,
+      data: { live: { id: liveId, title: 'while away for long' }, role: 'viewer' },
+    });
   });
 });

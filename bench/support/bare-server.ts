@@ -12,7 +12,12 @@ export class BareServer {
     private readonly io: Server,
   ) {}
 
-  static async start(template: { liveStreamId: string; live: object; changes: string[]; actorId: string }): Promise<BareServer> {
+  static async start(template: {
+    liveStreamId: string;
+    live: object;
+    changes: string[];
+    actorId: string;
+  }): Promise<BareServer> {
     const http = createServer();
     const io = new Server(http, { transports: ['websocket', 'polling'] });
     const room = `live:${template.liveStreamId}`;

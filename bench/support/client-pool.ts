@@ -11,7 +11,10 @@ export class ClientPool {
 
   static start(count: number): ClientPool {
     const workers = Array.from({ length: count }, () =>
-      fork(join(__dirname, 'client-worker.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: 'inherit' }),
+      fork(join(__dirname, 'client-worker.ts'), [], {
+        execArgv: ['-r', 'ts-node/register/transpile-only'],
+        stdio: 'inherit',
+      }),
     );
     return new ClientPool(workers);
   }
@@ -20,7 +23,9 @@ export class ClientPool {
   async connect(url: string, tokens: string[], liveStreamId?: string): Promise<number> {
     const shares = this.workers.map((_, w) => tokens.filter((__, i) => i % this.workers.length === w));
     const answers = await Promise.all(
-      this.workers.map((worker, w) => this.ask<{ failures: number }>(worker, { type: 'connect', url, tokens: shares[w], liveStreamId }, 'connected')),
+      this.workers.map((worker, w) =>
+        this.ask<{ failures: number }>(worker, { type: 'connect', url, tokens: shares[w], liveStreamId }, 'connected'),
+      ),
     );
     return answers.reduce((sum, a) => sum + a.failures, 0);
   }
@@ -46,7 +51,11 @@ export class ClientPool {
     const startAt = Date.now() + 500;
     const answers = await Promise.all(
       this.workers.map((worker) =>
-        this.ask<{ latencies: number[]; failures: string[] }>(worker, { type: 'joinstorm', liveStreamId, startAt, spreadMs }, 'joined'),
+        this.ask<{ latencies: number[]; failures: string[] }>(
+          worker,
+          { type: 'joinstorm', liveStreamId, startAt, spreadMs },
+          'joined',
+        ),
       ),
     );
     return { latencies: answers.flatMap((a) => a.latencies), failures: answers.flatMap((a) => a.failures) };

@@ -79,14 +79,21 @@ async function joinStorm(liveStreamId: string, startAt: number, spreadMs: number
 process.on('message', (command: WorkerCommand) => {
   switch (command.type) {
     case 'connect':
-      void connectAll(command.url, command.tokens, command.liveStreamId).then((failures) => send({ type: 'connected', failures }));
+      void connectAll(command.url, command.tokens, command.liveStreamId).then((failures) =>
+        send({ type: 'connected', failures }),
+      );
       break;
     case 'listen':
       listening = { event: command.event, deliveries: 0, latencies: [], lastAt: 0 };
       send({ type: 'listening' });
       break;
     case 'collect':
-      send({ type: 'collected', deliveries: listening.deliveries, latencies: listening.latencies, lastAt: listening.lastAt });
+      send({
+        type: 'collected',
+        deliveries: listening.deliveries,
+        latencies: listening.latencies,
+        lastAt: listening.lastAt,
+      });
       break;
     case 'joinstorm':
       void joinStorm(command.liveStreamId, command.startAt, command.spreadMs);

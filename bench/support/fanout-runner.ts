@@ -60,7 +60,11 @@ export async function runFanout(
 /** Fires one event through an HTTP request; true when it answered 2xx. */
 export function httpFire(url: string, method: string, headers: Record<string, string> = {}) {
   return async (title: string): Promise<boolean> => {
-    const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title }) });
+    const res = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ title }),
+    });
     await res.arrayBuffer();
     return res.ok;
   };

@@ -25,5 +25,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** A line naming the machine, for every bench output. */
 export function machineLine(): string {
   const os = require('node:os') as typeof import('node:os');
-  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`;
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}`;
 }

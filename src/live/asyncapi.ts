@@ -45,7 +45,11 @@ export function buildAsyncApi(openApi: OpenAPIObject): Record<string, unknown> {
       'x-module': doc.module,
       'x-ack': {
         oneOf: [
-          { type: 'object', properties: { ok: { type: 'boolean', const: true }, data: toJsonSchema(doc.ack) }, required: ['ok'] },
+          {
+            type: 'object',
+            properties: { ok: { type: 'boolean', const: true }, data: toJsonSchema(doc.ack) },
+            required: ['ok'],
+          },
           { $ref: '#/components/schemas/AckError' },
         ],
       },
@@ -70,8 +74,16 @@ export function buildAsyncApi(openApi: OpenAPIObject): Record<string, unknown> {
     channels: {
       '/': {
         description: 'The default Socket.IO namespace',
-        publish: { operationId: 'clientEvents', summary: 'client -> server', message: { oneOf: refs('client', CLIENT_EVENTS) } },
-        subscribe: { operationId: 'serverEvents', summary: 'server -> client', message: { oneOf: refs('server', SERVER_EVENTS) } },
+        publish: {
+          operationId: 'clientEvents',
+          summary: 'client -> server',
+          message: { oneOf: refs('client', CLIENT_EVENTS) },
+        },
+        subscribe: {
+          operationId: 'serverEvents',
+          summary: 'server -> client',
+          message: { oneOf: refs('server', SERVER_EVENTS) },
+        },
       },
     },
     components: { messages, schemas: { ...(openApi.components?.schemas ?? {}), AckError: ACK_ERROR } },
@@ -87,9 +99,13 @@ export function serveEventDocs(app: NestFastifyApplication, openApi: OpenAPIObje
   http.get(EVENTS_PAGE_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 }
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escape = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const json = (value: unknown) =>
-  escape(JSON.stringify(value, null, 2)).replace(/&quot;#\/components\/schemas\/(\w+)&quot;/g, '<a href="#schema-$1">$1</a>');
+  escape(JSON.stringify(value, null, 2)).replace(
+    /&quot;#\/components\/schemas\/(\w+)&quot;/g,
+    '<a href="#schema-$1">$1</a>',
+  );
 
 function renderPage(document: Record<string, unknown>): string {
   const components = document.components as { messages: Record<string, any>; schemas: Record<string, unknown> };

@@ -30,7 +30,12 @@ describe('event catalogue (source of the AsyncAPI document)', () => {
 
   it('describes every event with a summary, a module and a payload', () => {
     for (const [event, doc] of [...Object.entries(CLIENT_EVENTS), ...Object.entries(SERVER_EVENTS)]) {
-      expect({ event, summary: Boolean(doc.summary), module: Boolean(doc.module), payload: Boolean(doc.payload) }).toEqual({
+      expect({
+        event,
+        summary: Boolean(doc.summary),
+        module: Boolean(doc.module),
+        payload: Boolean(doc.payload),
+      }).toEqual({
         event,
         summary: true,
         module: true,

@@ -31,7 +31,12 @@ export interface ServerEventDoc {
   payload: PayloadSpec;
 }
 
-const userSummary = object({ userId: str('bob'), uid: int(67890), name: str('Bob'), avatar: { type: 'string', nullable: true } });
+const userSummary = object({
+  userId: str('bob'),
+  uid: int(67890),
+  name: str('Bob'),
+  avatar: { type: 'string', nullable: true },
+});
 const liveSnapshot = object(
   { live: LiveView, viewerCount: int(12), role: oneOf(['host', 'cohost', 'viewer']) },
   'Everything a client needs to draw the room; modules add their part (seats, recent messages, top gifters).',

@@ -16,7 +16,8 @@ export class LiveGauges implements OnModuleInit {
   onModuleInit(): void {
     // One aggregation serves both gauges of a scrape.
     let pending: Promise<{ lives: number; viewers: number }> | undefined;
-    const totals = () => (pending ??= this.streams.liveTotals().finally(() => setImmediate(() => (pending = undefined))));
+    const totals = () =>
+      (pending ??= this.streams.liveTotals().finally(() => setImmediate(() => (pending = undefined))));
     collectOnScrape(this.lives, async () => this.lives.set((await totals()).lives));
     collectOnScrape(this.viewers, async () => this.viewers.set((await totals()).viewers));
   }

@@ -14,7 +14,11 @@ export function observeHttpLatency(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('onResponse', async (request, reply) => {
       histogram.observe(
-        { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status: String(reply.statusCode) },
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+          status: String(reply.statusCode),
+        },
         reply.elapsedTime / 1000,
       );
     });

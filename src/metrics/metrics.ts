@@ -43,7 +43,11 @@ export const metricProviders = [
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   }),
-  makeCounterProvider({ name: METRIC.sweepRuns, help: 'Sweep runs by sweep and outcome', labelNames: ['sweep', 'outcome'] }),
+  makeCounterProvider({
+    name: METRIC.sweepRuns,
+    help: 'Sweep runs by sweep and outcome',
+    labelNames: ['sweep', 'outcome'],
+  }),
   makeHistogramProvider({
     name: METRIC.giftSettlementLag,
     help: 'Seconds from a gift being recorded to being settled',

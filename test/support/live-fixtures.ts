@@ -34,4 +34,9 @@ export function nextConnectError(raw: Socket, timeoutMs = 10_000): Promise<Error
 }
 
 /** Client options for a socket that reconnects by itself after a drop (recovery needs it). */
-export const RECONNECTING = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100, randomizationFactor: 0 };
+export const RECONNECTING = {
+  reconnection: true,
+  reconnectionDelay: 50,
+  reconnectionDelayMax: 100,
+  randomizationFactor: 0,
+};
