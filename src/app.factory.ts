@@ -10,7 +10,9 @@ import { AppModule } from './app.module';
 import { PUBLIC_EXTENSION } from './auth/public.decorator';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { eventCatalogueModels, serveEventDocs } from './live/asyncapi';
 import { SocketIoAdapter } from './live/socket-io.adapter';
+import { observeHttpLatency } from './metrics/http-metrics';
 
 export const API_PREFIX = 'api';
 
@@ -40,6 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
+  observeHttpLatency(app);
   setUpSwagger(app);
   return app;
 }
@@ -57,6 +60,7 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
+    { extraModels: eventCatalogueModels() },
   );
   // Secure by default, like the guard: every operation needs the bearer token unless @Public().
   document.security = [{ bearer: [] }];
@@ -69,4 +73,5 @@ function setUpSwagger(app: NestFastifyApplication): void {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
     swaggerOptions: { persistAuthorization: true },
   });
+  serveEventDocs(app, document);
 }

@@ -18,6 +18,7 @@ import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
 import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
         CommonModule,
+        MetricsModule,
         DatabaseModule,
         AuthModule.forRoot(config),
         HealthModule,

@@ -84,3 +84,10 @@ export interface ServerToClientEvents {
     payload: GiftEventView & { liveDiamonds: number; liveGiftCount: number; senderRank: number | null },
   ) => void;
 }
+
+// ---- typed emit helpers (issue 7: one road for every server -> client event) --------------
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+/** Emits one event to a room, or to everyone when `room` is null. */
+export type RoomEmitter = <E extends ServerEventName>(room: string | null, event: E, payload: ServerEventPayload<E>) => void;

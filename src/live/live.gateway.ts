@@ -9,6 +9,8 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge } from 'prom-client';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
 import { ChatMutesService } from '../chat/chat-mutes.service';
@@ -33,7 +35,8 @@ import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveSnapshot, ServerToClientEvents } from './client-events';
+import { collectOnScrape, METRIC } from '../metrics/metrics';
+import { LiveSnapshot, ServerEventName, ServerEventPayload, ServerToClientEvents } from './client-events';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
@@ -67,6 +70,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly viewerNotices: ViewerNotices;
   private readonly seatActions: SeatActions;
   private presenceTimer?: NodeJS.Timeout;
+  // Kept off socket.data: recovery (Redis adapter) serializes socket.data into the stored session.
+  private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -80,8 +85,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     seatTickets: SeatTicketsService,
     private readonly gifts: GiftsService,
     private readonly giftLeaderboard: GiftLeaderboardService,
+    @InjectMetric(METRIC.eventsEmitted) private readonly eventsEmitted: Counter<string>,
+    @InjectMetric(METRIC.connectedSockets) private readonly connectedSockets: Gauge<string>,
   ) {
-    this.viewerNotices = new ViewerNotices(() => this.server, config.socket.viewerBatchMs);
+    this.viewerNotices = new ViewerNotices((room, event, payload) => this.relay(room, event, payload), config.socket.viewerBatchMs);
     this.seatActions = new SeatActions(seats, seatTickets);
   }
 
@@ -89,6 +96,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // Runs on every handshake, and again on connection-state recovery (skipMiddlewares: false).
     server.use(socketAuthMiddleware(this.verifier, this.authFailures));
     this.viewerNotices.start();
+    collectOnScrape(this.connectedSockets, () => this.connectedSockets.set(server.of('/').sockets.size));
     this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
     this.presenceTimer.unref();
   }
@@ -102,11 +110,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const user = socket.data.user as AuthUser;
     void socket.join(userRoom(user.userId));
     this.disconnectAtExpiry(socket, user);
+    if (socket.recovered) void this.dropRoomsClosedWhileAway(socket, user);
   }
 
   handleDisconnect(socket: Socket): void {
     // Presence is not dropped here: the user may reconnect; the sweep marks them left after the timeout.
-    clearTimeout(socket.data.expiryTimer as NodeJS.Timeout | undefined);
+    clearTimeout(this.expiryTimers.get(socket));
   }
 
   // ---- client -> server -------------------------------------------------------------------
@@ -183,28 +192,28 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @OnDomainEvent('live.created')
   onLiveCreated({ live }: DomainEventMap['live.created']): void {
-    this.server.emit('live:created', { liveStreamId: live.id, live });
+    this.relay(null, 'live:created', { liveStreamId: live.id, live });
   }
 
   @OnDomainEvent('live.ended')
   onLiveEnded({ live, reason }: DomainEventMap['live.ended']): void {
-    this.server.emit('live:ended', { liveStreamId: live.id, live, reason });
+    this.relay(null, 'live:ended', { liveStreamId: live.id, live, reason });
     this.server.in(liveRoom(live.id)).socketsLeave(liveRoom(live.id));
   }
 
   @OnDomainEvent('live.updated')
   onLiveUpdated({ live, changes, actorId }: DomainEventMap['live.updated']): void {
-    this.server.to(liveRoom(live.id)).emit('live:update', { liveStreamId: live.id, live, changes, actorId });
+    this.relay(liveRoom(live.id), 'live:update', { liveStreamId: live.id, live, changes, actorId });
   }
 
   @OnDomainEvent('live.host_action')
   onHostAction({ liveId, action, actorId, targetUserId }: DomainEventMap['live.host_action']): void {
-    this.server.to(liveRoom(liveId)).emit('live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
+    this.relay(liveRoom(liveId), 'live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
   }
 
   @OnDomainEvent('live.user_kicked')
   onUserKicked({ liveId, userId, actorId }: DomainEventMap['live.user_kicked']): void {
-    this.server.to(userRoom(userId)).emit('live:kicked', { liveStreamId: liveId, actorId });
+    this.relay(userRoom(userId), 'live:kicked', { liveStreamId: liveId, actorId });
     this.server.in(userRoom(userId)).socketsLeave(liveRoom(liveId));
   }
 
@@ -221,48 +230,71 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   // chat
   @OnDomainEvent('chat.message')
   onChatMessage({ liveId, message }: DomainEventMap['chat.message']): void {
-    this.server.to(liveRoom(liveId)).emit('live:message', message);
+    this.relay(liveRoom(liveId), 'live:message', message);
   }
 
   @OnDomainEvent('chat.message_deleted')
   onChatMessageDeleted({ liveId, messageId, actorId }: DomainEventMap['chat.message_deleted']): void {
-    this.server.to(liveRoom(liveId)).emit('live:message:deleted', { liveStreamId: liveId, messageId, actorId });
+    this.relay(liveRoom(liveId), 'live:message:deleted', { liveStreamId: liveId, messageId, actorId });
   }
 
   @OnDomainEvent('chat.user_muted')
   onChatUserMuted({ liveId, userId, actorId, until }: DomainEventMap['chat.user_muted']): void {
-    this.server.to(userRoom(userId)).emit('live:chat:muted', { liveStreamId: liveId, muted: until !== null, until, actorId });
+    this.relay(userRoom(userId), 'live:chat:muted', { liveStreamId: liveId, muted: until !== null, until, actorId });
   }
 
   // ---- seats: domain events -> clients -----------------------------------------------------------
 
   @OnDomainEvent('seat.updated')
   onSeatUpdated({ liveId, seat, change, actorId, previousUserId, dropToAudience }: DomainEventMap['seat.updated']): void {
-    const room = this.server.to(liveRoom(liveId));
+    const room = liveRoom(liveId);
     const lost = previousUserId !== null && previousUserId !== seat.userId ? previousUserId : null;
     const base = { liveStreamId: liveId, seatIndex: seat.seatIndex, seat };
-    room.emit('live:seat:update', { ...base, action: change, version: seat.version, actorId, previousUserId: lost, dropToAudience });
-    if (lost) room.emit('live:seat:left', { ...base, userId: lost, action: change, dropToAudience });
+    this.relay(room, 'live:seat:update', { ...base, action: change, version: seat.version, actorId, previousUserId: lost, dropToAudience });
+    if (lost) this.relay(room, 'live:seat:left', { ...base, userId: lost, action: change, dropToAudience });
     if (seat.userId && (change === 'take' || change === 'move_in')) {
-      room.emit('live:seat:joined', { ...base, userId: seat.userId, action: change });
+      this.relay(room, 'live:seat:joined', { ...base, userId: seat.userId, action: change });
     }
   }
 
   @OnDomainEvent('seat.request')
   onSeatRequest({ liveId, request, status, moderatorIds }: DomainEventMap['seat.request']): void {
     const rooms = [...moderatorIds, request.userId].map(userRoom);
-    this.server.to(rooms).emit('live:seat:request', { liveStreamId: liveId, status, request });
+    this.relay(rooms, 'live:seat:request', { liveStreamId: liveId, status, request });
   }
 
   @OnDomainEvent('seat.invite')
   onSeatInvite({ liveId, invite, status }: DomainEventMap['seat.invite']): void {
-    this.server.to([userRoom(invite.userId), userRoom(invite.actorId)]).emit('live:seat:invite', { liveStreamId: liveId, status, invite });
+    this.relay([userRoom(invite.userId), userRoom(invite.actorId)], 'live:seat:invite', { liveStreamId: liveId, status, invite });
   }
 
   // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
   @OnDomainEvent('gift.settled')
   onGiftSettled({ liveId, gift, liveDiamonds, liveGiftCount, senderRank }: DomainEventMap['gift.settled']): void {
-    this.server.to(liveRoom(liveId)).emit('live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank });
+    this.relay(liveRoom(liveId), 'live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank });
+  }
+
+  // ---- emit helper and recovery (issue 7) ---------------------------------------------------
+
+  /**
+   * Every relayed event goes through here: one broadcast to a room (or to everyone when `room` is
+   * null), counted by event name. Room broadcasts are what connection-state recovery replays.
+   */
+  private relay<E extends ServerEventName>(room: string | string[] | null, event: E, payload: ServerEventPayload<E>): void {
+    const target = room === null ? this.server : this.server.to(room);
+    (target.emit as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
+    this.eventsEmitted.inc({ event });
+  }
+
+  /**
+   * A recovered socket gets back the rooms it had when it dropped, but a kick or an end while it
+   * was away removed it from them on the server only. Leave every live room it may no longer see.
+   */
+  private async dropRoomsClosedWhileAway(socket: Socket, user: AuthUser): Promise<void> {
+    for (const room of socket.rooms) {
+      if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
+      await this.streams.requireActiveLive(room.slice(LIVE_ROOM_PREFIX.length), user.userId).catch(() => socket.leave(room));
+    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -296,7 +328,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private disconnectAtExpiry(socket: Socket, user: AuthUser): void {
     if (user.exp === undefined) return;
     const delay = user.exp * 1000 - Date.now();
-    socket.data.expiryTimer = setTimeout(
+    const timer = setTimeout(
       () => {
         if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket, user);
         socket.emit('auth:expired', { code: 'TOKEN_EXPIRED', message: 'Your access token expired; reconnect with a new one.' });
@@ -304,5 +336,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       },
       Math.min(Math.max(delay, 0), MAX_TIMER_MS),
     );
+    this.expiryTimers.set(socket, timer);
   }
 }

@@ -32,15 +32,16 @@ export class SocketIoAdapter extends IoAdapter {
     });
     if (this.config.redisUrl) {
       this.redis = new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-      server.adapter(
-        createAdapter(this.redis),
-      );
+      // Sessions of dropped clients are stored in Redis (sio:session:<pid>, expiring with the
+      // recovery window), so a client can recover on any instance.
+      server.adapter(createAdapter(this.redis));
       this.logger.log('Socket.IO uses the Redis Streams adapter');
     }
     return server;
   }
 
   async dispose(): Promise<void> {
-    this.redis?.disconnect();
+    // QUIT after the queued commands, so sessions persisted by a graceful shutdown reach Redis.
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -1,6 +1,5 @@
-import type { Server } from 'socket.io';
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
-import { ServerToClientEvents, UserSummary } from './client-events';
+import { RoomEmitter, UserSummary } from './client-events';
 import { liveRoom } from './rooms';
 
 /** Rooms up to this many viewers also get one live:viewer:joined/left per viewer. */
@@ -25,13 +24,13 @@ export class ViewerNotices {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly server: () => Server<Record<string, never>, ServerToClientEvents>,
+    private readonly emit: RoomEmitter,
     private readonly windowMs: number,
   ) {}
 
   joined(liveId: string, viewer: ViewerView, viewerCount: number): void {
     if (viewerCount <= INDIVIDUAL_NOTICE_MAX_VIEWERS) {
-      this.server().to(liveRoom(liveId)).emit('live:viewer:joined', { liveStreamId: liveId, viewer, viewerCount });
+      this.emit(liveRoom(liveId), 'live:viewer:joined', { liveStreamId: liveId, viewer, viewerCount });
     }
     const batch = this.batchFor(liveId);
     batch.joinedCount++;
@@ -43,7 +42,7 @@ export class ViewerNotices {
 
   left(liveId: string, userId: string, reason: LeaveReason, viewerCount: number): void {
     if (viewerCount < INDIVIDUAL_NOTICE_MAX_VIEWERS) {
-      this.server().to(liveRoom(liveId)).emit('live:viewer:left', { liveStreamId: liveId, userId, reason, viewerCount });
+      this.emit(liveRoom(liveId), 'live:viewer:left', { liveStreamId: liveId, userId, reason, viewerCount });
     }
     const batch = this.batchFor(liveId);
     batch.leftCount++;
@@ -55,7 +54,7 @@ export class ViewerNotices {
     const batches = this.batches;
     this.batches = new Map();
     for (const [liveId, batch] of batches) {
-      this.server().to(liveRoom(liveId)).emit('live:viewers', { liveStreamId: liveId, ...batch });
+      this.emit(liveRoom(liveId), 'live:viewers', { liveStreamId: liveId, ...batch });
     }
   }
 

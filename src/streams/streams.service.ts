@@ -317,6 +317,17 @@ export class StreamsService {
     this.events.emit('live.host_action', { liveId: view.id, action, actorId: user.userId, targetUserId });
     return view;
   }
+
+  // ---- metrics (issue 7) --------------------------------------------------------------------
+
+  /** Running lives and the sum of their viewer counts: one aggregation, read when /metrics is scraped. */
+  async liveTotals(): Promise<{ lives: number; viewers: number }> {
+    const [totals] = await this.lives.aggregate<{ lives: number; viewers: number }>([
+      { $match: { status: 'live' } },
+      { $group: { _id: null, lives: { $sum: 1 }, viewers: { $sum: '$stats.viewerCount' } } },
+    ]);
+    return { lives: totals?.lives ?? 0, viewers: totals?.viewers ?? 0 };
+  }
 }
 
 /** The live accepts this user's actions: it runs, and they were not removed from it. */

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { METRIC } from '../metrics/metrics';
 import { StreamsService } from '../streams/streams.service';
 import { ViewersService } from './viewers.service';
 
@@ -19,6 +22,7 @@ export class PresenceSweeper implements OnApplicationBootstrap, OnApplicationShu
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
+    @InjectMetric(METRIC.sweepRuns) private readonly sweepRuns: Counter<string>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,13 +39,29 @@ export class PresenceSweeper implements OnApplicationBootstrap, OnApplicationShu
     this.running = true;
     try {
       const now = Date.now();
-      const closed = await this.viewers.closeIdleVisits(new Date(now - this.config.presence.viewerIdleTimeoutMs));
-      const ended = await this.streams.endLivesOfAbsentHosts(new Date(now - this.config.presence.hostGraceMs));
+      const closed = await this.counted('idle_viewers', () =>
+        this.viewers.closeIdleVisits(new Date(now - this.config.presence.viewerIdleTimeoutMs)),
+      );
+      const ended = await this.counted('host_timeout', () =>
+        this.streams.endLivesOfAbsentHosts(new Date(now - this.config.presence.hostGraceMs)),
+      );
       if (closed || ended) this.logger.log({ idleViewersClosed: closed, livesEnded: ended }, 'presence sweep');
     } catch (error) {
       this.logger.error({ err: error }, 'presence sweep failed; retrying next interval');
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Runs one sweep step and counts the run by name and outcome (metric live_sweep_runs_total). */
+  private async counted<T>(sweep: string, step: () => Promise<T>): Promise<T> {
+    try {
+      const result = await step();
+      this.sweepRuns.inc({ sweep, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      this.sweepRuns.inc({ sweep, outcome: 'error' });
+      throw error;
     }
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * bench:joinstorm: N viewers (2000) join one live through `live:join` at random moments within a
+ * window (10 s): all must succeed and the live's counters must be exact. Reports join latency.
+ * Env: BENCH_VIEWERS (2000), BENCH_SPREAD_MS (10000), BENCH_WORKERS (4).
+ */
+import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
+import { ClientPool } from './support/client-pool';
+import { machineLine, percentile, printTable, round } from './support/report';
+
+const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2000);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 10_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+
+async function main(): Promise<boolean> {
+  console.log(
+    `join storm: ${VIEWERS} viewers within ${SPREAD_MS / 1000} s, ${WORKERS} client processes; ${machineLine()}`,
+  );
+  const db = await startEmbeddedDatabase();
+  const app = await startBenchApp(`${db.uri}/bench_joinstorm_${Date.now()}`);
+  const pool = ClientPool.start(WORKERS);
+  try {
+    const liveId = await createLive(app.url, 'storm-host');
+    const failedConnects = await pool.connect(
+      app.url,
+      Array.from({ length: VIEWERS }, (_, i) => benchToken(`storm-viewer-${i}`)),
+    );
+    if (failedConnects) throw new Error(`${failedConnects} sockets could not connect`);
+    const { latencies, failures } = await pool.joinStorm(liveId, SPREAD_MS);
+    const res = await fetch(`${app.url}/api/live/${liveId}`, {
+      headers: { authorization: `Bearer ${benchToken('storm-host')}` },
+    });
+    const { stats } = (await res.json()) as {
+      stats: { viewerCount: number; peakViewerCount: number; uniqueViewerCount: number };
+    };
+    const exact =
+      stats.viewerCount === VIEWERS && stats.uniqueViewerCount === VIEWERS && stats.peakViewerCount === VIEWERS;
+    const codes = [...new Set(failures)].join(',') || '-';
+    printTable('Join storm (embedded single-lock database)', [
+      {
+        viewers: VIEWERS,
+        'window s': SPREAD_MS / 1000,
+        succeeded: latencies.length,
+        failed: `${failures.length} (${codes})`,
+        'p50 ms': round(percentile(latencies, 50)),
+        'p99 ms': round(percentile(latencies, 99)),
+        'max ms': round(Math.max(...latencies)),
+        viewerCount: stats.viewerCount,
+        unique: stats.uniqueViewerCount,
+        peak: stats.peakViewerCount,
+        'counters exact': exact ? 'yes' : 'NO',
+      },
+    ]);
+    return exact && failures.length === 0;
+  } finally {
+    await pool.close();
+    await app.close();
+    await db.stop();
+  }
+}
+
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

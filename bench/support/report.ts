@@ -1,0 +1,32 @@
+/** Percentile of a list of numbers (nearest rank); NaN when empty. */
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Prints rows as an aligned text table (also valid Markdown). */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  if (!rows.length) return;
+  const headers = Object.keys(rows[0]);
+  const cells = rows.map((row) => headers.map((h) => String(row[h])));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(headers));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  cells.forEach((c) => console.log(line(c)));
+}
+
+export const round = (value: number, digits = 0) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : 'n/a');
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A line naming the machine, for every bench output. */
+export function machineLine(): string {
+  const os = require('node:os') as typeof import('node:os');
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}`;
+}

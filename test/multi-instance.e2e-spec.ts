@@ -1,0 +1,195 @@
+import request from 'supertest';
+import { mintToken } from '../src/auth/mint-token';
+import { AppProcess } from './support/app-process';
+import { createLive, nextConnect, RECONNECTING } from './support/live-fixtures';
+import { RedisServer } from './support/redis-server';
+import { TcpSwitch } from './support/tcp-switch';
+import { connectSocket, databaseUri, sleep, TEST_SECRET, TestSocket, userIds } from './support/test-app';
+
+const HOST_GRACE_MS = 2500;
+const SWEEP_INTERVAL_MS = 250;
+
+/**
+ * Two app processes on one database and one redis-server: the Socket.IO Redis Streams adapter
+ * carries broadcasts and recovery sessions between them; the sweeps run on both.
+ */
+describe('several instances on Redis', () => {
+  let redis: RedisServer;
+  let a: AppProcess;
+  let b: AppProcess;
+  const sockets: TestSocket[] = [];
+  const token = (sub: string) => mintToken(TEST_SECRET, { sub });
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    const env = {
+      MONGODB_URI: databaseUri(),
+      REDIS_URL: redis.url,
+      SOCKET_RECOVERY_WINDOW_MS: '10000',
+      HOST_GRACE_MS: String(HOST_GRACE_MS),
+      SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+    };
+    [a, b] = await Promise.all([AppProcess.start(env), AppProcess.start(env)]);
+  }, 120_000);
+  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
+
+  async function connect(url: string, sub: string, options: Record<string, unknown> = {}): Promise<TestSocket> {
+    const socket = await connectSocket(url, token(sub), options);
+    sockets.push(socket);
+    return socket;
+  }
+
+  /** A live whose host keeps a socket in its room (on A), so the host-timeout sweep leaves it alone. */
+  async function hostedLive(host: string): Promise<string> {
+    const liveId = await createLive(a.url, token(host));
+    const hostSocket = await connect(a.url, host);
+    expect((await hostSocket.request('live:join', { liveStreamId: liveId })).ok).toBe(true);
+    return liveId;
+  }
+
+  async function viewerIn(
+    url: string,
+    sub: string,
+    liveId: string,
+    options: Record<string, unknown> = {},
+  ): Promise<TestSocket> {
+    const socket = await connect(url, sub, options);
+    const joined = await socket.request('live:join', { liveStreamId: liveId });
+    expect(joined.ok).toBe(true);
+    return socket;
+  }
+
+  const patch = (url: string, liveId: string, host: string, title: string) =>
+    request(url)
+      .patch(`/api/live/${liveId}`)
+      .set('Authorization', `Bearer ${token(host)}`)
+      .send({ title })
+      .expect(200);
+  const kick = (url: string, liveId: string, host: string, targetUserId: string) =>
+    request(url)
+      .post(`/api/live/${liveId}/kick`)
+      .set('Authorization', `Bearer ${token(host)}`)
+      .send({ targetUserId })
+      .expect(200);
+
+  it('delivers live:created to clients of both instances', async () => {
+    const [host, onA, onB] = userIds('mi-created', 3);
+    const [socketA, socketB] = await Promise.all([connect(a.url, onA), connect(b.url, onB)]);
+    const liveId = await createLive(a.url, token(host));
+    await socketA.waitFor('live:created', (p) => p.liveStreamId === liveId);
+    await socketB.waitFor('live:created', (p) => p.liveStreamId === liveId);
+  });
+
+  it('relays a live update and a kick made through A to a viewer connected to B', async () => {
+    const [host, viewer] = userIds('mi-kick', 2);
+    const liveId = await hostedLive(host);
+    const socket = await viewerIn(b.url, viewer, liveId);
+
+    await patch(a.url, liveId, host, 'changed on A');
+    await socket.waitFor('live:update', (p) => p.live.title === 'changed on A');
+    await kick(a.url, liveId, host, viewer);
+    await socket.waitFor('live:kicked', (p) => p.liveStreamId === liveId);
+
+    // The kick also took B's socket out of the room: later room events do not reach it.
+    await patch(a.url, liveId, host, 'after the kick');
+    await sleep(300);
+    expect(socket.events('live:update').map((p) => p.live.title)).toEqual(['changed on A']);
+  });
+
+  it('shows a viewer who joins through B to a viewer on A', async () => {
+    const [host, watcher, newcomer] = userIds('mi-join', 3);
+    const liveId = await hostedLive(host);
+    const socketA = await viewerIn(a.url, watcher, liveId);
+    await viewerIn(b.url, newcomer, liveId);
+    const notice = await socketA.waitFor('live:viewer:joined', (p) => p.viewer.userId === newcomer);
+    expect(notice).toMatchObject({ liveStreamId: liveId, viewerCount: 2 });
+  });
+
+  it('ends a live whose host went away exactly once, with both instances sweeping', async () => {
+    const [host, onA, onB] = userIds('mi-sweep', 3);
+    const liveId = await createLive(a.url, token(host)); // the host never connects a socket
+    const [socketA, socketB] = await Promise.all([connect(a.url, onA), connect(b.url, onB)]);
+
+    for (const socket of [socketA, socketB]) {
+      expect(
+        await socket.waitFor('live:ended', (p) => p.liveStreamId === liveId, HOST_GRACE_MS + 10_000),
+      ).toMatchObject({
+        reason: 'host_timeout',
+      });
+    }
+    await sleep(SWEEP_INTERVAL_MS * 6); // several more sweeps on both instances
+    for (const socket of [socketA, socketB]) {
+      expect(socket.events('live:ended').filter((p) => p.liveStreamId === liveId)).toHaveLength(1);
+    }
+    for (const app of [a, b]) {
+      const metrics = (await request(app.url).get('/metrics')).text;
+      expect(metrics).toMatch(/live_sweep_runs_total\{sweep="host_timeout",outcome="ok"\} [1-9]/);
+    }
+  });
+
+  it('lets a client that dropped on A recover on B the room events and notices it missed, in order, once', async () => {
+    const [host, viewer] = userIds('mi-move', 2);
+    const liveId = await hostedLive(host);
+    const net = await TcpSwitch.start(a.url);
+    try {
+      const socket = await viewerIn(net.url, viewer, liveId, RECONNECTING);
+      await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId); // an offset to resume from
+
+      net.cut();
+      await sleep(300); // A has seen the transport close and stored the session in Redis
+      await patch(a.url, liveId, host, 'missed on A');
+      await patch(b.url, liveId, host, 'missed on B');
+      await kick(b.url, liveId, host, viewer);
+      const before = socket.received.length;
+
+      const back = nextConnect(socket.raw);
+      net.switchTo(b.url);
+      await back;
+      await socket.waitFor('live:host:action', (p) => p.action === 'kick');
+      await sleep(300);
+
+      expect(socket.raw.recovered).toBe(true);
+      const watched = new Set(['live:update', 'live:kicked', 'live:host:action']);
+      const replayed = socket.received.slice(before).filter((e) => watched.has(e.event));
+      expect(replayed.map((e) => [e.event, e.payload.live?.title ?? e.payload.action ?? null])).toEqual([
+        ['live:update', 'missed on A'],
+        ['live:update', 'missed on B'],
+        ['live:kicked', null],
+        ['live:host:action', 'kick'],
+      ]);
+    } finally {
+      await net.close();
+    }
+  });
+
+  // Last: it kills instance A.
+  it('gives a fresh connection after the instance was killed; the client rejoins and gets a fresh snapshot', async () => {
+    const [host, viewer] = userIds('mi-killed', 2);
+    const liveId = await createLive(b.url, token(host));
+    const hostSocket = await viewerIn(b.url, host, liveId);
+    const net = await TcpSwitch.start(a.url);
+    try {
+      const socket = await viewerIn(net.url, viewer, liveId, RECONNECTING);
+      await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId);
+
+      await a.kill(); // no session is stored: the process is gone
+      await patch(b.url, liveId, host, 'while A was down');
+      const back = nextConnect(socket.raw);
+      net.switchTo(b.url);
+      await back;
+
+      expect(socket.raw.recovered).toBe(false);
+      const rejoined = await socket.request('live:join', { liveStreamId: liveId });
+      expect(rejoined).toMatchObject({ ok: true, data: { live: { title: 'while A was down' }, role: 'viewer' } });
+      await patch(b.url, liveId, host, 'after the rejoin');
+      await socket.waitFor('live:update', (p) => p.live.title === 'after the rejoin');
+      expect(hostSocket.raw.connected).toBe(true);
+    } finally {
+      await net.close();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from './free-port';
+import { sleep, testEnv } from './test-app';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * The app as a real child process (src/main.ts through ts-node), so a test can run several
+ * instances side by side and kill one. Environment: the test defaults plus the given overrides.
+ */
+export class AppProcess {
+  private output = '';
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => this.record(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.record(chunk));
+  }
+
+  /** Starts an instance and resolves once /api/health/ready answers 200. */
+  static async start(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }, env.MONGODB_URI) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const app = new AppProcess(child, `http://127.0.0.1:${port}`);
+    await app.waitUntilReady(readyTimeoutMs);
+    return app;
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** A crash: no shutdown hooks, no session persisted. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** A graceful stop (the app closes its server and exits). */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM', 10_000);
+  }
+
+  /** The last lines the process printed, for failure messages. */
+  logTail(chars = 4000): string {
+    return this.output.slice(-chars);
+  }
+
+  private async signal(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill(signal);
+    const timer = graceMs ? setTimeout(() => this.child.kill('SIGKILL'), graceMs) : undefined;
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`the app exited before it was ready:\n${this.logTail()}`);
+      try {
+        const res = await fetch(`${this.url}/api/health/ready`);
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+    await this.kill();
+    throw new Error(`the app was not ready within ${timeoutMs} ms:\n${this.logTail()}`);
+  }
+
+  private record(chunk: Buffer): void {
+    this.output = (this.output + chunk.toString()).slice(-20_000);
+  }
+}
