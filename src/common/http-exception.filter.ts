@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from './error-mapping';
+import { DomainError } from './errors';
 
 /** One filter for every HTTP error: the SPEC's `{ statusCode, code, message, details? }`. */
 @Catch()
@@ -12,7 +13,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = toErrorBody(error);
-    if (body.statusCode >= 500) {
+    // A DomainError is a decided answer (e.g. 503 RTC_NOT_CONFIGURED), not a bug to log.
+    if (body.statusCode >= 500 && !(error instanceof DomainError)) {
       this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
       body.details = { requestId: request.id };
     }
