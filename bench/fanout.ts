@@ -4,6 +4,7 @@
  * client harness (clients spread over worker processes). Loopback only; exits by itself.
  * Env: BENCH_CLIENTS (1000), BENCH_RATES (20,50,100), BENCH_SECONDS (5), BENCH_WORKERS (4).
  */
+import { DomainEvents } from '../src/common/domain-events';
 import { BareServer } from './support/bare-server';
 import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
@@ -35,6 +36,14 @@ async function main(): Promise<void> {
     });
     for (const rate of RATES)
       results.push(await runFanout('gateway (PATCH -> live:update)', appPool, CLIENTS, rate, SECONDS, patch));
+    // The relay alone: the domain event the PATCH publishes, without HTTP, auth, validation and the database.
+    const events = app.app.get(DomainEvents);
+    const relay = async (title: string) => {
+      events.emit('live.updated', { live: { ...live, title }, changes: ['title'], actorId: 'fan-host' });
+      return true;
+    };
+    for (const rate of RATES)
+      results.push(await runFanout('gateway relay only (domain event)', appPool, CLIENTS, rate, SECONDS, relay));
     await appPool.close();
 
     const bare = await BareServer.start({ liveStreamId: liveId, live, changes: ['title'], actorId: 'fan-host' });
@@ -43,6 +52,12 @@ async function main(): Promise<void> {
     const emit = httpFire(`${bare.url}/emit`, 'POST');
     for (const rate of RATES)
       results.push(await runFanout('bare Socket.IO (POST -> emit)', barePool, CLIENTS, rate, SECONDS, emit));
+    const direct = async (title: string) => {
+      bare.emit(title);
+      return true;
+    };
+    for (const rate of RATES)
+      results.push(await runFanout('bare Socket.IO emit only', barePool, CLIENTS, rate, SECONDS, direct));
     await barePool.close();
     await bare.close();
   } finally {
@@ -53,20 +68,27 @@ async function main(): Promise<void> {
   printTable('Gateway vs bare Socket.IO', ratios(results));
 }
 
+/** Each gateway variant against the bare variant it mirrors (PATCH vs POST trigger, relay vs emit). */
 export function ratios(results: FanoutResult[]): Record<string, string | number>[] {
-  const [gateway, bare] = [
-    results.filter((r) => !r.target.startsWith('bare')),
-    results.filter((r) => r.target.startsWith('bare')),
+  const pairs: [string, string][] = [
+    ['gateway (', 'bare Socket.IO (POST'],
+    ['2 instances', 'bare Socket.IO (POST'],
+    ['gateway relay only', 'bare Socket.IO emit only'],
   ];
-  return gateway.map((g) => {
-    const b = bare.find((r) => r['events/s'] === g['events/s'])!;
-    return {
-      'events/s': g['events/s'],
-      'deliveries/s ratio %': round((100 * Number(g['deliveries/s'])) / Number(b['deliveries/s']), 1),
-      'p99 gateway ms': g['p99 ms'],
-      'p99 bare ms': b['p99 ms'],
-    };
-  });
+  return pairs.flatMap(([gatewayPrefix, barePrefix]) =>
+    results
+      .filter((r) => r.target.startsWith(gatewayPrefix))
+      .map((g) => {
+        const b = results.find((r) => r.target.startsWith(barePrefix) && r['events/s'] === g['events/s'])!;
+        return {
+          comparison: `${g.target} vs ${b.target}`,
+          'events/s': g['events/s'],
+          'deliveries/s ratio %': round((100 * Number(g['deliveries/s'])) / Number(b['deliveries/s']), 1),
+          'p99 gateway ms': g['p99 ms'],
+          'p99 bare ms': b['p99 ms'],
+        };
+      }),
+  );
 }
 
 if (require.main === module) {

@@ -2,6 +2,13 @@ import { createServer, Server as HttpServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 
+interface Template {
+  liveStreamId: string;
+  live: object;
+  changes: string[];
+  actorId: string;
+}
+
 /**
  * A bare Socket.IO server for comparison: no auth, no validation, no database, no recovery.
  * `live:join` puts the socket in the live's room; POST /emit broadcasts one `live:update` to it.
@@ -10,7 +17,12 @@ export class BareServer {
   private constructor(
     private readonly http: HttpServer,
     private readonly io: Server,
+    private readonly template: Template,
   ) {}
+
+  private get room(): string {
+    return `live:${this.template.liveStreamId}`;
+  }
 
   static async start(template: {
     liveStreamId: string;
@@ -38,7 +50,12 @@ export class BareServer {
       });
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    return new BareServer(http, io);
+    return new BareServer(http, io, template);
+  }
+
+  /** The same broadcast without the HTTP trigger (for the relay-only comparison). */
+  emit(title: string): void {
+    this.io.to(this.room).emit('live:update', { ...this.template, live: { ...this.template.live, title } });
   }
 
   get url(): string {
