@@ -160,6 +160,8 @@ describe('gifts and the coin economy', () => {
       const event = await watcher.waitFor('live:gift', (e) => e.id === res.body.id);
       const chatLine = await watcher.waitFor('live:message', (m) => m.type === 'gift' && m.sender.userId === scene.senderId);
       expect(chatLine.text).toContain('Crown');
+      const metrics = await t.http().get('/metrics');
+      expect(Number(/live_gift_settlement_lag_seconds_count (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThan(0);
       expect(event).toMatchObject({
         liveStreamId: scene.liveId,
         giftName: 'Crown',

@@ -1,3 +1,6 @@
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Histogram } from 'prom-client';
+import { METRIC } from '../metrics/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -41,6 +44,7 @@ export class GiftSettlementService {
     private readonly leaderboard: GiftLeaderboardService,
     private readonly combos: GiftCombosService,
     private readonly events: DomainEvents,
+    @InjectMetric(METRIC.giftSettlementLag) private readonly settlementLag: Histogram<string>,
   ) {}
 
   /** Runs what is left of the gift's settlement and returns its final record. */
@@ -146,6 +150,8 @@ export class GiftSettlementService {
       )
       .lean();
     if (!settled) return (await this.sent.findById(gift._id).lean())!;
+    // From the gift's record to its settlement: grows when a crash leaves work to the recovery sweep.
+    this.settlementLag.observe((settled.settledAt!.getTime() - settled.createdAt.getTime()) / 1000);
     this.events.emit('gift.settled', {
       liveId: settled.liveId.toString(),
       gift: toGiftEventView(settled),
