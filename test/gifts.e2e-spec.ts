@@ -10,7 +10,7 @@ describe('gifts and the coin economy', () => {
   let crown: { id: string; priceCoins: number; diamondValue: number };
 
   beforeAll(async () => {
-    t = await startTestApp({ GIFT_COMBO_WINDOW_MS: '60000' });
+    t = await startTestApp({ GIFT_COMBO_WINDOW_MS: '60000', GIFT_RATE_POINTS: '1000' });
     db = await mongoose.createConnection(t.config.mongodbUri!).asPromise();
     rose = await giftByKey(t, 'rose');
     crown = await giftByKey(t, 'crown');
@@ -438,5 +438,29 @@ describe('gifts and the coin economy', () => {
       expect(report.totals.coinsDebited).toBe(report.totals.coinsSettled);
       expect(report.totals.coinsSettled).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('gift rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ GIFT_RATE_POINTS: '3', GIFT_RATE_WINDOW_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 RATE_LIMITED past the limit, while retries of a sent key stay free', async () => {
+    const rose = await giftByKey(t, 'rose');
+    const scene = await startScene(t, userIds('limit', 2), 100);
+    const keys = [newKey(), newKey(), newKey(), newKey()];
+    const send = (key: string) =>
+      t.http().post(`/api/live/${scene.liveId}/gifts`).set(auth(scene.senderToken)).send({ giftId: rose.id, count: 1, idempotencyKey: key });
+    const statuses = [];
+    for (const key of keys) statuses.push((await send(key)).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    const retry = await send(keys[0]);
+    expect(retry.status).toBe(201);
+    const limited = await send(newKey());
+    expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    expect((await wallet(t, scene.senderId)).coins).toBe(100 - 3 * rose.priceCoins);
   });
 });

@@ -70,6 +70,8 @@ export interface AppConfig {
     leaseMs: number;
     /** Test-only crash point (the process exits there); never allowed in production. */
     faultPoint: GiftFaultPoint | undefined;
+    /** Gifts per sender per live (retries of a key are free). */
+    rateLimit: RateRule;
   };
 }
 
@@ -135,6 +137,8 @@ const schema = Joi.object({
   GIFT_COMBO_WINDOW_MS: durationMs(5_000),
   GIFT_SWEEP_INTERVAL_MS: durationMs(10_000),
   GIFT_LEASE_MS: durationMs(30_000),
+  GIFT_RATE_POINTS: Joi.number().integer().min(1).default(30),
+  GIFT_RATE_WINDOW_MS: Joi.number().integer().min(1000).default(10_000),
   GIFT_FAULT_POINT: Joi.string()
     .valid(...GIFT_FAULT_POINTS)
     .empty(''),
@@ -225,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       sweepIntervalMs: value.GIFT_SWEEP_INTERVAL_MS,
       leaseMs: value.GIFT_LEASE_MS,
       faultPoint: value.GIFT_FAULT_POINT,
+      rateLimit: { points: value.GIFT_RATE_POINTS, windowMs: value.GIFT_RATE_WINDOW_MS },
     },
   };
 }

@@ -1,3 +1,4 @@
+import { RateLimits } from '../common/rate-limit';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
@@ -25,6 +26,9 @@ const REPEAT_POLL_MS = 25;
 const REPEAT_WAIT_MAX_MS = 10_000;
 
 /** Sending gifts (REST and socket share `send`), and the lists built from sent gifts. */
+/** The rate-limit bucket of gift sends, keyed per live and sender. */
+const GIFT_RATE_BUCKET = 'gifts';
+
 @Injectable()
 export class GiftsService {
   constructor(
@@ -37,7 +41,10 @@ export class GiftsService {
     private readonly settlement: GiftSettlementService,
     private readonly leaderboard: GiftLeaderboardService,
     @Inject(GIFT_RECEIVER_POLICY) private readonly receivers: GiftReceiverPolicy,
-  ) {}
+    private readonly rateLimits: RateLimits,
+  ) {
+    rateLimits.define(GIFT_RATE_BUCKET, [config.gifts.rateLimit]);
+  }
 
   /**
    * Sends a gift: checks, records it with the sender's idempotency key, settles it. A repeated key
@@ -60,6 +67,7 @@ export class GiftsService {
       );
     }
     const gift = await this.catalog.findSendable(dto.giftId);
+    await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
     const coins = gift.priceCoins * dto.count;
     // A cheap early answer; the debit itself is what guarantees the balance.
     const balance = await this.wallets.coinsOf(user.userId);
