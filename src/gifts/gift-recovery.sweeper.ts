@@ -1,6 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { METRIC } from '../metrics/metrics';
 import { GiftSettlementService } from './gift-settlement.service';
 
 /**
@@ -9,35 +13,26 @@ import { GiftSettlementService } from './gift-settlement.service';
  */
 @Injectable()
 export class GiftRecoverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('GiftRecoverySweeper');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly sweep: PeriodicSweep;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly settlement: GiftSettlementService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    settlement: GiftSettlementService,
+    @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
+  ) {
+    this.sweep = new PeriodicSweep(
+      'gift_recovery',
+      config.gifts.sweepIntervalMs,
+      () => settlement.recoverAbandoned(),
+      sweepRuns,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.config.gifts.sweepIntervalMs);
-    this.timer.unref();
+    this.sweep.start({ runNow: true });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const recovered = await this.settlement.recoverAbandoned();
-      if (recovered) this.logger.log({ recovered }, 'unsettled gifts finished');
-    } catch (error) {
-      this.logger.error({ err: error }, 'gift recovery sweep failed; retrying next interval');
-    } finally {
-      this.running = false;
-    }
+    this.sweep.stop();
   }
 }

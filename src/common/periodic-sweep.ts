@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import type { Counter } from 'prom-client';
+
+/**
+ * One background sweep: runs `work` every `intervalMs`, never twice at once on this instance, and
+ * counts each run by name and outcome (live_sweep_runs_total). A failed run is logged and retried
+ * at the next interval. Sweeps are conditional updates, so other instances may run them too.
+ */
+export class PeriodicSweep {
+  private readonly logger: Logger;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly intervalMs: number,
+    private readonly work: () => Promise<number>,
+    private readonly runs: Counter<string>,
+  ) {
+    this.logger = new Logger(`Sweep:${name}`);
+  }
+
+  start({ runNow = false } = {}): void {
+    if (runNow) void this.run();
+    this.timer = setInterval(() => void this.run(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One run; returns how many items it handled (0 when another run is still going). */
+  async run(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      const handled = await this.work();
+      this.runs.inc({ sweep: this.name, outcome: 'ok' });
+      if (handled) this.logger.log({ handled }, 'sweep handled items');
+      return handled;
+    } catch (error) {
+      this.runs.inc({ sweep: this.name, outcome: 'error' });
+      this.logger.error({ err: error }, 'sweep failed; retrying next interval');
+      return 0;
+    } finally {
+      this.running = false;
+    }
+  }
+}
