@@ -123,8 +123,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('live:join')
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: LiveRefDto): Promise<LiveSnapshot> {
     const user = socket.data.user as AuthUser;
-    await this.viewers.join(body.liveStreamId, user);
-    await socket.join(liveRoom(body.liveStreamId));
+    const room = liveRoom(body.liveStreamId);
+    // Subscribe before joining and before the snapshot, so no event falls between them (the
+    // joiner also gets its own live:viewer:joined). A removed user or an ended live is refused first.
+    await this.streams.requireActiveLive(body.liveStreamId, user.userId);
+    await socket.join(room);
+    try {
+      await this.viewers.join(body.liveStreamId, user);
+    } catch (error) {
+      await socket.leave(room);
+      throw error;
+    }
     return this.snapshot(body.liveStreamId, user);
   }
 
