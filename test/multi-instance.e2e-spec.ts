@@ -143,23 +143,27 @@ describe('several instances on Redis', () => {
       await sleep(300); // A has seen the transport close and stored the session in Redis
       await patch(a.url, liveId, host, 'missed on A');
       await patch(b.url, liveId, host, 'missed on B');
-      await kick(b.url, liveId, host, viewer);
+      await request(b.url)
+        .post(`/api/live/${liveId}/chat/mute`)
+        .set('Authorization', `Bearer ${token(host)}`)
+        .send({ targetUserId: viewer })
+        .expect(200);
       const before = socket.received.length;
 
       const back = nextConnect(socket.raw);
       net.switchTo(b.url);
       await back;
-      await socket.waitFor('live:host:action', (p) => p.action === 'kick');
+      await socket.waitFor('live:host:action', (p) => p.action === 'mute_chat');
       await sleep(300);
 
       expect(socket.raw.recovered).toBe(true);
-      const watched = new Set(['live:update', 'live:kicked', 'live:host:action']);
+      const watched = new Set(['live:update', 'live:chat:muted', 'live:host:action']);
       const replayed = socket.received.slice(before).filter((e) => watched.has(e.event));
-      expect(replayed.map((e) => [e.event, e.payload.live?.title ?? e.payload.action ?? null])).toEqual([
+      expect(replayed.map((e) => [e.event, e.payload.live?.title ?? e.payload.action ?? e.payload.muted])).toEqual([
         ['live:update', 'missed on A'],
         ['live:update', 'missed on B'],
-        ['live:kicked', null],
-        ['live:host:action', 'kick'],
+        ['live:chat:muted', true],
+        ['live:host:action', 'mute_chat'],
       ]);
     } finally {
       await net.close();

@@ -45,6 +45,7 @@ import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
 import { SeatActions } from './seat-actions';
+import { guardSessionRecovery } from './recovery-guard';
 import { socketAuthMiddleware } from './socket-auth.middleware';
 import { ViewerNotices } from './viewer-notices';
 import { WsAckInterceptor } from './ws-ack.interceptor';
@@ -95,6 +96,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   afterInit(server: LiveServer): void {
     // Runs on every handshake, and again on connection-state recovery (skipMiddlewares: false).
     server.use(socketAuthMiddleware(this.verifier, this.authFailures));
+    guardSessionRecovery(server.of('/').adapter as never, (session) => this.mayRecover(session));
     this.viewerNotices.start();
     collectOnScrape(this.connectedSockets, () => this.connectedSockets.set(server.of('/').sockets.size));
     this.presenceTimer = setInterval(() => void this.touchPresentUsers(), this.config.presence.touchIntervalMs);
@@ -110,7 +112,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const user = socket.data.user as AuthUser;
     void socket.join(userRoom(user.userId));
     this.disconnectAtExpiry(socket, user);
-    if (socket.recovered) void this.dropRoomsClosedWhileAway(socket, user);
   }
 
   handleDisconnect(socket: Socket): void {
@@ -296,14 +297,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   /**
-   * A recovered socket gets back the rooms it had when it dropped, but a kick or an end while it
-   * was away removed it from them on the server only. Leave every live room it may no longer see.
+   * A dropped client recovers its session (rooms and missed events) only while the token it had is
+   * still valid and every live it was in is still open to it: a user kicked, or a live ended, while
+   * the client was away gets a fresh connection and nothing replayed from that live.
    */
-  private async dropRoomsClosedWhileAway(socket: Socket, user: AuthUser): Promise<void> {
-    for (const room of socket.rooms) {
-      if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
-      await this.streams.requireActiveLive(room.slice(LIVE_ROOM_PREFIX.length), user.userId).catch(() => socket.leave(room));
-    }
+  private async mayRecover({ rooms, data }: { rooms: string[]; data: { user?: AuthUser } }): Promise<boolean> {
+    const user = data.user;
+    if (!user || (user.exp !== undefined && user.exp * 1000 <= Date.now())) return false;
+    const liveIds = rooms.filter((room) => room.startsWith(LIVE_ROOM_PREFIX)).map((room) => room.slice(LIVE_ROOM_PREFIX.length));
+    const open = await Promise.all(
+      liveIds.map((liveId) => this.streams.requireActiveLive(liveId, user.userId).then(() => true, () => false)),
+    );
+    return open.every(Boolean);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
