@@ -1,8 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ScheduleModule } from '@nestjs/schedule';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
@@ -14,7 +12,6 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GiftsModule } from './gifts/gifts.module';
 import { HealthModule } from './health/health.module';
-import { MetricsController } from './health/metrics.controller';
 import { LiveModule } from './live/live.module';
 import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
@@ -41,10 +38,8 @@ export class AppModule {
           },
         }),
         EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
-        ScheduleModule.forRoot(),
-        PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
         CommonModule,
-        MetricsModule,
+        MetricsModule.forRoot(),
         DatabaseModule,
         AuthModule.forRoot(config),
         HealthModule,

@@ -1,18 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { AuthUser, TokenClaims, userFromClaims } from './auth-user';
-import { TokenVerifier } from './token-verifier';
+import { jwtVerification } from './token-verifier';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  constructor(verifier: TokenVerifier) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const { key, options } = jwtVerification(config);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: verifier.secretOrKey,
-      algorithms: verifier.verifyOptions.algorithms,
-      issuer: verifier.verifyOptions.issuer as string | undefined,
-      audience: verifier.verifyOptions.audience as string | undefined,
+      secretOrKey: key,
+      algorithms: options.algorithms,
+      issuer: options.issuer as string | undefined,
+      audience: options.audience as string | undefined,
       ignoreExpiration: false,
     });
   }

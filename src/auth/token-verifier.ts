@@ -1,42 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
-import jwt, { Algorithm } from 'jsonwebtoken';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { Algorithm, VerifyOptions } from 'jsonwebtoken';
 import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { AuthUser, TokenClaims, userFromClaims } from './auth-user';
 
 /** Verifies access tokens for HTTP (passport strategy) and sockets (handshake) alike. */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: string;
-  private readonly options: jwt.VerifyOptions;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = (config.jwt.publicKey ?? config.jwt.secret) as string;
-    this.options = {
-      algorithms: config.jwt.algorithms as Algorithm[],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-    };
-  }
-
-  get secretOrKey(): string {
-    return this.key;
-  }
-
-  get verifyOptions(): jwt.VerifyOptions {
-    return this.options;
-  }
+  constructor(private readonly jwt: JwtService) {}
 
   /** The user the token names, or undefined for any invalid, expired or incomplete token. */
   verify(token: string | undefined): AuthUser | undefined {
     if (!token) return undefined;
     try {
-      const claims = jwt.verify(token, this.key, this.options) as TokenClaims;
-      return userFromClaims(claims);
+      return userFromClaims(this.jwt.verify<TokenClaims & object>(token));
     } catch {
       return undefined;
     }
   }
+}
+
+/** The verification key and options, shared by JwtModule (sockets) and the passport strategy (HTTP). */
+export function jwtVerification(config: AppConfig): { key: string; options: VerifyOptions } {
+  return {
+    key: (config.jwt.publicKey ?? config.jwt.secret) as string,
+    options: {
+      algorithms: config.jwt.algorithms as Algorithm[],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    },
+  };
 }
 
 /** `Bearer abc` -> `abc`. */
