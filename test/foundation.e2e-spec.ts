@@ -169,3 +169,23 @@ describe('auth failure rate limit', () => {
     expect(valid.body.code).toBe('LIVE_NOT_FOUND');
   });
 });
+
+describe('socket event rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ SOCKET_EVENT_RATE_POINTS: '3', SOCKET_EVENT_RATE_WINDOW_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  it('answers a socket past its event budget with RATE_LIMITED, whatever the event, and spares other sockets', async () => {
+    const socket = await t.connect(t.token('chatty'));
+    const unknownLive = { liveStreamId: '0123456789abcdef01234567' };
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await socket.request('live:join', unknownLive)).error.code);
+    expect(codes).toEqual(['LIVE_NOT_FOUND', 'LIVE_NOT_FOUND', 'LIVE_NOT_FOUND', 'RATE_LIMITED']);
+    const other = await socket.request('live:leave', unknownLive);
+    expect(other.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    const fresh = await t.connect(t.token('quiet'));
+    expect((await fresh.request('live:join', unknownLive)).error.code).toBe('LIVE_NOT_FOUND');
+  });
+});

@@ -36,6 +36,8 @@ export interface AppConfig {
     recoveryWindowMs: number;
     /** Join/leave notices are batched per live over this window (live:viewers). */
     viewerBatchMs: number;
+    /** Client events one socket may send per window, whatever the event. */
+    eventRateLimit: RateRule;
   };
   // chat
   chat: {
@@ -118,6 +120,8 @@ const schema = Joi.object({
   SWEEP_INTERVAL_MS: durationMs(10_000),
   SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
   VIEWER_BATCH_MS: durationMs(1_000),
+  SOCKET_EVENT_RATE_POINTS: Joi.number().integer().min(1).default(100),
+  SOCKET_EVENT_RATE_WINDOW_MS: Joi.number().integer().min(1000).default(10_000),
   // chat
   CHAT_RATE_BURST_POINTS: Joi.number().integer().min(1).default(5),
   CHAT_RATE_BURST_WINDOW_MS: Joi.number().integer().min(1000).default(3_000),
@@ -202,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     socket: {
       recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
       viewerBatchMs: value.VIEWER_BATCH_MS,
+      eventRateLimit: { points: value.SOCKET_EVENT_RATE_POINTS, windowMs: value.SOCKET_EVENT_RATE_WINDOW_MS },
     },
     // chat
     chat: {

@@ -22,6 +22,7 @@ const TEST_ENV: Record<string, string> = {
   SWEEP_INTERVAL_MS: '60000',
   VIEWER_BATCH_MS: '100',
   AUTH_FAILURE_POINTS: '100000',
+  SOCKET_EVENT_RATE_POINTS: '100000',
 };
 
 export interface TestApp {
