@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -9,11 +9,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.mongodbUri) {
-    mkdirSync(config.dataDir, { recursive: true });
-    embedded = await EmbeddedDatabase.start({
-      dataFile: join(config.dataDir, 'embedded-db.mv'),
-      cacheDir: config.dataDir,
-    });
+    const dataDir = resolve(config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    embedded = await EmbeddedDatabase.start({ dataFile: join(dataDir, 'embedded-db.mv'), cacheDir: dataDir });
     config.mongodbUri = `${embedded.uri}/live`;
   }
   const app = await createApp(config);

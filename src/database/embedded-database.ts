@@ -51,7 +51,9 @@ export class EmbeddedDatabase {
 }
 
 /** Asks Maven once for the jars' classpath (downloading them into ~/.m2), then reuses the answer. */
-async function resolveClasspath(cacheDir: string): Promise<string> {
+async function resolveClasspath(dataDir: string): Promise<string> {
+  // Absolute: Maven resolves a relative output file against the pom's folder, not our cwd.
+  const cacheDir = resolve(dataDir);
   const pom = join(EMBEDDED_DB_DIR, 'pom.xml');
   const cacheFile = join(cacheDir, 'embedded-db.classpath');
   const pomText = readFileSync(pom, 'utf8');
