@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
+import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { databaseUri } from './support/test-app';
 
 /** Proves the database choice: atomic conditional updates and unique indexes under real races. */
@@ -28,5 +32,26 @@ describe('database guarantees under races', () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => Key.create({ key: 'same' })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await Key.countDocuments({ key: 'same' })).toBe(1);
+  });
+});
+
+describe('embedded database launcher', () => {
+  const started = process.cwd();
+  afterEach(() => process.chdir(started));
+
+  it('starts from a relative data folder with nothing cached, and keeps its data file across restarts', async () => {
+    process.chdir(mkdtempSync(join(tmpdir(), 'embedded-db-')));
+    const options = { cacheDir: 'data', dataFile: join('data', 'db.mv') };
+    const first = await EmbeddedDatabase.start(options);
+    const write = await mongoose.createConnection(`${first.uri}/persist`).asPromise();
+    await write.collection('notes').insertOne({ note: 'kept' });
+    await write.close();
+    await first.stop();
+
+    const second = await EmbeddedDatabase.start(options);
+    const read = await mongoose.createConnection(`${second.uri}/persist`).asPromise();
+    expect(await read.collection('notes').findOne({ note: 'kept' })).toMatchObject({ note: 'kept' });
+    await read.close();
+    await second.stop();
   });
 });
