@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Types } from 'mongoose';
+import { DomainError } from './errors';
 
 /** Query for cursor-paginated lists: `?limit=20&cursor=<opaque>`. */
 export class PageQuery {
@@ -43,4 +45,32 @@ export function decodeCursor<T extends Record<string, unknown>>(cursor: string |
     // fall through
   }
   return undefined;
+}
+
+/**
+ * Keyset pagination on (`field` descending, `_id` descending), the order every "newest / biggest
+ * first" list uses. `keysetFilter` reads a cursor this list gave out (a malformed one is a 400);
+ * `keysetPage` turns the `limit + 1` documents fetched into a page and its next cursor.
+ */
+export function keysetFilter(field: string, kind: 'number' | 'date', raw: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  const cursor = decodeCursor<{ v: unknown; id: unknown }>(raw);
+  const validKey = kind === 'number' ? typeof cursor?.v === 'number' : !Number.isNaN(Date.parse(String(cursor?.v)));
+  if (!cursor || !validKey || !Types.ObjectId.isValid(String(cursor.id))) {
+    throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
+  }
+  const value = kind === 'date' ? new Date(String(cursor.v)) : cursor.v;
+  const id = new Types.ObjectId(String(cursor.id));
+  return { $or: [{ [field]: { $lt: value } }, { [field]: value, _id: { $lt: id } }] };
+}
+
+export function keysetPage<D, V extends { id: string }>(
+  docs: D[],
+  limit: number,
+  view: (doc: D) => V,
+  key: (item: V) => number | string,
+): Page<V> {
+  const items = docs.slice(0, limit).map(view);
+  const last = docs.length > limit ? items[items.length - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor({ v: key(last), id: last.id }) : null };
 }

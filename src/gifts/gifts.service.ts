@@ -5,7 +5,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
-import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
+import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
@@ -113,26 +113,17 @@ export class GiftsService {
   /** The live's latest settled gifts, newest first. */
   async recent(liveId: string, query: PageQuery): Promise<Page<GiftEventView>> {
     await this.streams.findLive(liveId);
-    const filter: QueryFilter<GiftSent> = { liveId: new Types.ObjectId(liveId), state: 'settled' };
-    const cursor = decodeCursor<{ t: string; id: string }>(query.cursor);
-    if (
-      query.cursor &&
-      (!cursor || Number.isNaN(Date.parse(String(cursor.t))) || !Types.ObjectId.isValid(String(cursor.id)))
-    ) {
-      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
-    }
-    if (cursor) {
-      const t = new Date(cursor.t);
-      filter.$or = [{ settledAt: { $lt: t } }, { settledAt: t, _id: { $lt: new Types.ObjectId(cursor.id) } }];
-    }
+    const filter: QueryFilter<GiftSent> = {
+      liveId: new Types.ObjectId(liveId),
+      state: 'settled',
+      ...keysetFilter('settledAt', 'date', query.cursor),
+    };
     const docs = await this.sent
       .find(filter)
       .sort({ settledAt: -1, _id: -1 })
       .limit(query.limit + 1)
       .lean();
-    const items = docs.slice(0, query.limit).map(toGiftEventView);
-    const last = docs.length > query.limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor({ t: last.settledAt, id: last.id }) : null };
+    return keysetPage(docs, query.limit, toGiftEventView, (gift) => gift.settledAt);
   }
 
   /** Who gave a user the most diamonds this UTC day or week (from Monday): the profile ranking. */

@@ -5,7 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination';
+import { keysetFilter, keysetPage, Page } from '../common/pagination';
 import { generateCallId, generateChannelName } from './channel-names';
 import { CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
@@ -75,26 +75,14 @@ export class StreamsService {
   }
 
   async listActive(query: ListLivesQuery): Promise<Page<LiveView>> {
-    const filter: QueryFilter<LiveStream> = { status: 'live' };
+    const filter: QueryFilter<LiveStream> = { status: 'live', ...keysetFilter('stats.viewerCount', 'number', query.cursor) };
     if (query.liveType) filter.liveType = query.liveType;
-    const cursor = decodeCursor<{ v: number; id: string }>(query.cursor);
-    if (query.cursor && (!cursor || typeof cursor.v !== 'number' || !Types.ObjectId.isValid(String(cursor.id)))) {
-      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
-    }
-    if (cursor) {
-      filter.$or = [
-        { 'stats.viewerCount': { $lt: cursor.v } },
-        { 'stats.viewerCount': cursor.v, _id: { $lt: new Types.ObjectId(cursor.id) } },
-      ];
-    }
     const docs = await this.lives
       .find(filter)
       .sort({ 'stats.viewerCount': -1, _id: -1 })
       .limit(query.limit + 1)
       .lean();
-    const items = docs.slice(0, query.limit).map(toLiveView);
-    const last = docs.length > query.limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor({ v: last.stats.viewerCount, id: last.id }) : null };
+    return keysetPage(docs, query.limit, toLiveView, (live) => live.stats.viewerCount);
   }
 
   async get(liveId: string): Promise<LiveView> {

@@ -5,7 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
-import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
+import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';
 import { LeaveReason, LiveViewer } from './schemas/live-viewer.schema';
@@ -97,19 +97,9 @@ export class ViewersService {
 
   async list(liveId: string, query: PageQuery): Promise<Page<ViewerView>> {
     await this.streams.findLive(liveId);
-    const filter: QueryFilter<LiveViewer> = { liveId, status: 'active' };
-    const cursor = decodeCursor<{ t: string; id: string }>(query.cursor);
-    if (query.cursor && (!cursor || Number.isNaN(Date.parse(String(cursor.t))) || !Types.ObjectId.isValid(String(cursor.id)))) {
-      throw new DomainError('VALIDATION_FAILED', 'cursor is not a cursor this list gave out.');
-    }
-    if (cursor) {
-      const t = new Date(cursor.t);
-      filter.$or = [{ joinedAt: { $lt: t } }, { joinedAt: t, _id: { $lt: new Types.ObjectId(cursor.id) } }];
-    }
+    const filter: QueryFilter<LiveViewer> = { liveId, status: 'active', ...keysetFilter('joinedAt', 'date', query.cursor) };
     const docs = await this.viewers.find(filter).sort({ joinedAt: -1, _id: -1 }).limit(query.limit + 1).lean();
-    const items = docs.slice(0, query.limit).map(toViewerView);
-    const last = docs.length > query.limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor({ t: last.joinedAt, id: last.id }) : null };
+    return keysetPage(docs, query.limit, toViewerView, (viewer) => viewer.joinedAt);
   }
 
   /** Watch time over every visit of the live, open visits up to now. */
