@@ -165,7 +165,12 @@ interface PhaseResult {
 }
 
 /** Sends `rate` messages per second for `seconds`, lets deliveries drain, and measures them. */
-async function phase(name: string, opts: Options, workers: Workers, sendOne: (text: string) => Promise<boolean>): Promise<PhaseResult> {
+async function phase(
+  name: string,
+  opts: Options,
+  workers: Workers,
+  sendOne: (text: string) => Promise<boolean>,
+): Promise<PhaseResult> {
   const total = Math.round(opts.rate * opts.seconds);
   const intervalMs = 1000 / opts.rate;
   const startedAt = now();
@@ -218,14 +223,24 @@ async function benchmarkApp(opts: Options, workers: Workers, database: EmbeddedD
   try {
     const hostToken = mintToken(SECRET, { sub: 'bench-host' });
     const headers = { Authorization: `Bearer ${hostToken}`, 'Content-Type': 'application/json' };
-    const created = await fetch(`${url}/api/live/create`, { method: 'POST', headers, body: JSON.stringify({ liveType: 'live', title: 'bench' }) });
+    const created = await fetch(`${url}/api/live/create`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ liveType: 'live', title: 'bench' }),
+    });
     const live = (await created.json()) as { id: string };
     const users = Array.from({ length: opts.viewers }, (_, i) => `bench-viewer-${i}`);
     const joinStart = now();
     await workers.connect(url, live.id, users, true);
-    console.log(`app: ${opts.viewers} viewers joined (socket + viewer record) in ${((now() - joinStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `app: ${opts.viewers} viewers joined (socket + viewer record) in ${((now() - joinStart) / 1000).toFixed(1)} s`,
+    );
     const result = await phase('app (REST -> DB -> event -> gateway)', opts, workers, async (text) => {
-      const res = await fetch(`${url}/api/live/${live.id}/message`, { method: 'POST', headers, body: JSON.stringify({ text }) });
+      const res = await fetch(`${url}/api/live/${live.id}/message`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ text }),
+      });
       await res.arrayBuffer();
       return res.status === 201;
     });
@@ -273,7 +288,9 @@ async function benchmarkBareSocketIo(opts: Options, workers: Workers): Promise<P
 }
 
 function print(opts: Options, results: PhaseResult[]): void {
-  console.log(`\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers`);
+  console.log(
+    `\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers`,
+  );
   console.table(
     results.map((r) => ({
       phase: r.name,

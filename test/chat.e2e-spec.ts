@@ -19,9 +19,15 @@ describe('chat', () => {
   async function liveWith(viewers = 1, app: TestApp = t) {
     const [hostId, ...viewerIds] = userIds('chat', viewers + 1);
     const hostToken = app.token({ sub: hostId, name: `Host ${hostId}` });
-    const res = await app.http().post('/api/live/create').set(bearer(hostToken)).send({ liveType: 'party', title: 'chat' });
+    const res = await app
+      .http()
+      .post('/api/live/create')
+      .set(bearer(hostToken))
+      .send({ liveType: 'party', title: 'chat' });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-    const viewerTokens = viewerIds.map((id) => app.token({ sub: id, name: `Viewer ${id}`, avatar: `https://cdn.example.com/${id}.png` }));
+    const viewerTokens = viewerIds.map((id) =>
+      app.token({ sub: id, name: `Viewer ${id}`, avatar: `https://cdn.example.com/${id}.png` }),
+    );
     for (const token of viewerTokens) {
       const joined = await app.http().post(`/api/live/${res.body.id}/join`).set(bearer(token)).send({});
       if (joined.status !== 200) throw new Error(`join failed: ${joined.status}`);
@@ -40,7 +46,11 @@ describe('chat', () => {
         liveStreamId: live.id,
         type: 'comment',
         text: 'hello room',
-        sender: { userId: viewerIds[0], name: `Viewer ${viewerIds[0]}`, avatar: `https://cdn.example.com/${viewerIds[0]}.png` },
+        sender: {
+          userId: viewerIds[0],
+          name: `Viewer ${viewerIds[0]}`,
+          avatar: `https://cdn.example.com/${viewerIds[0]}.png`,
+        },
         clientMessageId: null,
         deletedAt: null,
       });
@@ -132,7 +142,9 @@ describe('chat', () => {
     it('keeps one message for 20 concurrent sends with one clientMessageId, counted once', async () => {
       const { live, viewerTokens } = await liveWith(1);
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => send(live.id, viewerTokens[0], { text: `attempt ${i}`, clientMessageId: 'msg-1' })),
+        Array.from({ length: 20 }, (_, i) =>
+          send(live.id, viewerTokens[0], { text: `attempt ${i}`, clientMessageId: 'msg-1' }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
       const ids = new Set(results.map((r) => r.body.id));
@@ -237,8 +249,10 @@ describe('chat', () => {
       const [coHost] = userIds('mod', 1);
       await post(`/api/live/${live.id}/cohosts`, hostToken, { targetUserId: coHost });
       const ids: string[] = [];
-      for (const text of ['by sender', 'by host', 'by co-host', 'kept']) ids.push((await send(live.id, viewerTokens[0], { text })).body.id);
-      const remove = (id: string, token: string) => t.http().delete(`/api/live/${live.id}/messages/${id}`).set(bearer(token));
+      for (const text of ['by sender', 'by host', 'by co-host', 'kept'])
+        ids.push((await send(live.id, viewerTokens[0], { text })).body.id);
+      const remove = (id: string, token: string) =>
+        t.http().delete(`/api/live/${live.id}/messages/${id}`).set(bearer(token));
       expect((await remove(ids[0], viewerTokens[0])).body.deletedAt).toEqual(expect.any(String));
       expect((await remove(ids[1], hostToken)).status).toBe(200);
       expect((await remove(ids[2], t.token(coHost))).status).toBe(200);
@@ -246,8 +260,16 @@ describe('chat', () => {
       const history = await get(`/api/live/${live.id}/messages`, hostToken);
       expect(history.body.items.map((m: any) => m.text)).toEqual(['kept']);
       await watcher.waitFor('live:message:deleted', (p) => p.messageId === ids[2]);
-      expect(watcher.events('live:message:deleted').map((p) => p.messageId).sort()).toEqual(ids.slice(0, 3).sort());
-      expect(watcher.events('live:message:deleted')[0]).toMatchObject({ liveStreamId: live.id, actorId: expect.any(String) });
+      expect(
+        watcher
+          .events('live:message:deleted')
+          .map((p) => p.messageId)
+          .sort(),
+      ).toEqual(ids.slice(0, 3).sort());
+      expect(watcher.events('live:message:deleted')[0]).toMatchObject({
+        liveStreamId: live.id,
+        actorId: expect.any(String),
+      });
     });
 
     it("refuses another viewer deleting someone's message with 403, and an unknown message with 404", async () => {
@@ -256,7 +278,10 @@ describe('chat', () => {
       const res = await t.http().delete(`/api/live/${live.id}/messages/${message.id}`).set(bearer(viewerTokens[1]));
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('CANNOT_DELETE_MESSAGE');
-      const unknown = await t.http().delete(`/api/live/${live.id}/messages/0123456789abcdef01234567`).set(bearer(viewerTokens[0]));
+      const unknown = await t
+        .http()
+        .delete(`/api/live/${live.id}/messages/0123456789abcdef01234567`)
+        .set(bearer(viewerTokens[0]));
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('MESSAGE_NOT_FOUND');
     });
@@ -264,24 +289,45 @@ describe('chat', () => {
     it('mutes a user until the mute ends: 403 CHAT_MUTED with details.until, and a notice to that user', async () => {
       const { live, hostToken, viewerIds, viewerTokens } = await liveWith(1);
       const muted = await t.connect(viewerTokens[0]);
-      const res = await post(`/api/live/${live.id}/chat/mute`, hostToken, { targetUserId: viewerIds[0], durationMs: 1500 });
+      const res = await post(`/api/live/${live.id}/chat/mute`, hostToken, {
+        targetUserId: viewerIds[0],
+        durationMs: 1500,
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ liveStreamId: live.id, userId: viewerIds[0], muted: true, until: expect.any(String) });
+      expect(res.body).toMatchObject({
+        liveStreamId: live.id,
+        userId: viewerIds[0],
+        muted: true,
+        until: expect.any(String),
+      });
       const notice = await muted.waitFor('live:chat:muted');
       expect(notice).toMatchObject({ liveStreamId: live.id, muted: true, until: res.body.until });
       const refused = await send(live.id, viewerTokens[0], { text: 'let me talk' });
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ code: 'CHAT_MUTED', details: { until: res.body.until } });
-      await eventually(async () => (await send(live.id, viewerTokens[0], { text: 'free again' })).status === 201, 10000, 200);
+      await eventually(
+        async () => (await send(live.id, viewerTokens[0], { text: 'free again' })).status === 201,
+        10000,
+        200,
+      );
     });
 
     it('unmutes over the socket host action, and refuses mute by a plain viewer', async () => {
       const { live, hostToken, viewerIds, viewerTokens } = await liveWith(2);
       const host = await t.connect(hostToken);
-      const mute = await host.request('live:host:action', { liveStreamId: live.id, action: 'mute_chat', targetUserId: viewerIds[0], durationMs: 600000 });
+      const mute = await host.request('live:host:action', {
+        liveStreamId: live.id,
+        action: 'mute_chat',
+        targetUserId: viewerIds[0],
+        durationMs: 600000,
+      });
       expect(mute).toMatchObject({ ok: true, data: { muted: true } });
       expect((await send(live.id, viewerTokens[0], { text: 'x' })).body.code).toBe('CHAT_MUTED');
-      const unmute = await host.request('live:host:action', { liveStreamId: live.id, action: 'unmute_chat', targetUserId: viewerIds[0] });
+      const unmute = await host.request('live:host:action', {
+        liveStreamId: live.id,
+        action: 'unmute_chat',
+        targetUserId: viewerIds[0],
+      });
       expect(unmute).toMatchObject({ ok: true, data: { muted: false, until: null } });
       expect((await send(live.id, viewerTokens[0], { text: 'x' })).status).toBe(201);
       const byViewer = await post(`/api/live/${live.id}/chat/mute`, viewerTokens[1], { targetUserId: viewerIds[0] });
@@ -296,9 +342,20 @@ describe('chat', () => {
     it('sends through live:message:send with the same checks and codes as REST', async () => {
       const { live, viewerTokens } = await liveWith(1);
       const viewer = await t.connect(viewerTokens[0]);
-      const ok = await viewer.request('live:message:send', { liveStreamId: live.id, text: 'socket hello', clientMessageId: 's-1' });
-      expect(ok).toMatchObject({ ok: true, data: { text: 'socket hello', clientMessageId: 's-1', liveStreamId: live.id } });
-      const again = await viewer.request('live:message:send', { liveStreamId: live.id, text: 'socket hello', clientMessageId: 's-1' });
+      const ok = await viewer.request('live:message:send', {
+        liveStreamId: live.id,
+        text: 'socket hello',
+        clientMessageId: 's-1',
+      });
+      expect(ok).toMatchObject({
+        ok: true,
+        data: { text: 'socket hello', clientMessageId: 's-1', liveStreamId: live.id },
+      });
+      const again = await viewer.request('live:message:send', {
+        liveStreamId: live.id,
+        text: 'socket hello',
+        clientMessageId: 's-1',
+      });
       expect(again.data.id).toBe(ok.data.id);
       const outsider = await t.connect(t.token(userIds('outsider', 1)[0]));
       const refused = await outsider.request('live:message:send', { liveStreamId: live.id, text: 'hi' });
@@ -370,7 +427,13 @@ describe('chat rate limits', () => {
   async function liveWithViewer() {
     const [hostId, viewerId] = userIds('limit', 2);
     const hostToken = t.token(hostId);
-    const live = (await t.http().post('/api/live/create').set('Authorization', `Bearer ${hostToken}`).send({ liveType: 'live', title: 'x' })).body;
+    const live = (
+      await t
+        .http()
+        .post('/api/live/create')
+        .set('Authorization', `Bearer ${hostToken}`)
+        .send({ liveType: 'live', title: 'x' })
+    ).body;
     const viewerToken = t.token(viewerId);
     await t.http().post(`/api/live/${live.id}/join`).set('Authorization', `Bearer ${viewerToken}`).send({});
     return { live, viewerToken };
@@ -378,7 +441,8 @@ describe('chat rate limits', () => {
 
   it('answers 429 RATE_LIMITED with retryAfterMs past the burst, over REST and the socket alike', async () => {
     const { live, viewerToken } = await liveWithViewer();
-    const rest = (text: string) => t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${viewerToken}`).send({ text });
+    const rest = (text: string) =>
+      t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${viewerToken}`).send({ text });
     const socket = await t.connect(viewerToken);
     expect((await rest('one')).status).toBe(201);
     expect((await socket.request('live:message:send', { liveStreamId: live.id, text: 'two' })).ok).toBe(true);
@@ -388,26 +452,43 @@ describe('chat rate limits', () => {
     expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
     expect(limited.body.details.retryAfterMs).toBeGreaterThan(0);
     const overSocket = await socket.request('live:message:send', { liveStreamId: live.id, text: 'five' });
-    expect(overSocket).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', statusCode: 429, details: { retryAfterMs: expect.any(Number) } } });
+    expect(overSocket).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', statusCode: 429, details: { retryAfterMs: expect.any(Number) } },
+    });
     expect((await t.http().get(`/api/live/${live.id}`)).body.stats.messageCount).toBe(3);
   });
 
   it('limits per user: another viewer still talks', async () => {
     const { live, viewerToken } = await liveWithViewer();
     for (let i = 0; i < 4; i++) {
-      await t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${viewerToken}`).send({ text: `${i}` });
+      await t
+        .http()
+        .post(`/api/live/${live.id}/message`)
+        .set('Authorization', `Bearer ${viewerToken}`)
+        .send({ text: `${i}` });
     }
     const [other] = userIds('other', 1);
     const otherToken = t.token(other);
     await t.http().post(`/api/live/${live.id}/join`).set('Authorization', `Bearer ${otherToken}`).send({});
-    expect((await t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${otherToken}`).send({ text: 'hi' })).status).toBe(201);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/api/live/${live.id}/message`)
+          .set('Authorization', `Bearer ${otherToken}`)
+          .send({ text: 'hi' })
+      ).status,
+    ).toBe(201);
   });
 
   it('does not spend the limit on a retry of a message already stored', async () => {
     const { live, viewerToken } = await liveWithViewer();
-    const rest = (body: object) => t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${viewerToken}`).send(body);
+    const rest = (body: object) =>
+      t.http().post(`/api/live/${live.id}/message`).set('Authorization', `Bearer ${viewerToken}`).send(body);
     const first = await rest({ text: 'once', clientMessageId: 'retry-me' });
-    for (let i = 0; i < 5; i++) expect((await rest({ text: 'once', clientMessageId: 'retry-me' })).body.id).toBe(first.body.id);
+    for (let i = 0; i < 5; i++)
+      expect((await rest({ text: 'once', clientMessageId: 'retry-me' })).body.id).toBe(first.body.id);
     expect((await rest({ text: 'second' })).status).toBe(201);
   });
 });

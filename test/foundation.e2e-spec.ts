@@ -32,7 +32,11 @@ describe('foundation: auth, errors, docs, health', () => {
     });
 
     it('accepts a valid token', async () => {
-      const res = await t.http().post(protectedRoute).set('Authorization', `Bearer ${t.token('valid-user')}`).send(body);
+      const res = await t
+        .http()
+        .post(protectedRoute)
+        .set('Authorization', `Bearer ${t.token('valid-user')}`)
+        .send(body);
       expect(res.status).toBe(201);
       expect(res.body.hostId).toBe('valid-user');
     });
@@ -105,7 +109,11 @@ describe('foundation: auth, errors, docs, health', () => {
     it('mints a working token when enabled outside production', async () => {
       const res = await t.http().post('/api/auth/dev-token').send({ sub: 'dev-user', name: 'Dev' });
       expect(res.status).toBe(201);
-      const created = await t.http().post('/api/live/create').set('Authorization', `Bearer ${res.body.token}`).send({ liveType: 'live', title: 'dev' });
+      const created = await t
+        .http()
+        .post('/api/live/create')
+        .set('Authorization', `Bearer ${res.body.token}`)
+        .send({ liveType: 'live', title: 'dev' });
       expect(created.status).toBe(201);
     });
 
@@ -132,7 +140,9 @@ describe('foundation: auth, errors, docs, health', () => {
     it('accepts a token in auth.token and in the Authorization header', async () => {
       const viaAuth = await t.connect(t.token('sock-a'));
       expect(viaAuth.raw.connected).toBe(true);
-      const viaHeader = await connectSocket(t.url, undefined, { extraHeaders: { Authorization: `Bearer ${t.token('sock-b')}` } });
+      const viaHeader = await connectSocket(t.url, undefined, {
+        extraHeaders: { Authorization: `Bearer ${t.token('sock-b')}` },
+      });
       expect(viaHeader.raw.connected).toBe(true);
       viaHeader.close();
     });
@@ -157,7 +167,10 @@ describe('auth failure rate limit', () => {
 
   it('answers 429 RATE_LIMITED with a retry time once a client fails authentication too often', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await t.http().get('/api/live/0123456789abcdef01234567/viewers').set('Authorization', 'Bearer nope')).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await t.http().get('/api/live/0123456789abcdef01234567/viewers').set('Authorization', 'Bearer nope')).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 429]);
     const limited = await t.http().get('/api/live/0123456789abcdef01234567/viewers');
     expect(limited.status).toBe(429);
@@ -165,7 +178,10 @@ describe('auth failure rate limit', () => {
     expect(limited.headers['retry-after']).toMatch(/^[0-9]+$/);
     await expect(connectSocket(t.url, 'bad')).rejects.toThrow(/RATE_LIMITED/);
     // Only failures are limited: a valid token from the same address still gets through.
-    const valid = await t.http().get('/api/live/0123456789abcdef01234567/viewers').set('Authorization', `Bearer ${t.token('fine-user')}`);
+    const valid = await t
+      .http()
+      .get('/api/live/0123456789abcdef01234567/viewers')
+      .set('Authorization', `Bearer ${t.token('fine-user')}`);
     expect(valid.body.code).toBe('LIVE_NOT_FOUND');
   });
 });

@@ -158,7 +158,10 @@ describe('gifts and the coin economy', () => {
         combo: { comboId: expect.any(String), comboCount: 1 },
       });
       const event = await watcher.waitFor('live:gift', (e) => e.id === res.body.id);
-      const chatLine = await watcher.waitFor('live:message', (m) => m.type === 'gift' && m.sender.userId === scene.senderId);
+      const chatLine = await watcher.waitFor(
+        'live:message',
+        (m) => m.type === 'gift' && m.sender.userId === scene.senderId,
+      );
       expect(chatLine.text).toContain('Crown');
       const metrics = await t.http().get('/metrics');
       expect(Number(/live_gift_settlement_lag_seconds_count (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThan(0);
@@ -453,7 +456,11 @@ describe('gift rate limit', () => {
     const scene = await startScene(t, userIds('limit', 2), 100);
     const keys = [newKey(), newKey(), newKey(), newKey()];
     const send = (key: string) =>
-      t.http().post(`/api/live/${scene.liveId}/gifts`).set(auth(scene.senderToken)).send({ giftId: rose.id, count: 1, idempotencyKey: key });
+      t
+        .http()
+        .post(`/api/live/${scene.liveId}/gifts`)
+        .set(auth(scene.senderToken))
+        .send({ giftId: rose.id, count: 1, idempotencyKey: key });
     const statuses = [];
     for (const key of keys) statuses.push((await send(key)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);

@@ -18,8 +18,13 @@ describe('live rooms: streams and viewers', () => {
       expect(live).toMatchObject({ hostId: a, liveType: 'live', status: 'live', settings: { seatCount: 0 } });
       expect(live.streamingChannel).toMatch(/^[a-z0-9_]{1,64}$/);
       expect(live.callId).toMatch(/^[a-z0-9_]{1,64}$/);
-      expect((await createLive(t, b, { liveType: 'party' })).live.settings).toMatchObject({ seatCount: 6, seatMode: 'free' });
-      expect((await createLive(t, c, { liveType: 'audio', seatCount: 12, seatMode: 'request' })).live.settings).toMatchObject({
+      expect((await createLive(t, b, { liveType: 'party' })).live.settings).toMatchObject({
+        seatCount: 6,
+        seatMode: 'free',
+      });
+      expect(
+        (await createLive(t, c, { liveType: 'audio', seatCount: 12, seatMode: 'request' })).live.settings,
+      ).toMatchObject({
         seatCount: 12,
         seatMode: 'request',
       });
@@ -49,11 +54,18 @@ describe('live rooms: streams and viewers', () => {
       const [a, b] = userIds('channel', 2);
       const channel = `chan_${a.replace(/-/g, '_')}`;
       const { live, hostToken } = await createLive(t, a, { streamingChannel: channel });
-      const clash = await post('/api/live/create', t.token(b), { liveType: 'live', title: 'x', streamingChannel: channel });
+      const clash = await post('/api/live/create', t.token(b), {
+        liveType: 'live',
+        title: 'x',
+        streamingChannel: channel,
+      });
       expect(clash.status).toBe(409);
       expect(clash.body.code).toBe('CHANNEL_IN_USE');
       await post(`/api/live/${live.id}/end`, hostToken);
-      expect((await post('/api/live/create', t.token(b), { liveType: 'live', title: 'x', streamingChannel: channel })).status).toBe(201);
+      expect(
+        (await post('/api/live/create', t.token(b), { liveType: 'live', title: 'x', streamingChannel: channel }))
+          .status,
+      ).toBe(201);
     });
 
     it.each([
@@ -90,7 +102,9 @@ describe('live rooms: streams and viewers', () => {
       const items: any[] = [];
       let cursor: string | null = null;
       do {
-        const page: any = await t.http().get(`/api/live/active?liveType=party&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        const page: any = await t
+          .http()
+          .get(`/api/live/active?liveType=party&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
         expect(page.status).toBe(200);
         items.push(...page.body.items);
         cursor = page.body.nextCursor;
@@ -123,7 +137,10 @@ describe('live rooms: streams and viewers', () => {
       const listed = new Set<string>();
       let cursor: string | null = null;
       do {
-        const page: any = await t.http().get(`/api/live/${live.id}/viewers?limit=100${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(t.token(host)));
+        const page: any = await t
+          .http()
+          .get(`/api/live/${live.id}/viewers?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(bearer(t.token(host)));
         page.body.items.forEach((v: any) => listed.add(v.userId));
         cursor = page.body.nextCursor;
       } while (cursor);
@@ -216,19 +233,32 @@ describe('live rooms: streams and viewers', () => {
     it('lets host and co-hosts update the live, names co-hosts by the host only', async () => {
       const [host, co, viewer] = userIds('cohost', 3);
       const { live, hostToken } = await createLive(t, host, { liveType: 'party' });
-      expect((await post(`/api/live/${live.id}/cohosts`, t.token(viewer), { targetUserId: co })).body.code).toBe('NOT_HOST');
+      expect((await post(`/api/live/${live.id}/cohosts`, t.token(viewer), { targetUserId: co })).body.code).toBe(
+        'NOT_HOST',
+      );
       const named = await post(`/api/live/${live.id}/cohosts`, hostToken, { targetUserId: co });
       expect(named.body.coHostIds).toEqual([co]);
-      const updated = await t.http().patch(`/api/live/${live.id}`).set(bearer(t.token(co))).send({ title: 'Renamed', chatEnabled: false });
+      const updated = await t
+        .http()
+        .patch(`/api/live/${live.id}`)
+        .set(bearer(t.token(co)))
+        .send({ title: 'Renamed', chatEnabled: false });
       expect(updated.status).toBe(200);
       expect(updated.body).toMatchObject({ title: 'Renamed', settings: { chatEnabled: false } });
-      const refused = await t.http().patch(`/api/live/${live.id}`).set(bearer(t.token(viewer))).send({ title: 'Mine' });
+      const refused = await t
+        .http()
+        .patch(`/api/live/${live.id}`)
+        .set(bearer(t.token(viewer)))
+        .send({ title: 'Mine' });
       expect(refused.status).toBe(403);
       expect(refused.body.code).toBe('NOT_HOST_OR_COHOST');
       expect((await t.http().patch(`/api/live/${live.id}`).set(bearer(hostToken)).send({})).status).toBe(400);
       const removed = await post(`/api/live/${live.id}/cohosts/remove`, hostToken, { targetUserId: co });
       expect(removed.body.coHostIds).toEqual([]);
-      const stats = await t.http().get(`/api/live/${live.id}/stats`).set(bearer(t.token(viewer)));
+      const stats = await t
+        .http()
+        .get(`/api/live/${live.id}/stats`)
+        .set(bearer(t.token(viewer)));
       expect(stats.body.code).toBe('NOT_HOST_OR_COHOST');
     });
 
@@ -239,7 +269,9 @@ describe('live rooms: streams and viewers', () => {
       await post(`/api/live/${live.id}/join`, victimToken);
       const victimSocket = await t.connect(victimToken);
       await victimSocket.request('live:join', { liveStreamId: live.id });
-      expect((await post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: host })).body.code).toBe('CANNOT_TARGET_HOST');
+      expect((await post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: host })).body.code).toBe(
+        'CANNOT_TARGET_HOST',
+      );
       const kicked = await post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: victim });
       expect(kicked.status).toBe(200);
       await victimSocket.waitFor('live:kicked', (p: any) => p.liveStreamId === live.id);
@@ -249,7 +281,9 @@ describe('live rooms: streams and viewers', () => {
       expect(again.body.code).toBe('REMOVED_FROM_LIVE');
       const viaSocket = await victimSocket.request('live:join', { liveStreamId: live.id });
       expect(viaSocket).toMatchObject({ ok: false, error: { code: 'REMOVED_FROM_LIVE' } });
-      expect((await post(`/api/live/${live.id}/cohosts`, hostToken, { targetUserId: victim })).body.code).toBe('REMOVED_FROM_LIVE');
+      expect((await post(`/api/live/${live.id}/cohosts`, hostToken, { targetUserId: victim })).body.code).toBe(
+        'REMOVED_FROM_LIVE',
+      );
     });
 
     it('never lets a join racing a kick leave the kicked user counted', async () => {
@@ -282,18 +316,33 @@ describe('live rooms: streams and viewers', () => {
       await hostSocket.waitFor('live:viewer:joined', (p: any) => p.viewer.userId === viewer && p.viewerCount === 1);
       await hostSocket.waitFor('live:viewers', (p: any) => p.joined.some((u: any) => u.userId === viewer));
 
-      const updated = await hostSocket.request('live:update', { liveStreamId: live.id, updateType: 'title', updateData: { title: 'Via socket' } });
+      const updated = await hostSocket.request('live:update', {
+        liveStreamId: live.id,
+        updateType: 'title',
+        updateData: { title: 'Via socket' },
+      });
       expect(updated).toMatchObject({ ok: true, data: { title: 'Via socket' } });
       await viewerSocket.waitFor('live:update', (p: any) => p.live.title === 'Via socket');
 
-      const denied = await viewerSocket.request('live:update', { liveStreamId: live.id, updateType: 'title', updateData: { title: 'Nope' } });
+      const denied = await viewerSocket.request('live:update', {
+        liveStreamId: live.id,
+        updateType: 'title',
+        updateData: { title: 'Nope' },
+      });
       expect(denied).toMatchObject({ ok: false, error: { code: 'NOT_HOST_OR_COHOST' } });
 
-      const named = await hostSocket.request('live:host:action', { liveStreamId: live.id, action: 'add_cohost', targetUserId: co });
+      const named = await hostSocket.request('live:host:action', {
+        liveStreamId: live.id,
+        action: 'add_cohost',
+        targetUserId: co,
+      });
       expect(named.ok).toBe(true);
       await viewerSocket.waitFor('live:host:action', (p: any) => p.action === 'add_cohost' && p.targetUserId === co);
 
-      expect(await viewerSocket.request('live:leave', { liveStreamId: live.id })).toMatchObject({ ok: true, data: { status: 'left' } });
+      expect(await viewerSocket.request('live:leave', { liveStreamId: live.id })).toMatchObject({
+        ok: true,
+        data: { status: 'left' },
+      });
       await hostSocket.waitFor('live:viewer:left', (p: any) => p.userId === viewer && p.reason === 'left');
 
       const ended = await hostSocket.request('live:host:action', { liveStreamId: live.id, action: 'end' });
@@ -303,10 +352,21 @@ describe('live rooms: streams and viewers', () => {
 
     it('answers bad socket payloads through the ack with the same codes as REST', async () => {
       const socket = await t.connect(t.token(userIds('bad-sock', 1)[0]));
-      expect(await socket.request('live:join', { liveStreamId: 'nope' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await socket.request('live:join', { liveStreamId: '0123456789abcdef01234567' })).toMatchObject({ ok: false, error: { code: 'LIVE_NOT_FOUND' } });
-      expect(await socket.request('live:join', { liveStreamId: '0123456789abcdef01234567', extra: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await socket.request('live:host:action', { liveStreamId: '0123456789abcdef01234567', action: 'explode' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await socket.request('live:join', { liveStreamId: 'nope' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+      expect(await socket.request('live:join', { liveStreamId: '0123456789abcdef01234567' })).toMatchObject({
+        ok: false,
+        error: { code: 'LIVE_NOT_FOUND' },
+      });
+      expect(await socket.request('live:join', { liveStreamId: '0123456789abcdef01234567', extra: 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+      expect(
+        await socket.request('live:host:action', { liveStreamId: '0123456789abcdef01234567', action: 'explode' }),
+      ).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     });
 
     it('broadcasts live:created to every connected client', async () => {
@@ -320,7 +380,12 @@ describe('live rooms: streams and viewers', () => {
 describe('presence sweeps', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ VIEWER_IDLE_TIMEOUT_MS: '800', HOST_GRACE_MS: '1500', SWEEP_INTERVAL_MS: '200', PRESENCE_TOUCH_INTERVAL_MS: '100' });
+    t = await startTestApp({
+      VIEWER_IDLE_TIMEOUT_MS: '800',
+      HOST_GRACE_MS: '1500',
+      SWEEP_INTERVAL_MS: '200',
+      PRESENCE_TOUCH_INTERVAL_MS: '100',
+    });
   });
   afterAll(() => t.close());
 
@@ -351,7 +416,10 @@ describe('presence sweeps', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect((await t.http().get(`/api/live/${live.id}`)).body.stats.viewerCount).toBe(1);
-    const stranger = await t.http().post(`/api/live/${live.id}/heartbeat`).set(bearer(t.token(userIds('stranger', 1)[0])));
+    const stranger = await t
+      .http()
+      .post(`/api/live/${live.id}/heartbeat`)
+      .set(bearer(t.token(userIds('stranger', 1)[0])));
     expect(stranger.body.code).toBe('NOT_IN_LIVE');
   });
 

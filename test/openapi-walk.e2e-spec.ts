@@ -48,10 +48,13 @@ describe('every documented route survives hostile input', () => {
             const url = fill(route.path, id) + (route.method === 'get' ? '?limit=abc&cursor=%7B&period=forever' : '');
             let req = (t.http() as any)[route.method](url);
             if (token) req = req.set('Authorization', `Bearer ${token}`);
-            if (body !== undefined) req = typeof body === 'string' ? req.set('Content-Type', 'application/json').send(body) : req.send(body);
+            if (body !== undefined)
+              req = typeof body === 'string' ? req.set('Content-Type', 'application/json').send(body) : req.send(body);
             const res = await req;
-            if (res.status >= 500) failures.push(`${route.method.toUpperCase()} ${url} -> ${res.status} ${JSON.stringify(res.body)}`);
-            if (res.status >= 400 && !res.body?.code) failures.push(`${route.method.toUpperCase()} ${url} -> ${res.status} without a code`);
+            if (res.status >= 500)
+              failures.push(`${route.method.toUpperCase()} ${url} -> ${res.status} ${JSON.stringify(res.body)}`);
+            if (res.status >= 400 && !res.body?.code)
+              failures.push(`${route.method.toUpperCase()} ${url} -> ${res.status} without a code`);
           }
         }
       }
@@ -65,7 +68,10 @@ describe('every documented route survives hostile input', () => {
     expect(protectedRoutes.length).toBeGreaterThan(5);
     for (const route of protectedRoutes) {
       const res = await (t.http() as any)[route.method](fill(route.path, '0123456789abcdef01234567')).send({});
-      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 401 });
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+      });
     }
   });
 });

@@ -7,7 +7,11 @@ const { AccessToken2, ServiceRtc, kRtcServiceType } = require('agora-token/src/A
 
 const APP_ID = randomBytes(16).toString('hex');
 const APP_CERTIFICATE = randomBytes(16).toString('hex');
-const PUBLISH = [ServiceRtc.kPrivilegePublishAudioStream, ServiceRtc.kPrivilegePublishVideoStream, ServiceRtc.kPrivilegePublishDataStream];
+const PUBLISH = [
+  ServiceRtc.kPrivilegePublishAudioStream,
+  ServiceRtc.kPrivilegePublishVideoStream,
+  ServiceRtc.kPrivilegePublishDataStream,
+];
 
 /** Decodes a token with agora-token's parser: its signature, channel, uid and privileges. */
 function decode(token: string) {
@@ -51,9 +55,19 @@ describe('rtc credentials', () => {
     for (const who of ['host', 'speaker'] as const) {
       const res = await rtcToken(live.id, tokens[who]);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ provider: 'agora', appId: APP_ID, channel: live.streamingChannel, role: 'publisher' });
+      expect(res.body).toMatchObject({
+        provider: 'agora',
+        appId: APP_ID,
+        channel: live.streamingChannel,
+        role: 'publisher',
+      });
       const decoded = decode(res.body.token);
-      expect(decoded).toMatchObject({ signed: true, appId: APP_ID, channel: live.streamingChannel, uid: String(res.body.uid) });
+      expect(decoded).toMatchObject({
+        signed: true,
+        appId: APP_ID,
+        channel: live.streamingChannel,
+        uid: String(res.body.uid),
+      });
       expect(decoded.privileges).toEqual(expect.arrayContaining([ServiceRtc.kPrivilegeJoinChannel, ...PUBLISH]));
     }
 
@@ -68,7 +82,9 @@ describe('rtc credentials', () => {
   it("gives a speaker removed from the seat a subscriber's token next time", async () => {
     const { live, tokens } = await startLive('party');
     await t.http().post(`/api/live/${live.id}/seats/2/join`).set(auth(tokens.speaker)).expect(201);
-    expect(decode((await rtcToken(live.id, tokens.speaker)).body.token).privileges).toEqual(expect.arrayContaining(PUBLISH));
+    expect(decode((await rtcToken(live.id, tokens.speaker)).body.token).privileges).toEqual(
+      expect.arrayContaining(PUBLISH),
+    );
 
     await t.http().post(`/api/live/${live.id}/seats/2/remove`).set(auth(tokens.host)).expect(200);
     const after = await rtcToken(live.id, tokens.speaker);
@@ -80,13 +96,24 @@ describe('rtc credentials', () => {
     const { live, tokens } = await startLive('live');
     const host = await rtcToken(live.id, tokens.host);
     expect(host.status).toBe(200);
-    expect(host.body).toMatchObject({ provider: 'zegocloud', token: null, channel: live.streamingChannel, callId: live.callId, role: 'publisher' });
+    expect(host.body).toMatchObject({
+      provider: 'zegocloud',
+      token: null,
+      channel: live.streamingChannel,
+      callId: live.callId,
+      role: 'publisher',
+    });
     expect((await rtcToken(live.id, tokens.viewer)).body.role).toBe('subscriber');
   });
 
   it('refuses a removed user and an ended live', async () => {
     const { live, ids, tokens } = await startLive('audio');
-    await t.http().post(`/api/live/${live.id}/kick`).set(auth(tokens.host)).send({ targetUserId: ids.viewerId }).expect(200);
+    await t
+      .http()
+      .post(`/api/live/${live.id}/kick`)
+      .set(auth(tokens.host))
+      .send({ targetUserId: ids.viewerId })
+      .expect(200);
     expect((await rtcToken(live.id, tokens.viewer)).body.code).toBe('REMOVED_FROM_LIVE');
     await t.http().post(`/api/live/${live.id}/end`).set(auth(tokens.host)).expect(200);
     const ended = await rtcToken(live.id, tokens.speaker);

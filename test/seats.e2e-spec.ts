@@ -29,32 +29,59 @@ describe('seats', () => {
   }
 
   /** A party/audio (or one-host) live with a host, `viewers` joined viewers and a watching socket in the room. */
-  async function startLive(options: { liveType?: 'party' | 'audio' | 'live'; seatCount?: number; seatMode?: 'free' | 'request'; viewers?: number } = {}) {
+  async function startLive(
+    options: {
+      liveType?: 'party' | 'audio' | 'live';
+      seatCount?: number;
+      seatMode?: 'free' | 'request';
+      viewers?: number;
+    } = {},
+  ) {
     const { liveType = 'party', viewers = 3, ...seats } = options;
     const [hostId, watcherId, ...viewerIds] = userIds('seat', viewers + 2);
     const host = t.token(hostId);
-    const created = await t.http().post('/api/live/create').set(auth(host)).send({ liveType, title: 'seats', ...seats });
+    const created = await t
+      .http()
+      .post('/api/live/create')
+      .set(auth(host))
+      .send({ liveType, title: 'seats', ...seats });
     expect(created.status).toBe(201);
     const liveId: string = created.body.id;
     const watcher = await t.connect(t.token(watcherId));
     expect((await watcher.request('live:join', { liveStreamId: liveId })).ok).toBe(true);
     const tokens = viewerIds.map((id) => t.token(id));
-    await Promise.all(tokens.map((token) => t.http().post(`/api/live/${liveId}/join`).set(auth(token)).send({}).expect(200)));
+    await Promise.all(
+      tokens.map((token) => t.http().post(`/api/live/${liveId}/join`).set(auth(token)).send({}).expect(200)),
+    );
     return { liveId, hostId, host, watcher, viewerIds, tokens, live: created.body };
   }
 
-  const seatsOf = async (liveId: string) => (await t.http().get(`/api/live/${liveId}/seats`).set(auth(t.token('reader')))).body;
+  const seatsOf = async (liveId: string) =>
+    (
+      await t
+        .http()
+        .get(`/api/live/${liveId}/seats`)
+        .set(auth(t.token('reader')))
+    ).body;
 
   /** One seat action, over REST or over the socket: the same outcome shape either way. */
   async function act(via: Via, token: string, liveId: string, action: string, args: Args = {}): Promise<Outcome> {
     if (via === 'rest') {
       const [path, body] = restRoute(action, args);
       const res = await t.http().post(`/api/live/${liveId}${path}`).set(auth(token)).send(body);
-      return res.status < 300 ? { ok: true, status: res.status, data: res.body } : { ok: false, status: res.status, code: res.body.code };
+      return res.status < 300
+        ? { ok: true, status: res.status, data: res.body }
+        : { ok: false, status: res.status, code: res.body.code };
     }
     const socket = await socketOf(token);
     const ack = SOCKET_HOST_ACTIONS.has(action)
-      ? await socket.request('live:host:action', { liveStreamId: liveId, action, targetUserId: args.target, targetSeatIndex: args.index, seatMode: args.mode })
+      ? await socket.request('live:host:action', {
+          liveStreamId: liveId,
+          action,
+          targetUserId: args.target,
+          targetSeatIndex: args.index,
+          seatMode: args.mode,
+        })
       : await socket.request('live:seat:update', { liveStreamId: liveId, action, seatIndex: args.index, seatData: {} });
     return ack.ok ? { ok: true, data: ack.data } : { ok: false, status: ack.error.statusCode, code: ack.error.code };
   }
@@ -67,7 +94,9 @@ describe('seats', () => {
       for (const event of watcher.events('live:seat:update').filter((e) => e.liveStreamId === liveId)) {
         if ((newest.get(event.seatIndex)?.version ?? -1) < event.version) newest.set(event.seatIndex, event);
       }
-      return seats.every((seat: any) => (newest.has(seat.seatIndex) ? isEqual(newest.get(seat.seatIndex).seat, seat) : seat.version === 0));
+      return seats.every((seat: any) =>
+        newest.has(seat.seatIndex) ? isEqual(newest.get(seat.seatIndex).seat, seat) : seat.version === 0,
+      );
     });
   }
 
@@ -97,7 +126,10 @@ describe('seats', () => {
 
     it('has no seats in a one-host live: WRONG_LIVE_TYPE, and an empty list in the snapshot', async () => {
       const { liveId, watcher } = await startLive({ liveType: 'live', viewers: 0 });
-      const res = await t.http().get(`/api/live/${liveId}/seats`).set(auth(t.token('reader')));
+      const res = await t
+        .http()
+        .get(`/api/live/${liveId}/seats`)
+        .set(auth(t.token('reader')));
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('WRONG_LIVE_TYPE');
       expect((await watcher.request('live:join', { liveStreamId: liveId })).data.seats).toEqual([]);
@@ -111,7 +143,7 @@ describe('seats', () => {
       expect(occupants(await seatsOf(liveId))).toEqual([]);
     });
 
-    it('frees a kicked speaker\'s seat before the kick returns, telling their client to drop to audience', async () => {
+    it("frees a kicked speaker's seat before the kick returns, telling their client to drop to audience", async () => {
       const { liveId, host, tokens, viewerIds, watcher } = await startLive({ viewers: 1 });
       await act('rest', tokens[0], liveId, 'take', { index: 3 });
       await t.http().post(`/api/live/${liveId}/kick`).set(auth(host)).send({ targetUserId: viewerIds[0] }).expect(200);
@@ -147,10 +179,15 @@ describe('seats', () => {
       expect((await act(via, tokens[0], liveId, 'take', { index: 2 })).code).toBe('ALREADY_ON_SEAT');
       expect((await act(via, tokens[0], liveId, 'take', { index: 1 })).code).toBe('ALREADY_ON_SEAT');
       expect((await act(via, tokens[1], liveId, 'take', { index: 0 })).code).toBe('HOST_SEAT');
-      expect(await act(via, tokens[1], liveId, 'take', { index: 6 })).toMatchObject({ status: 400, code: 'INVALID_SEAT_INDEX' });
+      expect(await act(via, tokens[1], liveId, 'take', { index: 6 })).toMatchObject({
+        status: 400,
+        code: 'INVALID_SEAT_INDEX',
+      });
       await act(via, host, liveId, 'lock_seat', { index: 4 });
       expect((await act(via, tokens[1], liveId, 'take', { index: 4 })).code).toBe('SEAT_LOCKED');
-      expect((await act(via, t.token(userIds('outsider', 1)[0]), liveId, 'take', { index: 3 })).code).toBe('NOT_IN_LIVE');
+      expect((await act(via, t.token(userIds('outsider', 1)[0]), liveId, 'take', { index: 3 })).code).toBe(
+        'NOT_IN_LIVE',
+      );
     });
 
     it('leaves the seat (dropping to audience), and refuses NOT_ON_SEAT to someone not on it', async () => {
@@ -160,7 +197,10 @@ describe('seats', () => {
       expect((await act(via, tokens[0], liveId, 'leave', { index: 2 })).code).toBe('NOT_ON_SEAT');
       const left = await act(via, tokens[0], liveId, 'leave', { index: 1 });
       expect(left).toMatchObject({ ok: true, data: { seatIndex: 1, userId: null } });
-      expect(await watcher.waitFor('live:seat:left', (e) => e.userId === viewerIds[0])).toMatchObject({ dropToAudience: true, action: 'leave' });
+      expect(await watcher.waitFor('live:seat:left', (e) => e.userId === viewerIds[0])).toMatchObject({
+        dropToAudience: true,
+        action: 'leave',
+      });
       expect((await act(via, tokens[0], liveId, 'leave', { index: 1 })).code).toBe('NOT_ON_SEAT');
     });
 
@@ -176,18 +216,27 @@ describe('seats', () => {
       const seats = await seatsOf(liveId);
       expect(seats[1].userId).toBeNull();
       expect(occupants(seats).filter((id: string) => id === viewerIds[0])).toHaveLength(1);
-      expect(await watcher.waitFor('live:seat:update', (e) => e.action === 'move_out')).toMatchObject({ seatIndex: 1, dropToAudience: false });
+      expect(await watcher.waitFor('live:seat:update', (e) => e.action === 'move_out')).toMatchObject({
+        seatIndex: 1,
+        dropToAudience: false,
+      });
       await expectEventsMatchDocuments(watcher, liveId);
     });
 
-    it('switches the speaker\'s mic, but a host-muted speaker cannot unmute themself', async () => {
+    it("switches the speaker's mic, but a host-muted speaker cannot unmute themself", async () => {
       const { liveId, host, tokens } = await startLive();
       await act(via, tokens[0], liveId, 'take', { index: 1 });
       expect((await act(via, tokens[0], liveId, 'mic_off', { index: 1 })).data.micOn).toBe(false);
       expect((await act(via, tokens[0], liveId, 'mic_on', { index: 1 })).data.micOn).toBe(true);
       expect((await act(via, tokens[1], liveId, 'mic_on', { index: 1 })).code).toBe('NOT_ON_SEAT');
-      expect((await act(via, host, liveId, 'mute_seat', { index: 1 })).data).toMatchObject({ hostMuted: true, micOn: false });
-      expect(await act(via, tokens[0], liveId, 'mic_on', { index: 1 })).toMatchObject({ status: 403, code: 'MUTED_BY_HOST' });
+      expect((await act(via, host, liveId, 'mute_seat', { index: 1 })).data).toMatchObject({
+        hostMuted: true,
+        micOn: false,
+      });
+      expect(await act(via, tokens[0], liveId, 'mic_on', { index: 1 })).toMatchObject({
+        status: 403,
+        code: 'MUTED_BY_HOST',
+      });
       expect((await act(via, host, liveId, 'unmute_seat', { index: 1 })).data.hostMuted).toBe(false);
       expect((await act(via, tokens[0], liveId, 'mic_on', { index: 1 })).data.micOn).toBe(true);
       expect((await act(via, host, liveId, 'mute_seat', { index: 0 })).code).toBe('CANNOT_TARGET_HOST');
@@ -198,9 +247,17 @@ describe('seats', () => {
       await act(via, tokens[0], liveId, 'take', { index: 1 });
       expect(await act(via, host, liveId, 'lock_seat', { index: 1 })).toMatchObject({ code: 'SEAT_OCCUPIED' });
       expect(await act(via, host, liveId, 'lock_seat', { index: 0 })).toMatchObject({ code: 'HOST_SEAT' });
-      expect(await act(via, tokens[1], liveId, 'lock_seat', { index: 2 })).toMatchObject({ status: 403, code: 'NOT_HOST_OR_COHOST' });
+      expect(await act(via, tokens[1], liveId, 'lock_seat', { index: 2 })).toMatchObject({
+        status: 403,
+        code: 'NOT_HOST_OR_COHOST',
+      });
       expect(await act(via, host, liveId, 'lock_seat', { index: 9 })).toMatchObject({ code: 'INVALID_SEAT_INDEX' });
-      await t.http().post(`/api/live/${liveId}/cohosts`).set(auth(host)).send({ targetUserId: viewerIds[2] }).expect(200);
+      await t
+        .http()
+        .post(`/api/live/${liveId}/cohosts`)
+        .set(auth(host))
+        .send({ targetUserId: viewerIds[2] })
+        .expect(200);
       expect((await act(via, tokens[2], liveId, 'lock_seat', { index: 2 })).data.locked).toBe(true);
       expect((await act(via, host, liveId, 'lock_seat', { index: 2 })).data.locked).toBe(true);
       expect((await act(via, tokens[1], liveId, 'unlock_seat', { index: 2 })).code).toBe('NOT_HOST_OR_COHOST');
@@ -211,37 +268,61 @@ describe('seats', () => {
     it('removes a speaker from their seat (they drop to audience), never the host', async () => {
       const { liveId, host, tokens, viewerIds, watcher } = await startLive();
       await act(via, tokens[0], liveId, 'take', { index: 3 });
-      expect((await act(via, tokens[1], liveId, 'remove_from_seat', { index: 3, target: viewerIds[0] })).code).toBe('NOT_HOST_OR_COHOST');
+      expect((await act(via, tokens[1], liveId, 'remove_from_seat', { index: 3, target: viewerIds[0] })).code).toBe(
+        'NOT_HOST_OR_COHOST',
+      );
       expect((await act(via, host, liveId, 'remove_from_seat', { index: 0 })).code).toBe('CANNOT_TARGET_HOST');
       expect((await act(via, host, liveId, 'remove_from_seat', { index: 2 })).code).toBe('NOT_ON_SEAT');
-      expect((await act(via, host, liveId, 'remove_from_seat', { index: 3, target: viewerIds[0] })).data.userId).toBeNull();
-      expect(await watcher.waitFor('live:seat:update', (e) => e.action === 'remove')).toMatchObject({ previousUserId: viewerIds[0], dropToAudience: true });
+      expect(
+        (await act(via, host, liveId, 'remove_from_seat', { index: 3, target: viewerIds[0] })).data.userId,
+      ).toBeNull();
+      expect(await watcher.waitFor('live:seat:update', (e) => e.action === 'remove')).toMatchObject({
+        previousUserId: viewerIds[0],
+        dropToAudience: true,
+      });
     });
 
     it("moves another speaker (host's move), refusing a viewer and a target that is not seated", async () => {
       const { liveId, host, tokens, viewerIds } = await startLive();
       await act(via, tokens[0], liveId, 'take', { index: 1 });
-      expect((await act(via, tokens[1], liveId, 'move_speaker', { index: 2, target: viewerIds[0] })).code).toBe('NOT_HOST_OR_COHOST');
-      expect((await act(via, host, liveId, 'move_speaker', { index: 2, target: viewerIds[1] })).code).toBe('NOT_ON_SEAT');
-      expect((await act(via, host, liveId, 'move_speaker', { index: 5, target: viewerIds[0] })).data).toMatchObject({ seatIndex: 5, userId: viewerIds[0] });
+      expect((await act(via, tokens[1], liveId, 'move_speaker', { index: 2, target: viewerIds[0] })).code).toBe(
+        'NOT_HOST_OR_COHOST',
+      );
+      expect((await act(via, host, liveId, 'move_speaker', { index: 2, target: viewerIds[1] })).code).toBe(
+        'NOT_ON_SEAT',
+      );
+      expect((await act(via, host, liveId, 'move_speaker', { index: 5, target: viewerIds[0] })).data).toMatchObject({
+        seatIndex: 5,
+        userId: viewerIds[0],
+      });
     });
 
     it('switches the seat mode; in request mode a viewer cannot take a seat (SEAT_MODE) but applies, and the host accepts', async () => {
       const { liveId, host, tokens, viewerIds, hostId } = await startLive();
       expect((await act(via, tokens[0], liveId, 'set_seat_mode', { mode: 'request' })).code).toBe('NOT_HOST_OR_COHOST');
-      expect((await act(via, host, liveId, 'set_seat_mode', { mode: 'request' })).data.settings.seatMode).toBe('request');
+      expect((await act(via, host, liveId, 'set_seat_mode', { mode: 'request' })).data.settings.seatMode).toBe(
+        'request',
+      );
       expect((await act(via, tokens[0], liveId, 'take', { index: 1 })).code).toBe('SEAT_MODE');
       const hostSocket = await socketOf(host);
       const requested = await act(via, tokens[0], liveId, 'request', { index: 2 });
       expect(requested.data).toMatchObject({ userId: viewerIds[0], seatIndex: 2 });
-      expect(await hostSocket.waitFor('live:seat:request', (e) => e.request.userId === viewerIds[0])).toMatchObject({ status: 'pending' });
+      expect(await hostSocket.waitFor('live:seat:request', (e) => e.request.userId === viewerIds[0])).toMatchObject({
+        status: 'pending',
+      });
       const list = await t.http().get(`/api/live/${liveId}/seats/requests`).set(auth(host));
       expect(list.body.map((r: any) => r.userId)).toEqual([viewerIds[0]]);
-      expect((await t.http().get(`/api/live/${liveId}/seats/requests`).set(auth(tokens[1]))).body.code).toBe('NOT_HOST_OR_COHOST');
-      expect((await act(via, tokens[1], liveId, 'accept_request', { target: viewerIds[0] })).code).toBe('NOT_HOST_OR_COHOST');
+      expect((await t.http().get(`/api/live/${liveId}/seats/requests`).set(auth(tokens[1]))).body.code).toBe(
+        'NOT_HOST_OR_COHOST',
+      );
+      expect((await act(via, tokens[1], liveId, 'accept_request', { target: viewerIds[0] })).code).toBe(
+        'NOT_HOST_OR_COHOST',
+      );
       const accepted = await act(via, host, liveId, 'accept_request', { target: viewerIds[0] });
       expect(accepted.data).toMatchObject({ seatIndex: 2, userId: viewerIds[0] });
-      expect((await act(via, host, liveId, 'accept_request', { target: viewerIds[0] })).code).toBe('NO_PENDING_REQUEST');
+      expect((await act(via, host, liveId, 'accept_request', { target: viewerIds[0] })).code).toBe(
+        'NO_PENDING_REQUEST',
+      );
       expect(hostId).not.toBe(viewerIds[0]);
     });
 
@@ -252,7 +333,9 @@ describe('seats', () => {
       expect((await act(via, host, liveId, 'accept_request', { target: viewerIds[0] })).data.seatIndex).toBe(2);
       await act(via, tokens[1], liveId, 'request');
       expect((await act(via, host, liveId, 'reject_request', { target: viewerIds[1] })).ok).toBe(true);
-      expect((await act(via, host, liveId, 'reject_request', { target: viewerIds[1] })).code).toBe('NO_PENDING_REQUEST');
+      expect((await act(via, host, liveId, 'reject_request', { target: viewerIds[1] })).code).toBe(
+        'NO_PENDING_REQUEST',
+      );
       await act(via, tokens[2], liveId, 'request');
       expect((await act(via, tokens[2], liveId, 'cancel_request')).ok).toBe(true);
       expect((await act(via, tokens[2], liveId, 'cancel_request')).code).toBe('NO_PENDING_REQUEST');
@@ -267,11 +350,19 @@ describe('seats', () => {
     it('invites a viewer, who accepts (seated) or declines; the invitation reaches their user room', async () => {
       const { liveId, host, tokens, viewerIds } = await startLive({ seatMode: 'request' });
       const invitee = await socketOf(tokens[0]);
-      expect((await act(via, tokens[1], liveId, 'invite_to_seat', { target: viewerIds[0] })).code).toBe('NOT_HOST_OR_COHOST');
+      expect((await act(via, tokens[1], liveId, 'invite_to_seat', { target: viewerIds[0] })).code).toBe(
+        'NOT_HOST_OR_COHOST',
+      );
       expect((await act(via, host, liveId, 'accept_invite')).code).toBe('NO_PENDING_INVITE');
       expect((await act(via, host, liveId, 'invite_to_seat', { target: viewerIds[0], index: 4 })).ok).toBe(true);
-      expect(await invitee.waitFor('live:seat:invite', (e) => e.invite.userId === viewerIds[0])).toMatchObject({ status: 'pending', invite: { seatIndex: 4 } });
-      expect((await act(via, tokens[0], liveId, 'accept_invite')).data).toMatchObject({ seatIndex: 4, userId: viewerIds[0] });
+      expect(await invitee.waitFor('live:seat:invite', (e) => e.invite.userId === viewerIds[0])).toMatchObject({
+        status: 'pending',
+        invite: { seatIndex: 4 },
+      });
+      expect((await act(via, tokens[0], liveId, 'accept_invite')).data).toMatchObject({
+        seatIndex: 4,
+        userId: viewerIds[0],
+      });
       expect((await act(via, host, liveId, 'invite_to_seat', { target: viewerIds[0] })).code).toBe('ALREADY_ON_SEAT');
       await act(via, host, liveId, 'invite_to_seat', { target: viewerIds[1] });
       expect((await act(via, tokens[1], liveId, 'decline_invite')).ok).toBe(true);
@@ -314,8 +405,12 @@ describe('seats', () => {
     it('refuses an unknown socket seat action and a take without seatIndex with VALIDATION_FAILED', async () => {
       const { liveId, tokens } = await startLive({ viewers: 1 });
       const socket = await socketOf(tokens[0]);
-      expect((await socket.request('live:seat:update', { liveStreamId: liveId, action: 'fly' })).error.code).toBe('VALIDATION_FAILED');
-      expect((await socket.request('live:seat:update', { liveStreamId: liveId, action: 'take' })).error.code).toBe('VALIDATION_FAILED');
+      expect((await socket.request('live:seat:update', { liveStreamId: liveId, action: 'fly' })).error.code).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect((await socket.request('live:seat:update', { liveStreamId: liveId, action: 'take' })).error.code).toBe(
+        'VALIDATION_FAILED',
+      );
     });
   });
 
@@ -325,14 +420,30 @@ describe('seats', () => {
       try {
         const [hostId, userId] = userIds('exp', 2);
         const [host, user] = [quick.token(hostId), quick.token(userId)];
-        const live = (await quick.http().post('/api/live/create').set(auth(host)).send({ liveType: 'audio', title: 'x', seatMode: 'request' })).body;
+        const live = (
+          await quick
+            .http()
+            .post('/api/live/create')
+            .set(auth(host))
+            .send({ liveType: 'audio', title: 'x', seatMode: 'request' })
+        ).body;
         await quick.http().post(`/api/live/${live.id}/join`).set(auth(user)).send({}).expect(200);
         await quick.http().post(`/api/live/${live.id}/seats/requests`).set(auth(user)).send({}).expect(200);
-        await quick.http().post(`/api/live/${live.id}/seats/invite`).set(auth(host)).send({ targetUserId: userId }).expect(200);
+        await quick
+          .http()
+          .post(`/api/live/${live.id}/seats/invite`)
+          .set(auth(host))
+          .send({ targetUserId: userId })
+          .expect(200);
         await sleep(400);
         expect((await quick.http().get(`/api/live/${live.id}/seats/requests`).set(auth(host))).body).toEqual([]);
-        expect((await quick.http().post(`/api/live/${live.id}/seats/requests/${userId}/accept`).set(auth(host)).send({})).body.code).toBe('NO_PENDING_REQUEST');
-        expect((await quick.http().post(`/api/live/${live.id}/seats/invites/accept`).set(auth(user))).body.code).toBe('NO_PENDING_INVITE');
+        expect(
+          (await quick.http().post(`/api/live/${live.id}/seats/requests/${userId}/accept`).set(auth(host)).send({}))
+            .body.code,
+        ).toBe('NO_PENDING_REQUEST');
+        expect((await quick.http().post(`/api/live/${live.id}/seats/invites/accept`).set(auth(user))).body.code).toBe(
+          'NO_PENDING_INVITE',
+        );
       } finally {
         await quick.close();
       }
@@ -342,7 +453,9 @@ describe('seats', () => {
   describe('races', () => {
     it('gives a contested seat to exactly one of 50 users; 49 get SEAT_TAKEN', async () => {
       const { liveId, tokens, viewerIds, watcher } = await startLive({ viewers: 50 });
-      const outcomes = await Promise.all(tokens.map((token, i) => act(i % 2 ? 'rest' : 'socket', token, liveId, 'take', { index: 1 })));
+      const outcomes = await Promise.all(
+        tokens.map((token, i) => act(i % 2 ? 'rest' : 'socket', token, liveId, 'take', { index: 1 })),
+      );
       const winners = outcomes.filter((o) => o.ok);
       expect(winners).toHaveLength(1);
       expect(outcomes.filter((o) => o.code === 'SEAT_TAKEN')).toHaveLength(49);
@@ -355,7 +468,9 @@ describe('seats', () => {
 
     it('seats one user taking 5 different seats at once on exactly one', async () => {
       const { liveId, tokens, viewerIds, watcher } = await startLive({ viewers: 1 });
-      const outcomes = await Promise.all([1, 2, 3, 4, 5].map((index) => act(index % 2 ? 'rest' : 'socket', tokens[0], liveId, 'take', { index })));
+      const outcomes = await Promise.all(
+        [1, 2, 3, 4, 5].map((index) => act(index % 2 ? 'rest' : 'socket', tokens[0], liveId, 'take', { index })),
+      );
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
       expect(outcomes.filter((o) => o.code === 'ALREADY_ON_SEAT')).toHaveLength(4);
       expect(occupants(await seatsOf(liveId)).filter((id: string) => id === viewerIds[0])).toHaveLength(1);
@@ -365,7 +480,10 @@ describe('seats', () => {
     it('lets either the lock or the take win a take racing a lock, never both', async () => {
       const { liveId, host, tokens, watcher } = await startLive({ liveType: 'audio', seatCount: 16, viewers: 15 });
       for (let index = 1; index < 16; index++) {
-        const [take, lock] = await Promise.all([act('rest', tokens[index - 1], liveId, 'take', { index }), act('socket', host, liveId, 'lock_seat', { index })]);
+        const [take, lock] = await Promise.all([
+          act('rest', tokens[index - 1], liveId, 'take', { index }),
+          act('socket', host, liveId, 'lock_seat', { index }),
+        ]);
         expect(take.ok !== lock.ok).toBe(true);
         expect(take.ok ? lock.code : take.code).toBe(take.ok ? 'SEAT_OCCUPIED' : 'SEAT_LOCKED');
       }
@@ -401,8 +519,12 @@ describe('seats', () => {
       const speakers = tokens.slice(0, 4);
       await Promise.all(speakers.map((token, i) => act('rest', token, liveId, 'take', { index: i + 1 })));
       const outsiders = tokens.slice(4);
-      const moves = speakers.map((token, i) => act(i % 2 ? 'rest' : 'socket', token, liveId, 'move', { index: 5 + ((i + 1) % 4) }));
-      const takes = outsiders.map((token, i) => act(i % 2 ? 'socket' : 'rest', token, liveId, 'take', { index: 1 + (i % 8) }));
+      const moves = speakers.map((token, i) =>
+        act(i % 2 ? 'rest' : 'socket', token, liveId, 'move', { index: 5 + ((i + 1) % 4) }),
+      );
+      const takes = outsiders.map((token, i) =>
+        act(i % 2 ? 'socket' : 'rest', token, liveId, 'take', { index: 1 + (i % 8) }),
+      );
       const [moveOutcomes, takeOutcomes] = await Promise.all([Promise.all(moves), Promise.all(takes)]);
       const seats = await seatsOf(liveId);
       const seated = occupants(seats);
@@ -419,8 +541,16 @@ describe('seats', () => {
 });
 
 const SOCKET_HOST_ACTIONS = new Set([
-  'invite_to_seat', 'accept_request', 'reject_request', 'remove_from_seat', 'mute_seat', 'unmute_seat',
-  'lock_seat', 'unlock_seat', 'move_speaker', 'set_seat_mode',
+  'invite_to_seat',
+  'accept_request',
+  'reject_request',
+  'remove_from_seat',
+  'mute_seat',
+  'unmute_seat',
+  'lock_seat',
+  'unlock_seat',
+  'move_speaker',
+  'set_seat_mode',
 ]);
 
 /** The REST route of each action (path under /api/live/:id, body). */

@@ -20,6 +20,11 @@ describe('identity from token claims', () => {
   it('requires a string sub and defaults the name to it', () => {
     expect(userFromClaims({ name: 'x' })).toBeUndefined();
     expect(userFromClaims({ sub: 42 })).toBeUndefined();
-    expect(userFromClaims({ sub: 'carol', roles: ['admin', 7] })).toMatchObject({ userId: 'carol', name: 'carol', roles: ['admin'], avatar: null });
+    expect(userFromClaims({ sub: 'carol', roles: ['admin', 7] })).toMatchObject({
+      userId: 'carol',
+      name: 'carol',
+      roles: ['admin'],
+      avatar: null,
+    });
   });
 });

@@ -19,7 +19,10 @@ export class AuthModule {
       global: true,
       imports: [
         PassportModule,
-        JwtModule.register({ ...(config.jwt.publicKey ? { publicKey: key } : { secret: key }), verifyOptions: options }),
+        JwtModule.register({
+          ...(config.jwt.publicKey ? { publicKey: key } : { secret: key }),
+          verifyOptions: options,
+        }),
       ],
       controllers: config.devTokensEnabled && config.jwt.secret ? [DevTokenController] : [],
       providers: [TokenVerifier, AuthFailures, JwtStrategy, WsGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],

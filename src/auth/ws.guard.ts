@@ -12,6 +12,8 @@ export class WsGuard implements CanActivate {
     const user = socket.data.user as AuthUser | undefined;
     if (user && (user.exp === undefined || user.exp * 1000 > Date.now())) return true;
     socket.disconnect(true);
-    throw new WsException(new DomainError('UNAUTHENTICATED', 'Your access token has expired; reconnect with a new one.'));
+    throw new WsException(
+      new DomainError('UNAUTHENTICATED', 'Your access token has expired; reconnect with a new one.'),
+    );
   }
 }

@@ -37,7 +37,10 @@ export class ChatMutesService {
   /** Ends a mute now (idempotent). */
   async unmute(liveId: string, actor: AuthUser, targetUserId: string): Promise<ChatMuteView> {
     await this.assertCanModerate(liveId, actor, targetUserId);
-    await this.mutes.updateOne({ liveId, userId: targetUserId }, { $set: { until: new Date(), mutedBy: actor.userId } });
+    await this.mutes.updateOne(
+      { liveId, userId: targetUserId },
+      { $set: { until: new Date(), mutedBy: actor.userId } },
+    );
     return this.announce(liveId, actor, targetUserId, null);
   }
 

@@ -10,7 +10,8 @@ export function normalizeMessageText(raw: string): string {
   const text = raw.trim();
   const length = [...text].length;
   if (length === 0) throw invalidText('text must not be empty.');
-  if (length > MAX_MESSAGE_CHARACTERS) throw invalidText(`text must be at most ${MAX_MESSAGE_CHARACTERS} characters (got ${length}).`);
+  if (length > MAX_MESSAGE_CHARACTERS)
+    throw invalidText(`text must be at most ${MAX_MESSAGE_CHARACTERS} characters (got ${length}).`);
   if (CONTROL_CHARACTER.test(text)) throw invalidText('text must not contain control characters (newlines, tabs ...).');
   return text;
 }
@@ -21,7 +22,9 @@ export function normalizeMessageText(raw: string): string {
  */
 export function blockedWordsMasker(words: string[]): (text: string) => string {
   if (words.length === 0) return (text) => text;
-  const escaped = [...new Set(words)].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = [...new Set(words)]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
   return (text) => text.replace(pattern, '***');
 }

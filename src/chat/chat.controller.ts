@@ -22,12 +22,25 @@ export class ChatController {
   ) {}
 
   @Post(':id/message')
-  @ApiOperation({ summary: 'Send a chat message (host, co-host or joined viewer, while live). Same as socket live:message:send.' })
+  @ApiOperation({
+    summary: 'Send a chat message (host, co-host or joined viewer, while live). Same as socket live:message:send.',
+  })
   @ApiErrors(
-    'INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'NOT_IN_LIVE',
-    'CHAT_DISABLED', 'CHAT_MUTED', 'RATE_LIMITED',
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'REMOVED_FROM_LIVE',
+    'NOT_IN_LIVE',
+    'CHAT_DISABLED',
+    'CHAT_MUTED',
+    'RATE_LIMITED',
   )
-  send(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: SendMessageDto): Promise<MessageView> {
+  send(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: SendMessageDto,
+  ): Promise<MessageView> {
     return this.chat.send(id, user, body);
   }
 
@@ -44,8 +57,17 @@ export class ChatController {
   }
 
   @Delete(':id/messages/:messageId')
-  @ApiOperation({ summary: 'Delete a message (its sender, the host or a co-host; idempotent). The room gets live:message:deleted.' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'MESSAGE_NOT_FOUND', 'CANNOT_DELETE_MESSAGE', 'REMOVED_FROM_LIVE')
+  @ApiOperation({
+    summary: 'Delete a message (its sender, the host or a co-host; idempotent). The room gets live:message:deleted.',
+  })
+  @ApiErrors(
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'MESSAGE_NOT_FOUND',
+    'CANNOT_DELETE_MESSAGE',
+    'REMOVED_FROM_LIVE',
+  )
   delete(
     @Param('id', ObjectIdPipe) id: string,
     @Param('messageId', ObjectIdPipe) messageId: string,
@@ -56,12 +78,26 @@ export class ChatController {
 
   @Post(':id/chat/mute')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mute a user in chat for a while (host or co-host; a co-host only by the host). The user gets live:chat:muted.' })
+  @ApiOperation({
+    summary:
+      'Mute a user in chat for a while (host or co-host; a co-host only by the host). The user gets live:chat:muted.',
+  })
   @ApiErrors(
-    'INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'NOT_HOST_OR_COHOST', 'NOT_HOST',
-    'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF',
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'REMOVED_FROM_LIVE',
+    'NOT_HOST_OR_COHOST',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
   )
-  mute(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: MuteUserDto): Promise<ChatMuteView> {
+  mute(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: MuteUserDto,
+  ): Promise<ChatMuteView> {
     return this.mutes.mute(id, user, body.targetUserId, body.durationMs);
   }
 
@@ -69,10 +105,21 @@ export class ChatController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End a chat mute now (host or co-host; idempotent)' })
   @ApiErrors(
-    'INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'NOT_HOST_OR_COHOST', 'NOT_HOST',
-    'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF',
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'REMOVED_FROM_LIVE',
+    'NOT_HOST_OR_COHOST',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
   )
-  unmute(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<ChatMuteView> {
+  unmute(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: TargetUserDto,
+  ): Promise<ChatMuteView> {
     return this.mutes.unmute(id, user, body.targetUserId);
   }
 }

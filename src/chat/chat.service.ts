@@ -67,7 +67,10 @@ export class ChatService {
 
     // The live's document is the gate: a message racing the end or a kick is withdrawn, not counted.
     if (!(await this.streams.incrementStats(liveId, { messageCount: 1 }, user.userId))) {
-      await this.messages.updateOne({ _id: message.record._id }, { $set: { deletedAt: new Date(), deletedBy: 'system' } });
+      await this.messages.updateOne(
+        { _id: message.record._id },
+        { $set: { deletedAt: new Date(), deletedBy: 'system' } },
+      );
       await this.streams.requireActiveLive(liveId, user.userId); // throws the precise reason
       throw new DomainError('LIVE_ENDED', 'This live has ended.');
     }
@@ -106,7 +109,9 @@ export class ChatService {
     const cursor = this.readCursor(liveId, query);
     const direction = cursor?.d ?? query.direction ?? 'older';
     const filter: QueryFilter<LiveMessage> = { liveId, deletedAt: null };
-    if (cursor) filter._id = direction === 'older' ? { $lt: new Types.ObjectId(cursor.id) } : { $gt: new Types.ObjectId(cursor.id) };
+    if (cursor)
+      filter._id =
+        direction === 'older' ? { $lt: new Types.ObjectId(cursor.id) } : { $gt: new Types.ObjectId(cursor.id) };
     const docs = await this.messages
       .find(filter)
       .sort({ _id: direction === 'older' ? -1 : 1 })
@@ -143,7 +148,11 @@ export class ChatService {
       throw new DomainError('CANNOT_DELETE_MESSAGE', 'Only its sender, the host or a co-host can delete a message.');
     }
     const deleted = await this.messages
-      .findOneAndUpdate({ _id: messageId, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: actor.userId } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: messageId, deletedAt: null },
+        { $set: { deletedAt: new Date(), deletedBy: actor.userId } },
+        { returnDocument: 'after' },
+      )
       .lean();
     if (deleted) this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId });
     return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);

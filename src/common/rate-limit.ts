@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RateLimiterUnion } from 'rate-limiter-flexible';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RateLimiterUnion,
+} from 'rate-limiter-flexible';
 import { RateRule } from '../config/app-config';
 import { DomainError } from './errors';
 import { REDIS_CLIENT } from './redis.provider';
@@ -37,7 +43,9 @@ export class RateLimits {
         return;
       }
       const retryAfterMs = Math.max(...limited.map((r) => r.msBeforeNext));
-      throw new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+      throw new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+        retryAfterMs,
+      });
     }
   }
 
@@ -45,6 +53,10 @@ export class RateLimits {
     // The library counts in whole seconds (Redis EX), so windows round up.
     const options = { keyPrefix, points: rule.points, duration: Math.max(1, Math.ceil(rule.windowMs / 1000)) };
     if (!this.redis) return new RateLimiterMemory(options);
-    return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: this.redis,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
   }
 }

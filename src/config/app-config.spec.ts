@@ -3,7 +3,12 @@ import { ConfigError, loadConfig } from './app-config';
 describe('configuration', () => {
   it('starts in development with defaults and a dev secret', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, nodeEnv: 'development', mongodbUri: undefined, devTokensEnabled: false });
+    expect(config).toMatchObject({
+      port: 3000,
+      nodeEnv: 'development',
+      mongodbUri: undefined,
+      devTokensEnabled: false,
+    });
     expect(config.jwt.secret).toBeTruthy();
     expect(config.jwt.algorithms).toEqual(['HS256']);
   });
@@ -16,7 +21,9 @@ describe('configuration', () => {
 
   it('requires a real secret and forbids dev tokens in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DEV_TOKENS_ENABLED: 'true' })).toThrow(/DEV_TOKENS_ENABLED/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DEV_TOKENS_ENABLED: 'true' }),
+    ).toThrow(/DEV_TOKENS_ENABLED/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devTokensEnabled).toBe(false);
   });
 

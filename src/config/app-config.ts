@@ -111,9 +111,7 @@ const schema = Joi.object({
     .empty(''),
   CORS_ORIGINS: Joi.string().default('*'),
   DEV_TOKENS_ENABLED: Joi.boolean().default(false),
-  LOG_LEVEL: Joi.string()
-    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
-    .default('info'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   PRESENCE_TOUCH_INTERVAL_MS: durationMs(15_000),
   VIEWER_IDLE_TIMEOUT_MS: durationMs(60_000),
   HOST_GRACE_MS: durationMs(90_000),
@@ -158,7 +156,9 @@ const schema = Joi.object({
       return helpers.message({ custom: 'AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together' });
     }
     if (env.NODE_ENV === 'production' && env.GIFT_FAULT_POINT) {
-      return helpers.message({ custom: 'GIFT_FAULT_POINT is a test-only crash switch and must not be set in production' });
+      return helpers.message({
+        custom: 'GIFT_FAULT_POINT is a test-only crash switch and must not be set in production',
+      });
     }
     return env;
   })
@@ -193,8 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       failureLimit: { points: value.AUTH_FAILURE_POINTS, windowMs: value.AUTH_FAILURE_WINDOW_MS },
     },
     redisUrl: value.REDIS_URL,
-    corsOrigins:
-      value.CORS_ORIGINS === '*' ? true : value.CORS_ORIGINS.split(',').map((o: string) => o.trim()),
+    corsOrigins: value.CORS_ORIGINS === '*' ? true : value.CORS_ORIGINS.split(',').map((o: string) => o.trim()),
     devTokensEnabled: value.DEV_TOKENS_ENABLED && value.NODE_ENV !== 'production',
     logLevel: value.LOG_LEVEL,
     presence: {
@@ -225,7 +224,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       moveHoldMs: value.SEAT_MOVE_HOLD_MS,
     },
     rtc: {
-      agora: value.AGORA_APP_ID ? { appId: value.AGORA_APP_ID, appCertificate: value.AGORA_APP_CERTIFICATE } : undefined,
+      agora: value.AGORA_APP_ID
+        ? { appId: value.AGORA_APP_ID, appCertificate: value.AGORA_APP_CERTIFICATE }
+        : undefined,
       tokenTtlMs: value.RTC_TOKEN_TTL_MS,
     },
     // gifts and wallet

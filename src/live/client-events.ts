@@ -35,10 +35,20 @@ export interface ServerToClientEvents {
   'live:created': (payload: { liveStreamId: string; live: LiveView }) => void;
   'live:ended': (payload: { liveStreamId: string; live: LiveView; reason: EndReason }) => void;
   'live:update': (payload: { liveStreamId: string; live: LiveView; changes: string[]; actorId: string }) => void;
-  'live:host:action': (payload: { liveStreamId: string; action: string; actorId: string; targetUserId: string }) => void;
+  'live:host:action': (payload: {
+    liveStreamId: string;
+    action: string;
+    actorId: string;
+    targetUserId: string;
+  }) => void;
   'live:kicked': (payload: { liveStreamId: string; actorId: string }) => void;
   'live:viewer:joined': (payload: { liveStreamId: string; viewer: ViewerView; viewerCount: number }) => void;
-  'live:viewer:left': (payload: { liveStreamId: string; userId: string; reason: LeaveReason; viewerCount: number }) => void;
+  'live:viewer:left': (payload: {
+    liveStreamId: string;
+    userId: string;
+    reason: LeaveReason;
+    viewerCount: number;
+  }) => void;
   'live:viewers': (payload: {
     liveStreamId: string;
     joined: UserSummary[];
@@ -68,7 +78,13 @@ export interface ServerToClientEvents {
     /** true: previousUserId lost their seat and must stop publishing (drop to audience). */
     dropToAudience: boolean;
   }) => void;
-  'live:seat:joined': (payload: { liveStreamId: string; seatIndex: number; seat: SeatView; userId: string; action: SeatChange }) => void;
+  'live:seat:joined': (payload: {
+    liveStreamId: string;
+    seatIndex: number;
+    seat: SeatView;
+    userId: string;
+    action: SeatChange;
+  }) => void;
   'live:seat:left': (payload: {
     liveStreamId: string;
     seatIndex: number;
@@ -90,4 +106,8 @@ export interface ServerToClientEvents {
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 /** Emits one event to a room, or to everyone when `room` is null. */
-export type RoomEmitter = <E extends ServerEventName>(room: string | null, event: E, payload: ServerEventPayload<E>) => void;
+export type RoomEmitter = <E extends ServerEventName>(
+  room: string | null,
+  event: E,
+  payload: ServerEventPayload<E>,
+) => void;

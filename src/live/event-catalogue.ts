@@ -78,14 +78,16 @@ export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
   // ---- chat ----
   'live:message:send': {
     module: 'chat',
-    summary: 'Send a chat message (same rules and codes as POST /api/live/:id/message; clientMessageId makes retries idempotent).',
+    summary:
+      'Send a chat message (same rules and codes as POST /api/live/:id/message; clientMessageId makes retries idempotent).',
     payload: SendMessageEventDto,
     ack: MessageView,
   },
   // ---- seats ----
   'live:seat:update': {
     module: 'seats',
-    summary: 'A seat action by the user on or asking for a seat: take, leave, move, mic_on, mic_off, request, cancel_request, accept_invite, decline_invite.',
+    summary:
+      'A seat action by the user on or asking for a seat: take, leave, move, mic_on, mic_off, request, cancel_request, accept_invite, decline_invite.',
     payload: SeatUpdateDto,
     ack: SeatView,
   },
@@ -173,26 +175,54 @@ export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
     module: 'chat',
     summary: 'You were muted in chat until `until`, or unmuted (`muted` false).',
     receivers: 'user room',
-    payload: object({ liveStreamId, muted: { type: 'boolean' }, until: { type: 'string', nullable: true }, actorId: str('alice') }),
+    payload: object({
+      liveStreamId,
+      muted: { type: 'boolean' },
+      until: { type: 'string', nullable: true },
+      actorId: str('alice'),
+    }),
   },
   // ---- seats ----
   'live:seat:update': {
     module: 'seats',
-    summary: "A seat's full state after any change; drop updates older than the version you show. dropToAudience tells a speaker who lost the seat to stop publishing.",
+    summary:
+      "A seat's full state after any change; drop updates older than the version you show. dropToAudience tells a speaker who lost the seat to stop publishing.",
     receivers: 'live room',
-    payload: object({ liveStreamId, seatIndex: int(2), seat: SeatView, action: oneOf(SEAT_CHANGES), version: int(7), actorId: str('alice'), previousUserId: { type: 'string', nullable: true }, dropToAudience: { type: 'boolean' } }),
+    payload: object({
+      liveStreamId,
+      seatIndex: int(2),
+      seat: SeatView,
+      action: oneOf(SEAT_CHANGES),
+      version: int(7),
+      actorId: str('alice'),
+      previousUserId: { type: 'string', nullable: true },
+      dropToAudience: { type: 'boolean' },
+    }),
   },
   'live:seat:joined': {
     module: 'seats',
     summary: 'A user sat down on a seat.',
     receivers: 'live room',
-    payload: object({ liveStreamId, seatIndex: int(2), seat: SeatView, userId: str('bob'), action: oneOf(SEAT_CHANGES) }),
+    payload: object({
+      liveStreamId,
+      seatIndex: int(2),
+      seat: SeatView,
+      userId: str('bob'),
+      action: oneOf(SEAT_CHANGES),
+    }),
   },
   'live:seat:left': {
     module: 'seats',
     summary: 'A user left a seat (left, moved, removed, kicked).',
     receivers: 'live room',
-    payload: object({ liveStreamId, seatIndex: int(2), seat: SeatView, userId: str('bob'), action: oneOf(SEAT_CHANGES), dropToAudience: { type: 'boolean' } }),
+    payload: object({
+      liveStreamId,
+      seatIndex: int(2),
+      seat: SeatView,
+      userId: str('bob'),
+      action: oneOf(SEAT_CHANGES),
+      dropToAudience: { type: 'boolean' },
+    }),
   },
   'live:seat:request': {
     module: 'seats',
@@ -209,9 +239,18 @@ export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
   // ---- gifts ----
   'live:gift': {
     module: 'gifts',
-    summary: "A gift settled: the animation to play, the combo, the live's new totals, the sender's new rank when it changed.",
+    summary:
+      "A gift settled: the animation to play, the combo, the live's new totals, the sender's new rank when it changed.",
     receivers: 'live room',
-    payload: object({ gift: GiftEventView, liveDiamonds: int(5200), liveGiftCount: int(17), senderRank: { type: 'integer', nullable: true } }, 'The gift fields (GiftEventView) with these totals added at the top level.'),
+    payload: object(
+      {
+        gift: GiftEventView,
+        liveDiamonds: int(5200),
+        liveGiftCount: int(17),
+        senderRank: { type: 'integer', nullable: true },
+      },
+      'The gift fields (GiftEventView) with these totals added at the top level.',
+    ),
   },
   'auth:expired': {
     module: 'auth',

@@ -89,7 +89,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @InjectMetric(METRIC.eventsEmitted) private readonly eventsEmitted: Counter<string>,
     @InjectMetric(METRIC.connectedSockets) private readonly connectedSockets: Gauge<string>,
   ) {
-    this.viewerNotices = new ViewerNotices((room, event, payload) => this.relay(room, event, payload), config.socket.viewerBatchMs);
+    this.viewerNotices = new ViewerNotices(
+      (room, event, payload) => this.relay(room, event, payload),
+      config.socket.viewerBatchMs,
+    );
     this.seatActions = new SeatActions(seats, seatTickets);
   }
 
@@ -174,7 +177,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // seats: invite_to_seat, accept_request, reject_request, remove_from_seat, mute_seat,
       // unmute_seat, lock_seat, unlock_seat, move_speaker, set_seat_mode
       default:
-        return this.seatActions.hostAction(user, body) ?? Promise.reject(new DomainError('UNKNOWN_ACTION', `Unknown action '${action}'.`));
+        return (
+          this.seatActions.hostAction(user, body) ??
+          Promise.reject(new DomainError('UNKNOWN_ACTION', `Unknown action '${action}'.`))
+        );
     }
   }
 
@@ -256,11 +262,25 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   // ---- seats: domain events -> clients -----------------------------------------------------------
 
   @OnDomainEvent('seat.updated')
-  onSeatUpdated({ liveId, seat, change, actorId, previousUserId, dropToAudience }: DomainEventMap['seat.updated']): void {
+  onSeatUpdated({
+    liveId,
+    seat,
+    change,
+    actorId,
+    previousUserId,
+    dropToAudience,
+  }: DomainEventMap['seat.updated']): void {
     const room = liveRoom(liveId);
     const lost = previousUserId !== null && previousUserId !== seat.userId ? previousUserId : null;
     const base = { liveStreamId: liveId, seatIndex: seat.seatIndex, seat };
-    this.relay(room, 'live:seat:update', { ...base, action: change, version: seat.version, actorId, previousUserId: lost, dropToAudience });
+    this.relay(room, 'live:seat:update', {
+      ...base,
+      action: change,
+      version: seat.version,
+      actorId,
+      previousUserId: lost,
+      dropToAudience,
+    });
     if (lost) this.relay(room, 'live:seat:left', { ...base, userId: lost, action: change, dropToAudience });
     if (seat.userId && (change === 'take' || change === 'move_in')) {
       this.relay(room, 'live:seat:joined', { ...base, userId: seat.userId, action: change });
@@ -275,13 +295,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @OnDomainEvent('seat.invite')
   onSeatInvite({ liveId, invite, status }: DomainEventMap['seat.invite']): void {
-    this.relay([userRoom(invite.userId), userRoom(invite.actorId)], 'live:seat:invite', { liveStreamId: liveId, status, invite });
+    this.relay([userRoom(invite.userId), userRoom(invite.actorId)], 'live:seat:invite', {
+      liveStreamId: liveId,
+      status,
+      invite,
+    });
   }
 
   // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
   @OnDomainEvent('gift.settled')
   onGiftSettled({ liveId, gift, liveDiamonds, liveGiftCount, senderRank }: DomainEventMap['gift.settled']): void {
-    this.relay(liveRoom(liveId), 'live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank });
+    this.relay(liveRoom(liveId), 'live:gift', {
+      ...gift,
+      liveStreamId: liveId,
+      liveDiamonds,
+      liveGiftCount,
+      senderRank,
+    });
   }
 
   // ---- emit helper and recovery (issue 7) ---------------------------------------------------
@@ -290,7 +320,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * Every relayed event goes through here: one broadcast to a room (or to everyone when `room` is
    * null), counted by event name. Room broadcasts are what connection-state recovery replays.
    */
-  private relay<E extends ServerEventName>(room: string | string[] | null, event: E, payload: ServerEventPayload<E>): void {
+  private relay<E extends ServerEventName>(
+    room: string | string[] | null,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
     const target = room === null ? this.server : this.server.to(room);
     (target.emit as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
     this.eventsEmitted.inc({ event });
@@ -304,9 +338,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async mayRecover({ rooms, data }: { rooms: string[]; data: { user?: AuthUser } }): Promise<boolean> {
     const user = data.user;
     if (!user || (user.exp !== undefined && user.exp * 1000 <= Date.now())) return false;
-    const liveIds = rooms.filter((room) => room.startsWith(LIVE_ROOM_PREFIX)).map((room) => room.slice(LIVE_ROOM_PREFIX.length));
+    const liveIds = rooms
+      .filter((room) => room.startsWith(LIVE_ROOM_PREFIX))
+      .map((room) => room.slice(LIVE_ROOM_PREFIX.length));
     const open = await Promise.all(
-      liveIds.map((liveId) => this.streams.requireActiveLive(liveId, user.userId).then(() => true, () => false)),
+      liveIds.map((liveId) =>
+        this.streams.requireActiveLive(liveId, user.userId).then(
+          () => true,
+          () => false,
+        ),
+      ),
     );
     return open.every(Boolean);
   }
@@ -320,7 +361,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // seats: every seat of a party/audio live
     const seats = await this.seats.snapshot(live);
     const topGifters = (await this.giftLeaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS })).items; // gifts
-    return { live, viewerCount: live.stats.viewerCount, role: role === 'member' ? 'viewer' : role, recentMessages, seats, topGifters };
+    return {
+      live,
+      viewerCount: live.stats.viewerCount,
+      role: role === 'member' ? 'viewer' : role,
+      recentMessages,
+      seats,
+      topGifters,
+    };
   }
 
   /** Users with a socket in a live's room on this instance stay present (viewer and host). */
@@ -331,8 +379,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const [room, socketIds] of rooms) {
       if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
       const liveId = room.slice(LIVE_ROOM_PREFIX.length);
-      const userIds = [...new Set([...socketIds].map((id) => (sockets.get(id)?.data.user as AuthUser | undefined)?.userId))]
-        .filter((id): id is string => Boolean(id));
+      const userIds = [
+        ...new Set([...socketIds].map((id) => (sockets.get(id)?.data.user as AuthUser | undefined)?.userId)),
+      ].filter((id): id is string => Boolean(id));
       work.push(this.viewers.touch(liveId, userIds), this.streams.touchHost(liveId, userIds));
     }
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
@@ -345,7 +394,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const timer = setTimeout(
       () => {
         if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket, user);
-        socket.emit('auth:expired', { code: 'TOKEN_EXPIRED', message: 'Your access token expired; reconnect with a new one.' });
+        socket.emit('auth:expired', {
+          code: 'TOKEN_EXPIRED',
+          message: 'Your access token expired; reconnect with a new one.',
+        });
         socket.disconnect(true);
       },
       Math.min(Math.max(delay, 0), MAX_TIMER_MS),

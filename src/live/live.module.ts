@@ -7,5 +7,8 @@ import { ViewersModule } from '../viewers/viewers.module';
 import { LiveGauges } from './live-gauges';
 import { LiveGateway } from './live.gateway';
 
-@Module({ imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule], providers: [LiveGateway, LiveGauges] })
+@Module({
+  imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule],
+  providers: [LiveGateway, LiveGauges],
+})
 export class LiveModule {}

@@ -53,7 +53,11 @@ export class SeatActions {
       case 'reject_request':
         return this.tickets.rejectRequest(liveId, user, target());
       case 'remove_from_seat':
-        return this.seats.remove(liveId, user, targetSeatIndex !== undefined ? { index: targetSeatIndex, userId: targetUserId } : { userId: target() });
+        return this.seats.remove(
+          liveId,
+          user,
+          targetSeatIndex !== undefined ? { index: targetSeatIndex, userId: targetUserId } : { userId: target() },
+        );
       case 'mute_seat':
         return this.seats.mute(liveId, user, index());
       case 'unmute_seat':

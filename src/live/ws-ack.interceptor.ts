@@ -35,7 +35,10 @@ export class WsAckInterceptor implements NestInterceptor {
       catchError((error: unknown) => {
         const body = toErrorBody(error);
         if (body.statusCode >= 500) {
-          this.logger.error({ err: error, event: context.switchToWs().getPattern(), socketId: socket.id }, 'Unhandled socket error');
+          this.logger.error(
+            { err: error, event: context.switchToWs().getPattern(), socketId: socket.id },
+            'Unhandled socket error',
+          );
         }
         return of({ ok: false as const, error: body });
       }),

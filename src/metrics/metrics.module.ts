@@ -11,7 +11,13 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } })],
+      imports: [
+        PrometheusModule.register({
+          path: '/metrics',
+          controller: MetricsController,
+          defaultMetrics: { enabled: true },
+        }),
+      ],
       providers: metricProviders,
       exports: metricProviders,
     };

@@ -32,7 +32,14 @@ export class RtcService {
     if (live.liveType === 'live') {
       // ZEGOCLOUD's prebuilt kits (the note's setup) sign with the app's own key on the client;
       // no maintained server-side ZEGOCLOUD token package is used here, so only the ids go out.
-      return { provider: 'zegocloud', appId: null, ...ids, token: null, role: moderator ? 'publisher' : 'subscriber', expiresAt: null };
+      return {
+        provider: 'zegocloud',
+        appId: null,
+        ...ids,
+        token: null,
+        role: moderator ? 'publisher' : 'subscriber',
+        expiresAt: null,
+      };
     }
     const agora = this.config.rtc.agora;
     if (!agora) throw new DomainError('RTC_NOT_CONFIGURED', 'Agora credentials are not configured on this server.');
@@ -47,6 +54,13 @@ export class RtcService {
       ttlSeconds,
       ttlSeconds,
     );
-    return { provider: 'agora', appId: agora.appId, ...ids, token, role, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() };
+    return {
+      provider: 'agora',
+      appId: agora.appId,
+      ...ids,
+      token,
+      role,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+    };
   }
 }

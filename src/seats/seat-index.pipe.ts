@@ -8,7 +8,10 @@ export class SeatIndexPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     const index = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(index) || index > MAX_SEAT_INDEX) {
-      throw new DomainError('INVALID_SEAT_INDEX', `'${String(value).slice(0, 20)}' is not a seat index (0..${MAX_SEAT_INDEX}).`);
+      throw new DomainError(
+        'INVALID_SEAT_INDEX',
+        `'${String(value).slice(0, 20)}' is not a seat index (0..${MAX_SEAT_INDEX}).`,
+      );
     }
     return index;
   }

@@ -52,6 +52,7 @@ export class SeatReactions {
   /** Someone who sat down no longer needs their pending request or invitation. */
   @OnDomainEvent('seat.updated')
   async onSeatUpdated({ liveId, seat, change }: DomainEventMap['seat.updated']): Promise<void> {
-    if ((change === 'take' || change === 'move_in') && seat.userId) await this.tickets.dropTicketsOf(liveId, seat.userId);
+    if ((change === 'take' || change === 'move_in') && seat.userId)
+      await this.tickets.dropTicketsOf(liveId, seat.userId);
   }
 }

@@ -1,5 +1,12 @@
 import { DomainError } from '../common/errors';
-import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertRequestMode, assertSeatIndex, SeatLive } from './seat-rules';
+import {
+  assertHasSeats,
+  assertMayTakeDirectly,
+  assertNotHostSeat,
+  assertRequestMode,
+  assertSeatIndex,
+  SeatLive,
+} from './seat-rules';
 
 const party = (seatMode: 'free' | 'request' = 'free'): SeatLive => ({
   liveType: 'party',

@@ -30,9 +30,13 @@ export function assertNotHostSeat(live: SeatLive, index: number, userId?: string
 /** In `request` mode a viewer asks for a seat; the host and co-hosts sit down directly. */
 export function assertMayTakeDirectly(live: SeatLive, userId: string): void {
   if (live.settings.seatMode === 'request' && roleIn(live, userId) === 'member') {
-    throw new DomainError('SEAT_MODE', "Seats are on request in this live: apply with 'request' and wait for the host.", {
-      seatMode: 'request',
-    });
+    throw new DomainError(
+      'SEAT_MODE',
+      "Seats are on request in this live: apply with 'request' and wait for the host.",
+      {
+        seatMode: 'request',
+      },
+    );
   }
 }
 

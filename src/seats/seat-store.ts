@@ -63,8 +63,11 @@ export class SeatStore {
   async vacantIndexes(liveId: string): Promise<number[]> {
     const now = Date.now();
     const isVacant = (seat: SeatRecord) =>
-      seat.occupantKey === emptyKey(seat.index) || (seat.userId === null && (seat.heldUntil?.getTime() ?? Infinity) < now);
-    return (await this.list(liveId)).filter((seat) => seat.index > 0 && !seat.locked && isVacant(seat)).map((seat) => seat.index);
+      seat.occupantKey === emptyKey(seat.index) ||
+      (seat.userId === null && (seat.heldUntil?.getTime() ?? Infinity) < now);
+    return (await this.list(liveId))
+      .filter((seat) => seat.index > 0 && !seat.locked && isVacant(seat))
+      .map((seat) => seat.index);
   }
 
   /**
@@ -101,12 +104,20 @@ export class SeatStore {
   hold(liveId: string, index: number, userId: string): Promise<SeatRecord | null> {
     return this.seatOrRefuse(
       { liveId, index, locked: false, ...vacant(index, new Date()) },
-      { occupantKey: moveKey(userId, index), ...VACANT_FIELDS, heldUntil: new Date(Date.now() + this.config.seats.moveHoldMs) },
+      {
+        occupantKey: moveKey(userId, index),
+        ...VACANT_FIELDS,
+        heldUntil: new Date(Date.now() + this.config.seats.moveHoldMs),
+      },
     );
   }
 
   /** Step 3 of a move: seats the user on the seat their move holds, with the mic state they had. */
-  fill(held: SeatRecord, occupant: Occupant, from: Pick<SeatRecord, 'micOn' | 'hostMuted'>): Promise<SeatRecord | null> {
+  fill(
+    held: SeatRecord,
+    occupant: Occupant,
+    from: Pick<SeatRecord, 'micOn' | 'hostMuted'>,
+  ): Promise<SeatRecord | null> {
     // A host mute follows the speaker, so moving is no way around it.
     const mute = from.hostMuted ? { hostMuted: true, micOn: false } : { micOn: from.micOn };
     return this.seatOrRefuse(
@@ -123,19 +134,33 @@ export class SeatStore {
   }
 
   /** Sets flags on the seat if `condition` still holds. null: it does not. */
-  update(liveId: string, index: number, condition: QueryFilter<AudioChatUser>, set: Partial<AudioChatUser>): Promise<SeatRecord | null> {
+  update(
+    liveId: string,
+    index: number,
+    condition: QueryFilter<AudioChatUser>,
+    set: Partial<AudioChatUser>,
+  ): Promise<SeatRecord | null> {
     return this.seats
-      .findOneAndUpdate({ liveId, index, ...condition }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { liveId, index, ...condition },
+        { $set: set, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      )
       .lean();
   }
 
   /** Locks a vacant seat (a stale move hold is cleared with it). */
   lock(liveId: string, index: number): Promise<SeatRecord | null> {
-    return this.update(liveId, index, { locked: false, ...vacant(index, new Date()) }, {
-      locked: true,
-      occupantKey: emptyKey(index),
-      heldUntil: null,
-    });
+    return this.update(
+      liveId,
+      index,
+      { locked: false, ...vacant(index, new Date()) },
+      {
+        locked: true,
+        occupantKey: emptyKey(index),
+        heldUntil: null,
+      },
+    );
   }
 
   /** Every seat that someone sits on or a move holds (to free them all at the end). */
@@ -155,9 +180,14 @@ export class SeatStore {
       .lean();
   }
 
-  private async seatOrRefuse(filter: QueryFilter<AudioChatUser>, set: Record<string, unknown>): Promise<SeatRecord | null> {
+  private async seatOrRefuse(
+    filter: QueryFilter<AudioChatUser>,
+    set: Record<string, unknown>,
+  ): Promise<SeatRecord | null> {
     try {
-      return await this.seats.findOneAndUpdate(filter, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      return await this.seats
+        .findOneAndUpdate(filter, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' })
+        .lean();
     } catch (error) {
       if (isDuplicateKey(error, 'occupantKey')) {
         throw new DomainError('ALREADY_ON_SEAT', 'You already sit on a seat in this live; leave it or move instead.');

@@ -38,7 +38,11 @@ export class SeatTicketsService {
     }
     await this.seats.assertInLive(live, user.userId);
     await this.seats.assertNotSeated(liveId, user.userId);
-    const ticket = await this.open(live, 'request', { ...occupantOf(user), seatIndex: seatIndex ?? null, actorId: user.userId });
+    const ticket = await this.open(live, 'request', {
+      ...occupantOf(user),
+      seatIndex: seatIndex ?? null,
+      actorId: user.userId,
+    });
     return this.announceRequest(live, ticket, 'pending');
   }
 
@@ -53,7 +57,10 @@ export class SeatTicketsService {
     await this.seats.moderatorLive(liveId, actor.userId);
     const now = new Date();
     await this.tickets.deleteMany({ liveId, expiresAt: { $lte: now } });
-    const pending = await this.tickets.find({ liveId, kind: 'request', expiresAt: { $gt: now } }).sort({ createdAt: 1 }).lean();
+    const pending = await this.tickets
+      .find({ liveId, kind: 'request', expiresAt: { $gt: now } })
+      .sort({ createdAt: 1 })
+      .lean();
     return pending.map(toRequestView);
   }
 
@@ -86,7 +93,14 @@ export class SeatTicketsService {
     }
     await this.seats.assertInLive(live, targetUserId);
     await this.seats.assertNotSeated(liveId, targetUserId);
-    const ticket = await this.open(live, 'invite', { userId: targetUserId, uid: null, name: null, avatar: null, seatIndex: seatIndex ?? null, actorId: actor.userId });
+    const ticket = await this.open(live, 'invite', {
+      userId: targetUserId,
+      uid: null,
+      name: null,
+      avatar: null,
+      seatIndex: seatIndex ?? null,
+      actorId: actor.userId,
+    });
     return this.announceInvite(ticket, 'pending');
   }
 
@@ -119,7 +133,11 @@ export class SeatTicketsService {
   // ---- internals ------------------------------------------------------------------------------------------
 
   /** Creates or refreshes the pending ticket (asking again renews its expiry). */
-  private async open(live: LiveRecord, kind: TicketKind, fields: Omit<SeatTicket, 'liveId' | 'kind' | 'expiresAt'>): Promise<TicketRecord> {
+  private async open(
+    live: LiveRecord,
+    kind: TicketKind,
+    fields: Omit<SeatTicket, 'liveId' | 'kind' | 'expiresAt'>,
+  ): Promise<TicketRecord> {
     const expiresAt = new Date(Date.now() + this.config.seats.ticketTtlMs);
     return (await this.tickets
       .findOneAndUpdate(
@@ -140,7 +158,12 @@ export class SeatTicketsService {
   }
 
   /** Seats the ticket's user; if that fails, the ticket goes back so it can be answered again. */
-  private async seatOrRestore(live: LiveRecord, ticket: TicketRecord, seatIndex: number | null, actorId: string): Promise<SeatView> {
+  private async seatOrRestore(
+    live: LiveRecord,
+    ticket: TicketRecord,
+    seatIndex: number | null,
+    actorId: string,
+  ): Promise<SeatView> {
     try {
       return await this.seats.seatUser(
         live,
@@ -150,14 +173,25 @@ export class SeatTicketsService {
       );
     } catch (error) {
       const { _id, ...fields } = ticket;
-      await this.tickets.updateOne({ liveId: fields.liveId, kind: fields.kind, userId: fields.userId }, { $setOnInsert: fields }, { upsert: true }).catch(() => undefined);
+      await this.tickets
+        .updateOne(
+          { liveId: fields.liveId, kind: fields.kind, userId: fields.userId },
+          { $setOnInsert: fields },
+          { upsert: true },
+        )
+        .catch(() => undefined);
       throw error;
     }
   }
 
   private announceRequest(live: LiveRecord, ticket: TicketRecord, status: TicketStatus): SeatRequestView {
     const request = toRequestView(ticket);
-    this.events.emit('seat.request', { liveId: request.liveStreamId, request, status, moderatorIds: moderatorIds(live) });
+    this.events.emit('seat.request', {
+      liveId: request.liveStreamId,
+      request,
+      status,
+      moderatorIds: moderatorIds(live),
+    });
     return request;
   }
 

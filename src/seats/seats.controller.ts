@@ -13,7 +13,14 @@ import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService } from './seats.service';
 
 /** Refusals every seat action shares. */
-const LIVE_CODES: ErrorCode[] = ['INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'WRONG_LIVE_TYPE'];
+const LIVE_CODES: ErrorCode[] = [
+  'INVALID_ID',
+  'UNAUTHENTICATED',
+  'LIVE_NOT_FOUND',
+  'LIVE_ENDED',
+  'REMOVED_FROM_LIVE',
+  'WRONG_LIVE_TYPE',
+];
 const HOST_CODES: ErrorCode[] = [...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'INVALID_SEAT_INDEX'];
 
 @ApiTags('seats')
@@ -37,8 +44,21 @@ export class SeatsController {
 
   @Post(':index/join')
   @ApiOperation({ summary: 'Take a free seat (free mode; host and co-hosts in any mode)' })
-  @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'HOST_SEAT', 'SEAT_MODE', 'SEAT_TAKEN', 'SEAT_LOCKED', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE')
-  take(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  @ApiErrors(
+    ...LIVE_CODES,
+    'INVALID_SEAT_INDEX',
+    'HOST_SEAT',
+    'SEAT_MODE',
+    'SEAT_TAKEN',
+    'SEAT_LOCKED',
+    'ALREADY_ON_SEAT',
+    'NOT_IN_LIVE',
+  )
+  take(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.take(id, user, index);
   }
 
@@ -46,21 +66,38 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave your seat (you drop to audience)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT')
-  leave(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  leave(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.leave(id, user, index);
   }
 
   @Post(':index/move')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move to the free seat :index in one step (with targetUserId: host/co-host moves that speaker)' })
-  @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'SEAT_TAKEN', 'SEAT_LOCKED', 'NOT_ON_SEAT', 'ALREADY_ON_SEAT', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  @ApiOperation({
+    summary: 'Move to the free seat :index in one step (with targetUserId: host/co-host moves that speaker)',
+  })
+  @ApiErrors(
+    ...HOST_CODES,
+    'HOST_SEAT',
+    'SEAT_TAKEN',
+    'SEAT_LOCKED',
+    'NOT_ON_SEAT',
+    'ALREADY_ON_SEAT',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+  )
   move(
     @Param('id', ObjectIdPipe) id: string,
     @Param('index', SeatIndexPipe) index: number,
     @CurrentUser() user: AuthUser,
     @Body() body: MoveSeatDto,
   ): Promise<SeatView> {
-    return body.targetUserId ? this.seats.moveSpeaker(id, user, body.targetUserId, index) : this.seats.move(id, user, index);
+    return body.targetUserId
+      ? this.seats.moveSpeaker(id, user, body.targetUserId, index)
+      : this.seats.move(id, user, index);
   }
 
   @Post(':index/mic')
@@ -82,7 +119,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lock an empty seat (an occupied seat is refused: remove the speaker first). Idempotent.' })
   @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'SEAT_OCCUPIED')
-  lock(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  lock(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.lock(id, user, index);
   }
 
@@ -90,7 +131,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlock a seat. Idempotent.' })
   @ApiErrors(...HOST_CODES)
-  unlock(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  unlock(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.unlock(id, user, index);
   }
 
@@ -98,7 +143,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Host-mute a seat: its speaker cannot unmute themself. Idempotent.' })
   @ApiErrors(...HOST_CODES, 'CANNOT_TARGET_HOST')
-  mute(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  mute(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.mute(id, user, index);
   }
 
@@ -106,7 +155,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the host mute (the speaker then switches their mic on). Idempotent.' })
   @ApiErrors(...HOST_CODES)
-  unmute(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  unmute(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.unmute(id, user, index);
   }
 
@@ -114,7 +167,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Take the seat's speaker off it (they drop to audience)" })
   @ApiErrors(...HOST_CODES, 'NOT_ON_SEAT', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
-  remove(@Param('id', ObjectIdPipe) id: string, @Param('index', SeatIndexPipe) index: number, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  remove(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('index', SeatIndexPipe) index: number,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatView> {
     return this.seats.remove(id, user, { index });
   }
 
@@ -122,7 +179,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Switch the seat mode between 'free' and 'request'" })
   @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST')
-  mode(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: SeatModeDto): Promise<LiveView> {
+  mode(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: SeatModeDto,
+  ): Promise<LiveView> {
     return this.seats.setSeatMode(id, user, body.seatMode);
   }
 
@@ -132,7 +193,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply for a seat (request mode); asking again renews the request' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'HOST_SEAT', 'SEAT_MODE', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE')
-  request(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: OptionalSeatIndexDto): Promise<SeatRequestView> {
+  request(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: OptionalSeatIndexDto,
+  ): Promise<SeatRequestView> {
     return this.tickets.request(id, user, body.seatIndex);
   }
 
@@ -155,7 +220,16 @@ export class SeatsController {
   @Post('requests/:userId/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a request: seats the user on seatIndex, the seat asked for, or the first free one' })
-  @ApiErrors(...HOST_CODES, 'NO_PENDING_REQUEST', 'HOST_SEAT', 'SEAT_TAKEN', 'SEAT_LOCKED', 'NO_FREE_SEAT', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE')
+  @ApiErrors(
+    ...HOST_CODES,
+    'NO_PENDING_REQUEST',
+    'HOST_SEAT',
+    'SEAT_TAKEN',
+    'SEAT_LOCKED',
+    'NO_FREE_SEAT',
+    'ALREADY_ON_SEAT',
+    'NOT_IN_LIVE',
+  )
   acceptRequest(
     @Param('id', ObjectIdPipe) id: string,
     @Param('userId') userId: string,
@@ -169,7 +243,11 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending request' })
   @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'NO_PENDING_REQUEST')
-  rejectRequest(@Param('id', ObjectIdPipe) id: string, @Param('userId') userId: string, @CurrentUser() user: AuthUser): Promise<SeatRequestView> {
+  rejectRequest(
+    @Param('id', ObjectIdPipe) id: string,
+    @Param('userId') userId: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SeatRequestView> {
     return this.tickets.rejectRequest(id, user, userId);
   }
 
@@ -179,14 +257,26 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Invite a viewer to a seat (host and co-hosts, either mode)' })
   @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
-  invite(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: InviteToSeatDto): Promise<SeatInviteView> {
+  invite(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: InviteToSeatDto,
+  ): Promise<SeatInviteView> {
     return this.tickets.invite(id, user, body.targetUserId, body.seatIndex);
   }
 
   @Post('invites/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept your invitation: seats you on the seat offered, or the first free one' })
-  @ApiErrors(...LIVE_CODES, 'NO_PENDING_INVITE', 'SEAT_TAKEN', 'SEAT_LOCKED', 'NO_FREE_SEAT', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE')
+  @ApiErrors(
+    ...LIVE_CODES,
+    'NO_PENDING_INVITE',
+    'SEAT_TAKEN',
+    'SEAT_LOCKED',
+    'NO_FREE_SEAT',
+    'ALREADY_ON_SEAT',
+    'NOT_IN_LIVE',
+  )
   acceptInvite(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<SeatView> {
     return this.tickets.acceptInvite(id, user);
   }

@@ -121,7 +121,12 @@ export class SeatsService {
   /** Host-mutes a seat (occupied or not; the mute follows its speaker on a move). Idempotent. */
   async mute(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
     const live = await this.moderatorLive(liveId, actor.userId, index);
-    const muted = await this.store.update(liveId, index, { hostMuted: false, occupantKey: { $ne: live.hostId } }, { hostMuted: true, micOn: false });
+    const muted = await this.store.update(
+      liveId,
+      index,
+      { hostMuted: false, occupantKey: { $ne: live.hostId } },
+      { hostMuted: true, micOn: false },
+    );
     if (muted) return this.announce(muted, { change: 'mute', actorId: actor.userId });
     const seat = await this.existingSeat(liveId, index);
     if (seat.userId === live.hostId) throw new DomainError('CANNOT_TARGET_HOST', "The host's seat cannot be muted.");
@@ -138,8 +143,12 @@ export class SeatsService {
   /** Takes a speaker off their seat (named by seat index or user id); they drop to audience. */
   async remove(liveId: string, actor: AuthUser, target: { index?: number; userId?: string }): Promise<SeatView> {
     const live = await this.moderatorLive(liveId, actor.userId, target.index);
-    const seat = target.index !== undefined ? await this.store.at(liveId, target.index) : await this.store.of(liveId, target.userId!);
-    if (!seat?.userId || (target.userId !== undefined && seat.userId !== target.userId)) throw notOnSeat('That user is not on a seat.');
+    const seat =
+      target.index !== undefined
+        ? await this.store.at(liveId, target.index)
+        : await this.store.of(liveId, target.userId!);
+    if (!seat?.userId || (target.userId !== undefined && seat.userId !== target.userId))
+      throw notOnSeat('That user is not on a seat.');
     assertTargetable(live, actor.userId, seat.userId);
     return this.free(seat, seat.userId, { change: 'remove', actorId: actor.userId });
   }
@@ -199,7 +208,8 @@ export class SeatsService {
   }
 
   async assertNotSeated(liveId: string, userId: string): Promise<void> {
-    if (await this.store.of(liveId, userId)) throw new DomainError('ALREADY_ON_SEAT', 'That user already sits on a seat.');
+    if (await this.store.of(liveId, userId))
+      throw new DomainError('ALREADY_ON_SEAT', 'That user already sits on a seat.');
   }
 
   /** Non-hosts act on seats only while they are viewers of the live (joined, not left). */
@@ -226,7 +236,12 @@ export class SeatsService {
    * target (the unique index refuses it if the user sat down elsewhere meanwhile). A racer can
    * take the source as soon as it is freed, but never the held target.
    */
-  private async moveOccupant(live: LiveRecord, source: SeatRecord, toIndex: number, actorId: string): Promise<SeatView> {
+  private async moveOccupant(
+    live: LiveRecord,
+    source: SeatRecord,
+    toIndex: number,
+    actorId: string,
+  ): Promise<SeatView> {
     const userId = source.userId!;
     if (source.index === toIndex) return toSeatView(source);
     const liveId = live._id.toString();
@@ -254,7 +269,12 @@ export class SeatsService {
   }
 
   /** Re-checks the live after a seat write; undoes the seat if the live ended or the user left meanwhile. */
-  private async confirmSeated(live: LiveRecord, seat: SeatRecord, actorId: string, change: SeatChange = 'take'): Promise<SeatView> {
+  private async confirmSeated(
+    live: LiveRecord,
+    seat: SeatRecord,
+    actorId: string,
+    change: SeatChange = 'take',
+  ): Promise<SeatView> {
     const userId = seat.userId!;
     const now = await this.streams.findLive(live._id.toString());
     try {
@@ -262,7 +282,8 @@ export class SeatsService {
       await this.assertInLive(now, userId);
     } catch (error) {
       const freed = await this.store.vacate(seat, userId);
-      if (freed && change === 'move_in') this.announce(freed, { change: 'leave', actorId, previousUserId: userId, dropToAudience: true });
+      if (freed && change === 'move_in')
+        this.announce(freed, { change: 'leave', actorId, previousUserId: userId, dropToAudience: true });
       throw error;
     }
     return this.announce(seat, { change, actorId });

@@ -25,6 +25,7 @@ export function assertHost(live: RoleFields, userId: string): void {
 
 /** A moderator acting on another user: never on the host, never on themself. */
 export function assertTargetable(live: RoleFields, actorId: string, targetUserId: string): void {
-  if (targetUserId === live.hostId) throw new DomainError('CANNOT_TARGET_HOST', 'The host cannot be the target of this action.');
+  if (targetUserId === live.hostId)
+    throw new DomainError('CANNOT_TARGET_HOST', 'The host cannot be the target of this action.');
   if (targetUserId === actorId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot do this to yourself.');
 }

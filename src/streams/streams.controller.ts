@@ -43,7 +43,11 @@ export class StreamsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
   @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST_OR_COHOST', 'REMOVED_FROM_LIVE')
-  update(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: UpdateLiveDto): Promise<LiveView> {
+  update(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: UpdateLiveDto,
+  ): Promise<LiveView> {
     return this.streams.update(id, user, body);
   }
 
@@ -58,24 +62,63 @@ export class StreamsController {
   @Post(':id/cohosts')
   @HttpCode(200)
   @ApiOperation({ summary: 'Name a co-host (host only)' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'REMOVED_FROM_LIVE')
-  addCoHost(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+  @ApiErrors(
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+    'REMOVED_FROM_LIVE',
+  )
+  addCoHost(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: TargetUserDto,
+  ): Promise<LiveView> {
     return this.streams.addCoHost(id, user, body.targetUserId);
   }
 
   @Post(':id/cohosts/remove')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a co-host (host only)' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
-  removeCoHost(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+  @ApiErrors(
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+  )
+  removeCoHost(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: TargetUserDto,
+  ): Promise<LiveView> {
     return this.streams.removeCoHost(id, user, body.targetUserId);
   }
 
   @Post(':id/kick')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'REMOVED_FROM_LIVE')
-  kick(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
+  @ApiErrors(
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'NOT_HOST_OR_COHOST',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+    'REMOVED_FROM_LIVE',
+  )
+  kick(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: TargetUserDto,
+  ): Promise<LiveView> {
     return this.streams.kick(id, user, body.targetUserId);
   }
 }

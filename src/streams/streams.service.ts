@@ -63,19 +63,29 @@ export class StreamsService {
     } catch (error) {
       if (isDuplicateKey(error, 'activeHostId')) {
         const running = await this.lives.findOne({ activeHostId: user.userId }, { _id: 1 }).lean();
-        throw new DomainError('LIVE_ALREADY_ACTIVE', 'You already have a live running; end it before starting another.', {
-          liveId: running?._id.toString(),
-        });
+        throw new DomainError(
+          'LIVE_ALREADY_ACTIVE',
+          'You already have a live running; end it before starting another.',
+          {
+            liveId: running?._id.toString(),
+          },
+        );
       }
       if (isDuplicateKey(error, 'activeChannel')) {
-        throw new DomainError('CHANNEL_IN_USE', `The channel '${channel}' is used by an active live; pick another or leave it out.`);
+        throw new DomainError(
+          'CHANNEL_IN_USE',
+          `The channel '${channel}' is used by an active live; pick another or leave it out.`,
+        );
       }
       throw error;
     }
   }
 
   async listActive(query: ListLivesQuery): Promise<Page<LiveView>> {
-    const filter: QueryFilter<LiveStream> = { status: 'live', ...keysetFilter('stats.viewerCount', 'number', query.cursor) };
+    const filter: QueryFilter<LiveStream> = {
+      status: 'live',
+      ...keysetFilter('stats.viewerCount', 'number', query.cursor),
+    };
     if (query.liveType) filter.liveType = query.liveType;
     const docs = await this.lives
       .find(filter)
@@ -131,7 +141,10 @@ export class StreamsService {
 
   /** Ends every live whose host has not been seen since `cutoff`. Safe on several instances. */
   async endLivesOfAbsentHosts(cutoff: Date, limit = 100): Promise<number> {
-    const stale = await this.lives.find({ status: 'live', hostSeenAt: { $lt: cutoff } }, { _id: 1 }).limit(limit).lean();
+    const stale = await this.lives
+      .find({ status: 'live', hostSeenAt: { $lt: cutoff } }, { _id: 1 })
+      .limit(limit)
+      .lean();
     let ended = 0;
     for (const { _id } of stale) {
       if (await this.endLive({ _id, hostSeenAt: { $lt: cutoff } }, 'host_timeout')) ended++;
@@ -174,7 +187,10 @@ export class StreamsService {
 
   /** Marks the host as present if they are among `userIds` (socket in the room or REST heartbeat). */
   async touchHost(liveId: string, userIds: string[]): Promise<void> {
-    await this.lives.updateOne({ _id: liveId, hostId: { $in: userIds }, status: 'live' }, { $set: { hostSeenAt: new Date() } });
+    await this.lives.updateOne(
+      { _id: liveId, hostId: { $in: userIds }, status: 'live' },
+      { $set: { hostSeenAt: new Date() } },
+    );
   }
 
   /**
@@ -186,7 +202,11 @@ export class StreamsService {
     const inc: Record<string, number> = { 'stats.viewerCount': 1 };
     if (firstVisit) inc['stats.uniqueViewerCount'] = 1;
     const live = await this.lives
-      .findOneAndUpdate({ _id: liveId, status: 'live', removedUserIds: { $ne: userId } }, { $inc: inc }, { returnDocument: 'after', projection: { stats: 1 } })
+      .findOneAndUpdate(
+        { _id: liveId, status: 'live', removedUserIds: { $ne: userId } },
+        { $inc: inc },
+        { returnDocument: 'after', projection: { stats: 1 } },
+      )
       .lean();
     if (!live) return null;
     const count = live.stats.viewerCount;
@@ -231,7 +251,11 @@ export class StreamsService {
    * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
    * a gift accepted earlier stays accepted. Returns the refusal reason, or null when accepted.
    */
-  async acceptGift(liveId: string, giftId: string, senderId: string): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | null> {
+  async acceptGift(
+    liveId: string,
+    giftId: string,
+    senderId: string,
+  ): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | null> {
     const accepted = await this.lives.updateOne(
       { _id: liveId, status: 'live', removedUserIds: { $ne: senderId }, pendingGiftIds: { $ne: giftId } },
       { $push: { pendingGiftIds: giftId } },
@@ -248,11 +272,18 @@ export class StreamsService {
    * gift's id are one update (also after the end: the gift was accepted while live). Returns the
    * new stats, or null when it was already counted.
    */
-  async countGift(liveId: string, giftId: string, inc: { diamonds: number; giftCount: number }): Promise<LiveStats | null> {
+  async countGift(
+    liveId: string,
+    giftId: string,
+    inc: { diamonds: number; giftCount: number },
+  ): Promise<LiveStats | null> {
     const live = await this.lives
       .findOneAndUpdate(
         { _id: liveId, pendingGiftIds: giftId },
-        { $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount }, $pull: { pendingGiftIds: giftId } },
+        {
+          $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount },
+          $pull: { pendingGiftIds: giftId },
+        },
         { returnDocument: 'after', projection: { stats: 1 } },
       )
       .lean();
@@ -299,7 +330,12 @@ export class StreamsService {
     throw new DomainError('CONFLICT', 'The live changed while this request ran; retry.');
   }
 
-  private announceRoleChange(updated: LiveStreamDocument, user: AuthUser, targetUserId: string, action: string): LiveView {
+  private announceRoleChange(
+    updated: LiveStreamDocument,
+    user: AuthUser,
+    targetUserId: string,
+    action: string,
+  ): LiveView {
     const view = toLiveView(updated);
     this.events.emit('live.updated', { live: view, changes: ['coHostIds'], actorId: user.userId });
     this.events.emit('live.host_action', { liveId: view.id, action, actorId: user.userId, targetUserId });

@@ -22,8 +22,20 @@ export class ViewersController {
   @Post(':id/join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join as a viewer (idempotent). The host gets role "host" and is not counted.' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'UID_CONFLICT')
-  join(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser, @Body() body: JoinLiveDto): Promise<ViewerView> {
+  @ApiErrors(
+    'INVALID_ID',
+    'UNAUTHENTICATED',
+    'IDENTITY_MISMATCH',
+    'LIVE_NOT_FOUND',
+    'LIVE_ENDED',
+    'REMOVED_FROM_LIVE',
+    'UID_CONFLICT',
+  )
+  join(
+    @Param('id', ObjectIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Body() body: JoinLiveDto,
+  ): Promise<ViewerView> {
     return this.viewers.join(id, user, body.userUid);
   }
 

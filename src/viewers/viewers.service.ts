@@ -42,7 +42,11 @@ export class ViewersService {
 
     const viewerCount = await this.streams.countViewerIn(liveId, user.userId, firstVisit);
     if (viewerCount === null) {
-      await this.closeVisit(visit, (await this.streams.findLive(liveId)).status === 'live' ? 'kicked' : 'live_ended', false);
+      await this.closeVisit(
+        visit,
+        (await this.streams.findLive(liveId)).status === 'live' ? 'kicked' : 'live_ended',
+        false,
+      );
       await this.streams.requireActiveLive(liveId, user.userId); // throws the precise reason
       throw new DomainError('LIVE_ENDED', 'This live has ended.');
     }
@@ -97,8 +101,16 @@ export class ViewersService {
 
   async list(liveId: string, query: PageQuery): Promise<Page<ViewerView>> {
     await this.streams.findLive(liveId);
-    const filter: QueryFilter<LiveViewer> = { liveId, status: 'active', ...keysetFilter('joinedAt', 'date', query.cursor) };
-    const docs = await this.viewers.find(filter).sort({ joinedAt: -1, _id: -1 }).limit(query.limit + 1).lean();
+    const filter: QueryFilter<LiveViewer> = {
+      liveId,
+      status: 'active',
+      ...keysetFilter('joinedAt', 'date', query.cursor),
+    };
+    const docs = await this.viewers
+      .find(filter)
+      .sort({ joinedAt: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
     return keysetPage(docs, query.limit, toViewerView, (viewer) => viewer.joinedAt);
   }
 
@@ -115,7 +127,10 @@ export class ViewersService {
 
   /** Marks viewers not seen since `cutoff` as left. Conditional, so safe on several instances. */
   async closeIdleVisits(cutoff: Date, limit = 500): Promise<number> {
-    const idle = await this.viewers.find({ status: 'active', lastSeenAt: { $lt: cutoff } }).limit(limit).lean();
+    const idle = await this.viewers
+      .find({ status: 'active', lastSeenAt: { $lt: cutoff } })
+      .limit(limit)
+      .lean();
     let closed = 0;
     await forEachLimited(idle, CLOSE_CONCURRENCY, async (visit) => {
       if (await this.closeVisit(visit, 'timeout', true, { lastSeenAt: { $lt: cutoff } })) closed++;
@@ -139,16 +154,36 @@ export class ViewersService {
    * Activates the caller's visit: re-opens a closed record or inserts the first one.
    * A concurrent join of the same user finds it active and returns it (idempotent).
    */
-  private async openVisit(liveId: string, user: AuthUser): Promise<{ visit: ViewerRecord; firstVisit: boolean; isNewVisit: boolean }> {
+  private async openVisit(
+    liveId: string,
+    user: AuthUser,
+  ): Promise<{ visit: ViewerRecord; firstVisit: boolean; isNewVisit: boolean }> {
     const now = new Date();
-    const fresh = { status: 'active' as const, sessionId: new Types.ObjectId(), counted: false, joinedAt: now, lastSeenAt: now };
+    const fresh = {
+      status: 'active' as const,
+      sessionId: new Types.ObjectId(),
+      counted: false,
+      joinedAt: now,
+      lastSeenAt: now,
+    };
     const identity = { uid: user.uid, name: user.name, avatar: user.avatar };
     try {
       const reopened = await this.viewers
-        .findOneAndUpdate({ liveId, userId: user.userId, status: 'left' }, { $set: { ...fresh, ...identity, leftAt: null, leaveReason: null } }, { returnDocument: 'after' })
+        .findOneAndUpdate(
+          { liveId, userId: user.userId, status: 'left' },
+          { $set: { ...fresh, ...identity, leftAt: null, leaveReason: null } },
+          { returnDocument: 'after' },
+        )
         .lean();
       if (reopened) return { visit: reopened, firstVisit: false, isNewVisit: true };
-      const created = await this.viewers.create({ liveId, userId: user.userId, ...identity, ...fresh, firstJoinedAt: now, watchMs: 0 });
+      const created = await this.viewers.create({
+        liveId,
+        userId: user.userId,
+        ...identity,
+        ...fresh,
+        firstJoinedAt: now,
+        watchMs: 0,
+      });
       return { visit: created.toObject(), firstVisit: true, isNewVisit: true };
     } catch (error) {
       if (isDuplicateKey(error, 'userId')) {

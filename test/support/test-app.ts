@@ -91,7 +91,11 @@ export class TestSocket {
   }
 
   /** Emits a client event and resolves with its ack. */
-  request<T = any>(event: string, payload: unknown, timeoutMs = 10000): Promise<{ ok: boolean; data?: T; error?: any }> {
+  request<T = any>(
+    event: string,
+    payload: unknown,
+    timeoutMs = 10000,
+  ): Promise<{ ok: boolean; data?: T; error?: any }> {
     return this.raw.timeout(timeoutMs).emitWithAck(event, payload);
   }
 
@@ -115,7 +119,13 @@ export class TestSocket {
 }
 
 export function connectSocket(url: string, token?: string, options: Record<string, unknown> = {}): Promise<TestSocket> {
-  const raw = io(url, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true, ...options });
+  const raw = io(url, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+    ...options,
+  });
   const socket = new TestSocket(raw);
   return new Promise((resolve, reject) => {
     raw.once('connect', () => resolve(socket));
@@ -132,7 +142,11 @@ export function userIds(prefix: string, count: number): string[] {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a truthy value (for sweeps that run on an interval). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10000, stepMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10000,
+  stepMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -19,7 +19,12 @@ export class MessageView {
   @ApiProperty({ example: 'c1f7b9e2-0d3a-4c55-9a61-2b8f3e4d5a6b', nullable: true, type: String })
   clientMessageId!: string | null;
   @ApiProperty({ example: '2026-11-24T20:05:00.000Z' }) createdAt!: string;
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set once deleted (deleted messages leave history)' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Set once deleted (deleted messages leave history)',
+  })
   deletedAt!: string | null;
 }
 
@@ -28,7 +33,8 @@ export class MessagePage extends PageMeta {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: "Pages the other way from this page's other edge (e.g. newer, after paging older); null on an empty page",
+    description:
+      "Pages the other way from this page's other edge (e.g. newer, after paging older); null on an empty page",
   })
   prevCursor!: string | null;
 }

@@ -15,6 +15,11 @@ export class ChatMuteView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'bob' }) userId!: string;
   @ApiProperty({ example: true }) muted!: boolean;
-  @ApiProperty({ example: '2026-11-24T20:15:00.000Z', nullable: true, type: String, description: 'Muted until then; null once unmuted' })
+  @ApiProperty({
+    example: '2026-11-24T20:15:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'Muted until then; null once unmuted',
+  })
   until!: string | null;
 }

@@ -10,7 +10,8 @@ export class SendMessageDto {
 
   @ApiPropertyOptional({
     example: 'c1f7b9e2-0d3a-4c55-9a61-2b8f3e4d5a6b',
-    description: 'Makes retries idempotent: the same id from the same sender in the same live returns the first message',
+    description:
+      'Makes retries idempotent: the same id from the same sender in the same live returns the first message',
   })
   @IsOptional()
   @IsString()

@@ -28,7 +28,10 @@ export class InviteToSeatDto extends OptionalSeatIndexDto {
 }
 
 export class MoveSeatDto {
-  @ApiPropertyOptional({ example: 'bob', description: "Host/co-host only: the speaker to move (left out: the caller moves)" })
+  @ApiPropertyOptional({
+    example: 'bob',
+    description: 'Host/co-host only: the speaker to move (left out: the caller moves)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)

@@ -4,8 +4,19 @@ import type { TicketRecord } from '../schemas/seat-ticket.schema';
 
 /** What changed on a seat (the `action` of live:seat:update). */
 export const SEAT_CHANGES = [
-  'take', 'leave', 'move_out', 'move_in', 'mic_on', 'mic_off', 'lock', 'unlock', 'mute', 'unmute',
-  'remove', 'kicked', 'left_live',
+  'take',
+  'leave',
+  'move_out',
+  'move_in',
+  'mic_on',
+  'mic_off',
+  'lock',
+  'unlock',
+  'mute',
+  'unmute',
+  'remove',
+  'kicked',
+  'left_live',
 ] as const;
 export type SeatChange = (typeof SEAT_CHANGES)[number];
 
@@ -35,7 +46,8 @@ export class SeatRequestView {
   @ApiProperty({ example: 13579, nullable: true, type: Number }) uid!: number | null;
   @ApiProperty({ example: 'Carol', nullable: true, type: String }) name!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
-  @ApiProperty({ example: 3, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!: number | null;
+  @ApiProperty({ example: 3, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!:
+    number | null;
   @ApiProperty({ example: '2026-11-24T20:02:00.000Z' }) expiresAt!: string;
 }
 
@@ -43,7 +55,8 @@ export class SeatInviteView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'dave', description: 'The invited user' }) userId!: string;
   @ApiProperty({ example: 'alice', description: 'Who sent the invitation' }) actorId!: string;
-  @ApiProperty({ example: 4, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!: number | null;
+  @ApiProperty({ example: 4, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!:
+    number | null;
   @ApiProperty({ example: '2026-11-24T20:02:00.000Z' }) expiresAt!: string;
 }
 

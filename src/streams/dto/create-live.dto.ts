@@ -16,12 +16,15 @@ export class CreateLiveDto {
   @Length(1, 100)
   title!: string;
 
-  @ApiPropertyOptional({ example: 'test_channel_123', description: 'RTC channel; generated when absent. [A-Za-z0-9_-], 1..64' })
+  @ApiPropertyOptional({
+    example: 'test_channel_123',
+    description: 'RTC channel; generated when absent. [A-Za-z0-9_-], 1..64',
+  })
   @IsOptional()
   @Matches(CHANNEL_PATTERN, { message: 'streamingChannel must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   streamingChannel?: string;
 
-  @ApiPropertyOptional({ example: 'call_abc123', description: "ZEGOCLOUD call id; generated when absent" })
+  @ApiPropertyOptional({ example: 'call_abc123', description: 'ZEGOCLOUD call id; generated when absent' })
   @IsOptional()
   @Matches(CHANNEL_PATTERN, { message: 'callId must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   callId?: string;
@@ -32,7 +35,12 @@ export class CreateLiveDto {
   @MaxLength(512)
   coverUrl?: string;
 
-  @ApiPropertyOptional({ minimum: MIN_SEATS, maximum: MAX_SEATS, example: 9, description: 'party/audio only; default party 6, audio 9' })
+  @ApiPropertyOptional({
+    minimum: MIN_SEATS,
+    maximum: MAX_SEATS,
+    example: 9,
+    description: 'party/audio only; default party 6, audio 9',
+  })
   @IsOptional()
   @IsInt()
   @Min(MIN_SEATS)

@@ -1,6 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageMeta } from '../../common/pagination';
-import { END_REASONS, EndReason, LIVE_TYPES, LiveStream, LiveType, SEAT_MODES, SeatMode } from '../schemas/live-stream.schema';
+import {
+  END_REASONS,
+  EndReason,
+  LIVE_TYPES,
+  LiveStream,
+  LiveType,
+  SEAT_MODES,
+  SeatMode,
+} from '../schemas/live-stream.schema';
 
 export class LiveSettingsView {
   @ApiProperty({ example: 9 }) seatCount!: number;
@@ -44,7 +52,8 @@ export class LivePage extends PageMeta {
 
 export class LiveStatisticsView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
-  @ApiProperty({ example: 3600000, description: 'Milliseconds live so far (or in all, once ended)' }) durationMs!: number;
+  @ApiProperty({ example: 3600000, description: 'Milliseconds live so far (or in all, once ended)' })
+  durationMs!: number;
   @ApiProperty({ example: 12 }) currentViewers!: number;
   @ApiProperty({ example: 30 }) peakViewers!: number;
   @ApiProperty({ example: 41 }) uniqueViewers!: number;
@@ -57,8 +66,22 @@ export class LiveStatisticsView {
 
 type LiveLike = Pick<
   LiveStream,
-  | 'hostId' | 'hostUid' | 'hostName' | 'hostAvatar' | 'liveType' | 'title' | 'coverUrl' | 'streamingChannel'
-  | 'callId' | 'status' | 'startedAt' | 'endedAt' | 'endReason' | 'coHostIds' | 'settings' | 'stats'
+  | 'hostId'
+  | 'hostUid'
+  | 'hostName'
+  | 'hostAvatar'
+  | 'liveType'
+  | 'title'
+  | 'coverUrl'
+  | 'streamingChannel'
+  | 'callId'
+  | 'status'
+  | 'startedAt'
+  | 'endedAt'
+  | 'endReason'
+  | 'coHostIds'
+  | 'settings'
+  | 'stats'
 > & { _id: { toString(): string } };
 
 export function toLiveView(live: LiveLike): LiveView {

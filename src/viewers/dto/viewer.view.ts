@@ -5,7 +5,10 @@ import { LEAVE_REASONS, LeaveReason, LiveViewer } from '../schemas/live-viewer.s
 export type { LeaveReason } from '../schemas/live-viewer.schema';
 
 export class ViewerView {
-  @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7c', description: "The viewer record's id (the live's id for its host)" })
+  @ApiProperty({
+    example: '665f1c2e8a1b2c3d4e5f6a7c',
+    description: "The viewer record's id (the live's id for its host)",
+  })
   id!: string;
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'bob' }) userId!: string;
