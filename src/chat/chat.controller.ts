@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { TargetUserDto } from '../streams/dto/target-user.dto';
 import { ChatMutesService } from './chat-mutes.service';
@@ -25,17 +25,7 @@ export class ChatController {
   @ApiOperation({
     summary: 'Send a chat message (host, co-host or joined viewer, while live). Same as socket live:message:send.',
   })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'REMOVED_FROM_LIVE',
-    'NOT_IN_LIVE',
-    'CHAT_DISABLED',
-    'CHAT_MUTED',
-    'RATE_LIMITED',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_IN_LIVE', 'CHAT_DISABLED', 'CHAT_MUTED', 'RATE_LIMITED')
   send(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -51,7 +41,7 @@ export class ChatController {
       'First page: `direction=older` (default) gives the newest messages, `direction=newer` the oldest. ' +
       '`nextCursor` continues the same way (null at the end), `prevCursor` pages the other way. A cursor from another live is a 400.',
   })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  @ApiErrors(...LIVE_ROUTE_ERRORS)
   list(@Param('id', ObjectIdPipe) id: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.chat.list(id, query);
   }
@@ -60,14 +50,7 @@ export class ChatController {
   @ApiOperation({
     summary: 'Delete a message (its sender, the host or a co-host; idempotent). The room gets live:message:deleted.',
   })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'MESSAGE_NOT_FOUND',
-    'CANNOT_DELETE_MESSAGE',
-    'REMOVED_FROM_LIVE',
-  )
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'MESSAGE_NOT_FOUND', 'CANNOT_DELETE_MESSAGE', 'REMOVED_FROM_LIVE')
   delete(
     @Param('id', ObjectIdPipe) id: string,
     @Param('messageId', ObjectIdPipe) messageId: string,
@@ -82,17 +65,7 @@ export class ChatController {
     summary:
       'Mute a user in chat for a while (host or co-host; a co-host only by the host). The user gets live:chat:muted.',
   })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'REMOVED_FROM_LIVE',
-    'NOT_HOST_OR_COHOST',
-    'NOT_HOST',
-    'CANNOT_TARGET_HOST',
-    'CANNOT_TARGET_SELF',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   mute(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -104,17 +77,7 @@ export class ChatController {
   @Post(':id/chat/unmute')
   @HttpCode(200)
   @ApiOperation({ summary: 'End a chat mute now (host or co-host; idempotent)' })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'REMOVED_FROM_LIVE',
-    'NOT_HOST_OR_COHOST',
-    'NOT_HOST',
-    'CANNOT_TARGET_HOST',
-    'CANNOT_TARGET_SELF',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   unmute(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,

@@ -23,3 +23,8 @@ export function ApiErrors(...codes: ErrorCode[]) {
     ),
   );
 }
+
+/** What any route on /live/:id can answer: a bad or unknown id, a missing token. */
+export const LIVE_ROUTE_ERRORS: ErrorCode[] = ['INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND'];
+/** What an action inside a running live can answer besides: the live ended, the caller was removed. */
+export const LIVE_ACTION_ERRORS: ErrorCode[] = [...LIVE_ROUTE_ERRORS, 'LIVE_ENDED', 'REMOVED_FROM_LIVE'];

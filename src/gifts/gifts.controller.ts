@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { PageQuery } from '../common/pagination';
 import { GiftersQuery } from './dto/gifters.query';
@@ -51,7 +51,7 @@ export class GiftsController {
   @Get('live/:id/gifts/top')
   @ApiOperation({ summary: "The live's top gifters, most diamonds first" })
   @ApiOkResponse({ type: GifterPage })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  @ApiErrors(...LIVE_ROUTE_ERRORS)
   top(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<GifterPage> {
     return this.gifts.topGifters(id, query);
   }
@@ -59,7 +59,7 @@ export class GiftsController {
   @Get('live/:id/gifts/recent')
   @ApiOperation({ summary: "The live's latest gifts, newest first" })
   @ApiOkResponse({ type: RecentGiftPage })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  @ApiErrors(...LIVE_ROUTE_ERRORS)
   recent(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<RecentGiftPage> {
     return this.gifts.recent(id, query);
   }

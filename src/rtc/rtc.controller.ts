@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ACTION_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { RtcCredentialsView } from './dto/rtc-credentials.view';
 import { RtcService } from './rtc.service';
@@ -17,7 +17,7 @@ export class RtcController {
   @ApiOperation({
     summary: 'RTC credentials for the live (call again to renew): publisher for host, co-hosts and seated speakers',
   })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'RTC_NOT_CONFIGURED')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'RTC_NOT_CONFIGURED')
   credentials(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<RtcCredentialsView> {
     return this.rtc.credentials(id, user);
   }

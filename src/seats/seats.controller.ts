@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { LiveView } from '../streams/dto/live.view';
@@ -35,7 +35,7 @@ export class SeatsController {
   @Get()
   @ApiOperation({ summary: 'Every seat of a party/audio live, in index order' })
   @ApiOkResponse({ type: [SeatView] })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'WRONG_LIVE_TYPE')
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'WRONG_LIVE_TYPE')
   list(@Param('id', ObjectIdPipe) id: string): Promise<SeatView[]> {
     return this.seats.list(id);
   }

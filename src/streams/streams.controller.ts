@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
@@ -42,7 +42,7 @@ export class StreamsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'NOT_HOST_OR_COHOST', 'REMOVED_FROM_LIVE')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST')
   update(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -54,7 +54,7 @@ export class StreamsController {
   @Post(':id/end')
   @HttpCode(200)
   @ApiOperation({ summary: 'End the live (host only, idempotent): frees every seat, closes every viewer' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'NOT_HOST')
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST')
   end(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
     return this.streams.end(id, user);
   }
@@ -62,16 +62,7 @@ export class StreamsController {
   @Post(':id/cohosts')
   @HttpCode(200)
   @ApiOperation({ summary: 'Name a co-host (host only)' })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'NOT_HOST',
-    'CANNOT_TARGET_HOST',
-    'CANNOT_TARGET_SELF',
-    'REMOVED_FROM_LIVE',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   addCoHost(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -83,15 +74,7 @@ export class StreamsController {
   @Post(':id/cohosts/remove')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a co-host (host only)' })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'NOT_HOST',
-    'CANNOT_TARGET_HOST',
-    'CANNOT_TARGET_SELF',
-  )
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   removeCoHost(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -103,17 +86,7 @@ export class StreamsController {
   @Post(':id/kick')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'NOT_HOST_OR_COHOST',
-    'NOT_HOST',
-    'CANNOT_TARGET_HOST',
-    'CANNOT_TARGET_SELF',
-    'REMOVED_FROM_LIVE',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   kick(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { PageQuery } from '../common/pagination';
 import { LiveStatisticsView } from '../streams/dto/live.view';
@@ -22,15 +22,7 @@ export class ViewersController {
   @Post(':id/join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join as a viewer (idempotent). The host gets role "host" and is not counted.' })
-  @ApiErrors(
-    'INVALID_ID',
-    'UNAUTHENTICATED',
-    'IDENTITY_MISMATCH',
-    'LIVE_NOT_FOUND',
-    'LIVE_ENDED',
-    'REMOVED_FROM_LIVE',
-    'UID_CONFLICT',
-  )
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'IDENTITY_MISMATCH', 'UID_CONFLICT')
   join(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -43,7 +35,7 @@ export class ViewersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave (idempotent). Answers the closed viewer record, or null if never joined.' })
   @ApiOkResponse({ type: ViewerView })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  @ApiErrors(...LIVE_ROUTE_ERRORS)
   leave(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<ViewerView | null> {
     return this.viewers.leave(id, user);
   }
@@ -51,21 +43,21 @@ export class ViewersController {
   @Post(':id/heartbeat')
   @HttpCode(204)
   @ApiOperation({ summary: 'Stay present without a socket (call more often than the viewer idle timeout)' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'LIVE_ENDED', 'REMOVED_FROM_LIVE', 'NOT_IN_LIVE')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_IN_LIVE')
   heartbeat(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     return this.viewers.heartbeat(id, user);
   }
 
   @Get(':id/viewers')
   @ApiOperation({ summary: 'Current viewers, most recent first' })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND')
+  @ApiErrors(...LIVE_ROUTE_ERRORS)
   list(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<ViewerPage> {
     return this.viewers.list(id, query);
   }
 
   @Get(':id/stats')
   @ApiOperation({ summary: "The live's statistics (host or co-host)" })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'LIVE_NOT_FOUND', 'NOT_HOST_OR_COHOST')
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST_OR_COHOST')
   stats(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveStatisticsView> {
     return this.statistics.forHost(id, user);
   }
