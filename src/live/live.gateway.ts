@@ -130,10 +130,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const room = liveRoom(body.liveStreamId);
     // Subscribe before joining and before the snapshot, so no event falls between them (the
     // joiner also gets its own live:viewer:joined). A removed user or an ended live is refused first.
-    await this.streams.requireActiveLive(body.liveStreamId, user.userId);
+    const live = await this.streams.requireActiveLive(body.liveStreamId, user.userId);
     await socket.join(room);
     try {
-      await this.viewers.join(body.liveStreamId, user);
+      await this.viewers.joinLive(live, user);
     } catch (error) {
       await socket.leave(room);
       throw error;

@@ -6,6 +6,7 @@ import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
+import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';
 import { LeaveReason, LiveViewer } from './schemas/live-viewer.schema';
@@ -30,7 +31,15 @@ export class ViewersService {
     if (claimedUid !== undefined && claimedUid !== user.uid) {
       throw new DomainError('IDENTITY_MISMATCH', "userUid must be the caller's own uid (or be left out).");
     }
-    const live = await this.streams.requireActiveLive(liveId, user.userId);
+    return this.joinLive(await this.streams.requireActiveLive(liveId, user.userId), user);
+  }
+
+  /**
+   * The same join for a live the caller already checked is open to the user (the socket path checks
+   * it before subscribing). The count itself is still gated by the live document.
+   */
+  async joinLive(live: LiveStream & { _id: Types.ObjectId }, user: AuthUser): Promise<ViewerView> {
+    const liveId = live._id.toString();
     if (live.hostId === user.userId) {
       await this.streams.touchHost(liveId, [user.userId]);
       return this.hostView(liveId, user, live.startedAt);
