@@ -3,6 +3,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ensureAllIndexes } from './indexes';
 
 @Module({
   imports: [
@@ -23,7 +24,7 @@ export class DatabaseModule implements OnApplicationBootstrap {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(Object.values(this.connection.models).map((model) => model.createIndexes()));
+    await ensureAllIndexes(Object.values(this.connection.models));
     this.logger.log({ database: this.connection.name, models: Object.keys(this.connection.models) }, 'indexes ready');
   }
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { ensureIndexes } from '../database/indexes';
 import { DEFAULT_GIFT_CATALOG } from './default-catalog';
 import { CreateGiftDto, UpdateGiftDto } from './dto/create-gift.dto';
 import { GiftCatalogView, GiftView, toGiftView } from './dto/gift.view';
@@ -16,7 +17,7 @@ export type CatalogGift = Gift & { _id: Types.ObjectId };
  * Returns how many gifts were created.
  */
 export async function seedGiftCatalog(gifts: Model<Gift>): Promise<number> {
-  await gifts.createIndexes();
+  await ensureIndexes(gifts);
   let created = 0;
   for (const entry of DEFAULT_GIFT_CATALOG) {
     try {
