@@ -32,6 +32,7 @@ import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
 import { GiftsService } from '../gifts/gifts.service';
 import { LiveView } from '../streams/dto/live.view';
 import { roleIn } from '../streams/live-roles';
+import { LiveType } from '../streams/schemas/live-stream.schema';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
@@ -138,7 +139,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       await socket.leave(room);
       throw error;
     }
-    return this.snapshot(body.liveStreamId, user);
+    return this.snapshot(body.liveStreamId, live.liveType, user);
   }
 
   @SubscribeMessage('live:leave')
@@ -354,20 +355,22 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async snapshot(liveId: string, user: AuthUser): Promise<LiveSnapshot> {
-    // chat: recentMessages
-    const [live, recentMessages] = await Promise.all([this.streams.get(liveId), this.chat.recent(liveId)]);
+  /** What a joiner needs to draw the room. The reads are independent: they run at once. */
+  private async snapshot(liveId: string, liveType: LiveType, user: AuthUser): Promise<LiveSnapshot> {
+    const [live, recentMessages, seats, topGifters] = await Promise.all([
+      this.streams.get(liveId),
+      this.chat.recent(liveId),
+      this.seats.snapshot({ id: liveId, liveType }),
+      this.giftLeaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS }),
+    ]);
     const role = roleIn(live, user.userId);
-    // seats: every seat of a party/audio live
-    const seats = await this.seats.snapshot(live);
-    const topGifters = (await this.giftLeaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS })).items; // gifts
     return {
       live,
       viewerCount: live.stats.viewerCount,
       role: role === 'member' ? 'viewer' : role,
       recentMessages,
       seats,
-      topGifters,
+      topGifters: topGifters.items,
     };
   }
 
