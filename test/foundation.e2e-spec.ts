@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { TEST_SECRET, TestApp, connectSocket, sleep, startTestApp } from './support/test-app';
 import { mintToken } from '../src/auth/mint-token';
@@ -155,6 +156,38 @@ describe('foundation: auth, errors, docs, health', () => {
       expect(socket.raw.connected).toBe(false);
       await sleep(10);
     });
+  });
+});
+
+describe('tokens verified with a public key (RS256)', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n');
+  const rs256 = (sub: string) => jwt.sign({ sub, name: sub }, privateKey, { algorithm: 'RS256', expiresIn: 600 });
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ JWT_PUBLIC_KEY: pem, JWT_SECRET: '' });
+  });
+  afterAll(() => t.close());
+
+  it('accepts a token signed with the private key over HTTP and on a socket', async () => {
+    const res = await t
+      .http()
+      .post('/api/live/create')
+      .set('Authorization', `Bearer ${rs256('rs-host')}`)
+      .send({ liveType: 'live', title: 'rs256' });
+    expect(res.status).toBe(201);
+    expect(res.body.hostId).toBe('rs-host');
+    const socket = await connectSocket(t.url, rs256('rs-viewer'));
+    expect(socket.raw.connected).toBe(true);
+    socket.close();
+  });
+
+  it('refuses an HS256 token, even one signed with the public key as its secret', async () => {
+    const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const forged = jwt.sign({ sub: 'mallory' }, publicPem, { algorithm: 'HS256' });
+    const res = await t.http().get('/api/wallet').set('Authorization', `Bearer ${forged}`);
+    expect(res.status).toBe(401);
+    await expect(connectSocket(t.url, forged)).rejects.toThrow(/UNAUTHENTICATED/);
   });
 });
 

@@ -12,7 +12,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     const { key, options } = jwtVerification(config);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: key,
+      // passport-jwt passes the key to jsonwebtoken, which takes a KeyObject; its types predate that.
+      secretOrKey: key as unknown as Buffer,
       algorithms: options.algorithms,
       issuer: options.issuer as string | undefined,
       audience: options.audience as string | undefined,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('configuration', () => {
@@ -27,9 +28,18 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devTokensEnabled).toBe(false);
   });
 
-  it('verifies with a public key when one is given', () => {
-    const config = loadConfig({ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----' });
-    expect(config.jwt.publicKey).toContain('\nabc\n');
+  it('verifies with a public key when one is given, with \\n for line breaks', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const config = loadConfig({ JWT_PUBLIC_KEY: pem.replace(/\n/g, '\\n') });
+    expect(config.jwt.publicKey).toBe(pem);
     expect(config.jwt.algorithms).toEqual(['RS256', 'ES256']);
+  });
+
+  it('refuses a public key that does not parse, naming the variable', () => {
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----' })).toThrow(
+      /JWT_PUBLIC_KEY is not a PEM public key/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import Joi from 'joi';
 
 /** Typed, validated configuration. Built once at start-up from the environment (see .env.example). */
@@ -166,6 +167,17 @@ const schema = Joi.object({
 
 export class ConfigError extends Error {}
 
+function assertPublicKey(pem: string): void {
+  try {
+    createPublicKey(pem);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration: JWT_PUBLIC_KEY is not a PEM public key (${(error as Error).message}); ` +
+        'give the whole -----BEGIN PUBLIC KEY----- block, with \\n for line breaks in a .env file',
+    );
+  }
+}
+
 /** Validates the environment and maps it to AppConfig; a bad value throws naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
@@ -173,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
   }
   const publicKey = value.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
+  if (publicKey) assertPublicKey(publicKey);
   const secret = publicKey ? value.JWT_SECRET : (value.JWT_SECRET ?? DEV_JWT_SECRET);
   return {
     nodeEnv: value.NODE_ENV,

@@ -210,7 +210,10 @@ export class StreamsService {
       .lean();
     if (!live) return null;
     const count = live.stats.viewerCount;
-    await this.lives.updateOne({ _id: liveId }, { $max: { 'stats.peakViewerCount': count } });
+    // The peak only grows: when it already covers this count, there is nothing to write.
+    if (live.stats.peakViewerCount < count) {
+      await this.lives.updateOne({ _id: liveId }, { $max: { 'stats.peakViewerCount': count } });
+    }
     return count;
   }
 
