@@ -22,14 +22,24 @@ export function nextConnect(raw: Socket, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-/** Resolves with the socket's next connect_error. */
+/**
+ * Resolves with the socket's next refusal by the server (a connect_error carrying `data`). Transport
+ * errors of attempts made during an outage are skipped: one still in flight when the outage ends
+ * would otherwise be taken for the server's answer.
+ */
 export function nextConnectError(raw: Socket, timeoutMs = 10_000): Promise<Error & { data?: { code?: string } }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no connect_error in time')), timeoutMs);
-    raw.once('connect_error', (error) => {
+    const timer = setTimeout(() => {
+      raw.off('connect_error', onError);
+      reject(new Error('no refusal from the server in time'));
+    }, timeoutMs);
+    const onError = (error: Error & { data?: { code?: string } }) => {
+      if (error.data === undefined) return;
       clearTimeout(timer);
+      raw.off('connect_error', onError);
       resolve(error);
-    });
+    };
+    raw.on('connect_error', onError);
   });
 }
 
