@@ -161,11 +161,11 @@ describe('foundation: auth, errors, docs, health', () => {
 
 describe('tokens verified with a public key (RS256)', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n');
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const rs256 = (sub: string) => jwt.sign({ sub, name: sub }, privateKey, { algorithm: 'RS256', expiresIn: 600 });
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ JWT_PUBLIC_KEY: pem, JWT_SECRET: '' });
+    t = await startTestApp({ JWT_PUBLIC_KEY: publicPem.replace(/\n/g, '\\n'), JWT_SECRET: '' });
   });
   afterAll(() => t.close());
 
@@ -183,7 +183,6 @@ describe('tokens verified with a public key (RS256)', () => {
   });
 
   it('refuses an HS256 token, even one signed with the public key as its secret', async () => {
-    const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const forged = jwt.sign({ sub: 'mallory' }, publicPem, { algorithm: 'HS256' });
     const res = await t.http().get('/api/wallet').set('Authorization', `Bearer ${forged}`);
     expect(res.status).toBe(401);
