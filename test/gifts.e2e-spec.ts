@@ -126,6 +126,74 @@ describe('gifts and the coin economy', () => {
       ]);
     });
 
+    const postCredit = async (userId: string, coins: number, purchaseRef: string) =>
+      t
+        .http()
+        .post('/api/wallet/credit')
+        .set(auth(await adminToken(t)))
+        .send({ userId, coins, purchaseRef });
+    const refsOf = async (userId: string) => (await db.collection('wallets').findOne({ userId }))?.appliedRefs;
+
+    it('keeps no guard on the wallet once purchases are credited: their records keep them idempotent', async () => {
+      const [user] = userIds('guards', 1);
+      for (let i = 0; i < 5; i++) expect((await postCredit(user, 10, `order-${i}`)).status).toBe(200);
+      expect(await refsOf(user)).toEqual([]);
+      expect((await postCredit(user, 10, 'order-3')).status).toBe(200);
+      expect((await wallet(t, user)).coins).toBe(50);
+    });
+
+    it('refuses a purchaseRef credited again with another amount (409 IDEMPOTENCY_KEY_REUSED)', async () => {
+      const [user] = userIds('reuse', 1);
+      expect((await postCredit(user, 10, 'order-1')).status).toBe(200);
+      const again = await postCredit(user, 99, 'order-1');
+      expect([again.status, again.body.code, again.body.details]).toEqual([
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        { purchaseRef: 'order-1', coins: 10 },
+      ]);
+      expect((await wallet(t, user)).coins).toBe(10);
+    });
+
+    it('finishes a purchase whose crediting request died, on a retry, once', async () => {
+      const [recorded, applied] = userIds('died', 2);
+      const expired = new Date(Date.now() - 1000);
+      // Died right after recording the purchase: nothing moved yet.
+      await db.collection('purchases').insertOne({
+        userId: recorded,
+        purchaseRef: 'order-1',
+        coins: 70,
+        state: 'pending',
+        leaseUntil: expired,
+        cleaned: false,
+      });
+      // Died right after the wallet moved, before the purchase was marked applied.
+      await db.collection('purchases').insertOne({
+        userId: applied,
+        purchaseRef: 'order-1',
+        coins: 70,
+        state: 'pending',
+        leaseUntil: expired,
+        cleaned: false,
+      });
+      await db
+        .collection('wallets')
+        .insertOne({ userId: applied, coins: 70, diamonds: 0, appliedRefs: ['purchase:order-1'] });
+
+      const answers = await Promise.all([
+        ...Array.from({ length: 5 }, () => postCredit(recorded, 70, 'order-1')),
+        ...Array.from({ length: 5 }, () => postCredit(applied, 70, 'order-1')),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+      for (const user of [recorded, applied]) {
+        expect((await wallet(t, user)).coins).toBe(70);
+        expect(await refsOf(user)).toEqual([]);
+        expect(await db.collection('purchases').findOne({ userId: user })).toMatchObject({
+          state: 'applied',
+          cleaned: true,
+        });
+      }
+    });
+
     it('refuses a credit from a non-admin', async () => {
       const res = await t
         .http()

@@ -18,8 +18,9 @@ type Sums = Map<string, number>;
 
 /**
  * The checks: coins debited for gifts == prices of settled gifts; diamonds credited == diamond
- * values of settled gifts (also per gift, and per live against the live's counters); every wallet
- * == the sum of its ledger entries; no balance below zero.
+ * values of settled gifts (also per gift, per live against the live's counters, and per sender
+ * against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
+ * zero; no guard left behind by a gift or purchase that is finished and cleaned.
  */
 export async function checkLedger(connection: Connection): Promise<LedgerReport> {
   const problems: string[] = [];
@@ -99,12 +100,99 @@ export async function checkLedger(connection: Connection): Promise<LedgerReport>
       );
     }
   }
+  problems.push(...(await checkLeaderboards(connection)), ...(await checkGuards(connection)));
   const pendingGifts = await gifts.countDocuments({ state: 'pending' });
   return {
     ok: problems.length === 0,
     problems,
     totals: { coinsDebited, coinsSettled, diamondsCredited, diamondsSettled, wallets: wallets.length, pendingGifts },
   };
+}
+
+/** Each sender's leaderboard entry in a live == the settled gifts they sent there. */
+async function checkLeaderboards(connection: Connection): Promise<string[]> {
+  const perSender = await connection
+    .collection('gifts_sent')
+    .aggregate([
+      { $match: { state: 'settled' } },
+      {
+        $group: {
+          _id: { liveId: '$liveId', senderId: '$senderId' },
+          diamonds: { $sum: '$diamonds' },
+          coins: { $sum: '$coins' },
+          giftCount: { $sum: '$count' },
+        },
+      },
+    ])
+    .toArray();
+  const expected = new Map(perSender.map((row) => [`${row._id.liveId}/${row._id.senderId}`, row]));
+  const problems: string[] = [];
+  const entries = await connection.collection('gift_senders').find({}).toArray();
+  for (const entry of entries) {
+    const key = `${entry.liveId}/${entry.senderId}`;
+    const want = expected.get(key);
+    expected.delete(key);
+    const [diamonds, coins, giftCount] = [want?.diamonds ?? 0, want?.coins ?? 0, want?.giftCount ?? 0];
+    if (entry.diamonds !== diamonds || entry.coins !== coins || entry.giftCount !== giftCount) {
+      problems.push(
+        `leaderboard ${key}: ${entry.diamonds} diamonds / ${entry.coins} coins / ${entry.giftCount} gifts != settled gifts ${diamonds} / ${coins} / ${giftCount}`,
+      );
+    }
+  }
+  for (const key of expected.keys()) problems.push(`leaderboard ${key}: settled gifts without an entry`);
+  return problems;
+}
+
+/** Guards stay only while their gift or purchase is in flight (not yet cleaned). */
+async function checkGuards(connection: Connection): Promise<string[]> {
+  const inFlightGifts = new Set(
+    (
+      await connection
+        .collection('gifts_sent')
+        .find({ cleaned: false }, { projection: { _id: 1 } })
+        .toArray()
+    ).map((gift) => gift._id.toString()),
+  );
+  const inFlightPurchases = new Set(
+    (
+      await connection
+        .collection('purchases')
+        .find({ cleaned: false }, { projection: { userId: 1, purchaseRef: 1 } })
+        .toArray()
+    ).map((p) => `${p.userId}/${p.purchaseRef}`),
+  );
+  const problems: string[] = [];
+  const leftGift = (where: string, giftId: string) => {
+    if (!inFlightGifts.has(giftId)) problems.push(`${where}: guard of finished gift ${giftId} left behind`);
+  };
+  const wallets = await connection
+    .collection('wallets')
+    .find({ 'appliedRefs.0': { $exists: true } })
+    .toArray();
+  for (const wallet of wallets) {
+    for (const ref of wallet.appliedRefs as string[]) {
+      const [kind, id] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
+      if (kind === 'gift') leftGift(`wallet ${wallet.userId}`, id);
+      else if (!inFlightPurchases.has(`${wallet.userId}/${id}`))
+        problems.push(`wallet ${wallet.userId}: guard of finished purchase ${id} left behind`);
+    }
+  }
+  const lives = await connection
+    .collection('live_streams')
+    .find({}, { projection: { acceptedGiftIds: 1, countedGiftIds: 1 } })
+    .toArray();
+  for (const live of lives) {
+    for (const id of [...(live.acceptedGiftIds ?? []), ...(live.countedGiftIds ?? [])])
+      leftGift(`live ${live._id}`, id);
+  }
+  const senders = await connection
+    .collection('gift_senders')
+    .find({ 'appliedGiftIds.0': { $exists: true } })
+    .toArray();
+  for (const sender of senders) {
+    for (const id of sender.appliedGiftIds as string[]) leftGift(`leaderboard ${sender.liveId}/${sender.senderId}`, id);
+  }
+  return problems;
 }
 
 function toMap(rows: { _id: unknown; total: number }[]): Sums {

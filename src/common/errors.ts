@@ -60,6 +60,7 @@ export const ERROR_STATUS = {
   INVALID_RECEIVER: HttpStatus.BAD_REQUEST,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.CONFLICT,
   GIFT_PENDING: HttpStatus.CONFLICT,
+  PURCHASE_PENDING: HttpStatus.CONFLICT,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
+import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
 import { GifterView } from './dto/gift-result.view';
@@ -20,10 +21,11 @@ export class GiftLeaderboardService {
   constructor(@InjectModel(GiftSender.name) private readonly senders: Model<GiftSender>) {}
 
   /**
-   * Adds a gift to its sender's totals once (the gift id recorded in the same update guards it).
-   * Returns the sender's rank before and after, or null when it was already added.
+   * Adds a gift to its sender's totals once (the gift id recorded in the same update guards it),
+   * within the settler's lease. Returns the sender's rank before and after, or null when it was
+   * already added or the lease is over.
    */
-  async add(gift: GiftSent & { _id: Types.ObjectId }): Promise<RankChange | null> {
+  async add(gift: GiftSent & { _id: Types.ObjectId }, leaseUntil: Date): Promise<RankChange | null> {
     const giftId = gift._id.toString();
     const key = { liveId: gift.liveId, senderId: gift.senderId };
     try {
@@ -46,7 +48,7 @@ export class GiftLeaderboardService {
     }
     const before = await this.senders
       .findOneAndUpdate(
-        { ...key, appliedGiftIds: { $ne: giftId } },
+        { ...key, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
         {
           $inc: { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count },
           $set: { senderName: gift.senderName, senderAvatar: gift.senderAvatar },
@@ -69,7 +71,7 @@ export class GiftLeaderboardService {
     return { rank: await this.rankOf(liveId, senderId, totalDiamonds), changed: false, totalDiamonds };
   }
 
-  /** Drops a settled gift's guard id (the gift's state guards it from now on). */
+  /** Drops a finished gift's guard id; call only when no settler of it can still write. */
   async forget(liveId: Types.ObjectId, senderId: string, giftId: string): Promise<void> {
     await this.senders.updateOne({ liveId, senderId, appliedGiftIds: giftId }, { $pull: { appliedGiftIds: giftId } });
   }

@@ -3,7 +3,8 @@ import { Histogram } from 'prom-client';
 import { METRIC } from '../metrics/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
+import { LEASE_EXPIRED, leaseEnd, withinLease } from '../common/lease';
 import { DomainEvents } from '../common/domain-events';
 import { AppConfig, GiftFaultPoint } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -12,25 +13,38 @@ import { WalletService } from '../wallet/wallet.service';
 import { toGiftEventView } from './dto/gift-result.view';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService, RankChange } from './gift-leaderboard.service';
-import { GiftFailure, GiftOutcome, GiftSent, SettlementSteps } from './schemas/gift-sent.schema';
+import { GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-sent.schema';
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
 
-/** Values gathered along the way; a step done before a crash leaves its value to be read again. */
+/** Values gathered along the way; a step that another settler did leaves its value to be read again. */
 interface Gathered {
   senderCoins?: number;
   liveStats?: { diamonds: number; giftCount: number };
   rank?: RankChange;
 }
 
+/** The record after a settler's run, and whether this settler finished it within its own lease. */
+interface Run {
+  gift: GiftRecord;
+  finishedHere: boolean;
+}
+
 /**
- * Exactly-once settlement of a recorded gift (SPEC invariant 3). Each effect is one conditional
- * update on its target document that also records the gift's id there, so running a step again
- * (after a crash) changes nothing; the step is then ticked on the gift. Order: accepted by the
- * live (running, sender not removed) -> sender debited (enough coins, else the gift fails with
- * no coin moved) -> receiver credited -> live totals -> sender's leaderboard entry -> settled ->
- * guard ids removed. One settler at a time: the request that recorded the gift, or the recovery
- * sweep once that settler's lease has run out.
+ * Exactly-once settlement of a recorded gift, without transactions. The argument:
+ * - Each effect (accepted by the live, sender debited, receiver credited, live totals, sender's
+ *   leaderboard entry) is one conditional update on its target document that also leaves the
+ *   gift's id there as a guard, so running it again changes nothing while the guard is there.
+ *   Running every effect again is therefore safe, and a takeover simply runs them all.
+ * - One settler at a time holds the gift's lease: the request that recorded it, then whoever
+ *   claims it once the lease is over by the database's clock (a crash, or a settler paused too long).
+ * - A lease is not a lock: a paused settler can wake up after a takeover. Every write a settler
+ *   makes, effects and its own record's state alike, matches only while its lease runs by the
+ *   database's clock (`withinLease`), so a late settler can no longer change anything.
+ * - Guards are removed only when no settler can write any more: by the settler that marked the
+ *   gift settled or failed within its lease (every earlier settler's lease ended before it
+ *   claimed), or by the sweep once the last lease is over. From then on the gift's state guards it.
+ * The ledger entry of each wallet movement is written once (unique per wallet and reference).
  */
 @Injectable()
 export class GiftSettlementService {
@@ -47,43 +61,44 @@ export class GiftSettlementService {
     @InjectMetric(METRIC.giftSettlementLag) private readonly settlementLag: Histogram<string>,
   ) {}
 
-  /** Runs what is left of the gift's settlement and returns its final record. */
+  /**
+   * Settles a pending gift whose lease the caller holds (`gift.leaseUntil`). Returns the record as
+   * this settler left it: final, or still pending when its lease ran out on the way.
+   */
   async settle(gift: GiftRecord): Promise<GiftRecord> {
-    let current = gift;
-    if (current.state === 'pending') current = await this.runSteps(current);
-    if (!current.cleaned) await this.clean(current);
-    return current;
+    const run = await this.runSteps(gift);
+    if (run.finishedHere) await this.clean(run.gift);
+    return run.gift;
   }
 
-  /** Takes over a gift whose settler's lease ran out (a crash); null when someone else holds it. */
+  /** Takes over a pending gift whose settler's lease is over; null when someone else holds it. */
   async claimExpired(giftId: Types.ObjectId): Promise<GiftRecord | null> {
-    const now = new Date();
     return this.sent
       .findOneAndUpdate(
-        { _id: giftId, cleaned: false, leaseUntil: { $lt: now } },
-        { $set: { leaseUntil: new Date(now.getTime() + this.config.gifts.leaseMs) } },
+        { _id: giftId, state: 'pending', ...LEASE_EXPIRED },
+        { $set: { leaseUntil: leaseEnd(this.config.gifts.leaseMs) } },
         { returnDocument: 'after' },
       )
       .lean();
   }
 
   /**
-   * Finishes gifts whose settler's lease ran out (a crash left them half-done, or their guard ids
-   * in place). Each is claimed by a conditional update first, so several instances can sweep.
+   * Finishes gifts whose settler's lease is over: pending ones are claimed (a conditional update,
+   * so several instances can sweep) and settled; finished ones get their guards removed.
    */
   async recoverAbandoned(limit = 100): Promise<number> {
     const abandoned = await this.sent
-      .find({ cleaned: false, leaseUntil: { $lt: new Date() } }, { _id: 1 })
+      .find({ cleaned: false, ...LEASE_EXPIRED })
       .limit(limit)
       .lean();
-    let recovered = 0;
-    for (const { _id } of abandoned) {
-      const claimed = await this.claimExpired(_id);
-      if (!claimed) continue;
-      await this.settle(claimed);
-      recovered++;
+    for (const gift of abandoned) {
+      if (gift.state !== 'pending') await this.clean(gift);
+      else {
+        const claimed = await this.claimExpired(gift._id);
+        if (claimed) await this.settle(claimed);
+      }
     }
-    return recovered;
+    return abandoned.length;
   }
 
   /** Test-only crash switch (GIFT_FAULT_POINT, refused in production by the config). */
@@ -93,38 +108,44 @@ export class GiftSettlementService {
     process.exit(1);
   }
 
-  private async runSteps(gift: GiftRecord): Promise<GiftRecord> {
+  private async runSteps(gift: GiftRecord): Promise<Run> {
     const giftId = gift._id.toString();
     const ref = `gift:${giftId}`;
     const liveId = gift.liveId.toString();
+    const lease = gift.leaseUntil;
     const got: Gathered = {};
 
-    if (!gift.steps.accepted) {
-      const refusal = await this.streams.acceptGift(liveId, giftId, gift.senderId);
-      if (refusal) return this.fail(gift, refusal);
-      await this.tick(gift, 'accepted');
-    }
-    if (!gift.steps.debited) {
-      const debit = await this.wallets.move({ userId: gift.senderId, ref, reason: 'gift_sent', coins: -gift.coins });
-      if (debit.status === 'insufficient') return this.fail(gift, 'INSUFFICIENT_BALANCE');
-      this.crashIfFaultPoint('after_debit');
-      got.senderCoins = debit.coins;
-      await this.tick(gift, 'debited');
-    }
-    if (!gift.steps.credited) {
-      await this.wallets.move({ userId: gift.receiverId, ref, reason: 'gift_received', diamonds: gift.diamonds });
-      await this.tick(gift, 'credited');
-    }
-    if (!gift.steps.counted) {
-      got.liveStats =
-        (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count })) ?? undefined;
-      await this.tick(gift, 'counted');
-    }
-    if (!gift.steps.ranked) {
-      got.rank = (await this.leaderboard.add(gift)) ?? undefined;
-      await this.tick(gift, 'ranked');
-    }
-    return this.markSettled(gift, await this.outcome(gift, got));
+    const refusal = await this.streams.acceptGift(liveId, giftId, gift.senderId, lease);
+    if (refusal === 'LEASE_OVER') return this.leaseOver(gift);
+    if (refusal) return this.fail(gift, refusal);
+
+    const debit = await this.wallets.move({
+      userId: gift.senderId,
+      ref,
+      reason: 'gift_sent',
+      coins: -gift.coins,
+      leaseUntil: lease,
+    });
+    if (debit.status === 'lease_over') return this.leaseOver(gift);
+    if (debit.status === 'insufficient') return this.fail(gift, 'INSUFFICIENT_BALANCE');
+    this.crashIfFaultPoint('after_debit');
+    got.senderCoins = debit.coins;
+
+    const credit = await this.wallets.move({
+      userId: gift.receiverId,
+      ref,
+      reason: 'gift_received',
+      diamonds: gift.diamonds,
+      leaseUntil: lease,
+    });
+    if (credit.status === 'lease_over') return this.leaseOver(gift);
+
+    // null: counted (or ranked) by an earlier settler, or this lease is over; settling below tells which.
+    got.liveStats =
+      (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count }, lease)) ??
+      undefined;
+    got.rank = (await this.leaderboard.add(gift, lease)) ?? undefined;
+    return this.markSettled(gift, got);
   }
 
   private async outcome(gift: GiftRecord, got: Gathered): Promise<GiftOutcome> {
@@ -140,16 +161,22 @@ export class GiftSettlementService {
     };
   }
 
-  private async markSettled(gift: GiftRecord, outcome: GiftOutcome): Promise<GiftRecord> {
+  /**
+   * Marks the gift settled, only while this settler's lease runs. Every effect was applied by now:
+   * one that reported nothing was done by an earlier settler, or this lease ended, and then this
+   * update does not match either (the database's clock only moves forward).
+   */
+  private async markSettled(gift: GiftRecord, got: Gathered): Promise<Run> {
+    const outcome = await this.outcome(gift, got);
     const combo = await this.combos.next(gift);
     const settled = await this.sent
       .findOneAndUpdate(
-        { _id: gift._id, state: 'pending' },
+        this.heldBy(gift),
         { $set: { state: 'settled', settledAt: new Date(), combo, outcome } },
         { returnDocument: 'after' },
       )
       .lean();
-    if (!settled) return (await this.sent.findById(gift._id).lean())!;
+    if (!settled) return this.leaseOver(gift);
     // From the gift's record to its settlement: grows when a crash leaves work to the recovery sweep.
     this.settlementLag.observe((settled.settledAt!.getTime() - settled.createdAt.getTime()) / 1000);
     this.events.emit('gift.settled', {
@@ -159,33 +186,36 @@ export class GiftSettlementService {
       liveGiftCount: outcome.liveGiftCount,
       senderRank: outcome.rankChanged ? outcome.senderRank : null,
     });
-    return settled;
+    return { gift: settled, finishedHere: true };
   }
 
-  private async fail(gift: GiftRecord, failure: GiftFailure): Promise<GiftRecord> {
+  private async fail(gift: GiftRecord, failure: GiftFailure): Promise<Run> {
     const failed = await this.sent
-      .findOneAndUpdate(
-        { _id: gift._id, state: 'pending' },
-        { $set: { state: 'failed', failure } },
-        { returnDocument: 'after' },
-      )
+      .findOneAndUpdate(this.heldBy(gift), { $set: { state: 'failed', failure } }, { returnDocument: 'after' })
       .lean();
-    return failed ?? (await this.sent.findById(gift._id).lean())!;
+    return failed ? { gift: failed, finishedHere: true } : this.leaseOver(gift);
   }
 
-  private async tick(gift: GiftRecord, step: keyof SettlementSteps): Promise<void> {
-    await this.sent.updateOne({ _id: gift._id, state: 'pending' }, { $set: { [`steps.${step}`]: true } });
+  /** This settler may no longer write: the record as another settler (or nobody yet) left it. */
+  private async leaseOver(gift: GiftRecord): Promise<Run> {
+    return { gift: (await this.sent.findById(gift._id).lean())!, finishedHere: false };
   }
 
-  /** Removes the gift's guard ids from the documents it touched: its state guards it from now on. */
+  /** The gift's record, while it is pending and this settler's lease runs. */
+  private heldBy(gift: GiftRecord): QueryFilter<GiftSent> {
+    return { _id: gift._id, state: 'pending', leaseUntil: gift.leaseUntil, ...withinLease(gift.leaseUntil) };
+  }
+
+  /** Removes the gift's guards from the documents it touched: its state guards it from now on. */
   private async clean(gift: GiftRecord): Promise<void> {
     const giftId = gift._id.toString();
+    const ref = `gift:${giftId}`;
+    await this.streams.forgetGift(gift.liveId.toString(), giftId);
+    // A gift fails only at its acceptance or its debit, so a failed one left no other guard.
     if (gift.state === 'settled') {
-      await this.wallets.forgetRef(gift.senderId, `gift:${giftId}`);
-      await this.wallets.forgetRef(gift.receiverId, `gift:${giftId}`);
+      await this.wallets.forgetRef(gift.senderId, ref);
+      await this.wallets.forgetRef(gift.receiverId, ref);
       await this.leaderboard.forget(gift.liveId, gift.senderId, giftId);
-    } else {
-      await this.streams.releaseGift(gift.liveId.toString(), giftId);
     }
     await this.sent.updateOne({ _id: gift._id }, { $set: { cleaned: true } });
   }

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/errors';
+import { awaitOrTakeOver } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
@@ -22,7 +23,6 @@ import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy
 import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
 import { GiftSent } from './schemas/gift-sent.schema';
 
-const REPEAT_POLL_MS = 25;
 const REPEAT_WAIT_MAX_MS = 10_000;
 
 /** Sending gifts (REST and socket share `send`), and the lists built from sent gifts. */
@@ -101,7 +101,9 @@ export class GiftsService {
       return this.answerRepeat(first!, liveId, dto);
     }
     this.settlement.crashIfFaultPoint('after_record');
-    return this.answer(await this.settlement.settle(record));
+    const settled = await this.settlement.settle(record);
+    // Still pending: this request's lease ran out on the way (a pause), and another settler finishes it.
+    return this.answer(settled.state === 'pending' ? await this.waitForFinal(settled) : settled);
   }
 
   /** The live's gifters, most diamonds first (404 for an unknown live). */
@@ -189,22 +191,22 @@ export class GiftsService {
 
   /** A repeat waits for the first request's settlement, or takes it over if that settler died. */
   private async waitForFinal(gift: GiftRecord): Promise<GiftRecord> {
-    const deadline = Date.now() + Math.min(this.config.gifts.leaseMs, REPEAT_WAIT_MAX_MS);
-    let current: GiftRecord | null = gift;
-    while (current && current.state === 'pending') {
-      if (current.leaseUntil.getTime() < Date.now()) {
-        const claimed = await this.settlement.claimExpired(current._id);
-        if (claimed) return this.settlement.settle(claimed);
-      }
-      if (Date.now() > deadline) {
-        throw new DomainError('GIFT_PENDING', 'This gift is still being settled; retry with the same idempotencyKey.', {
-          giftSentId: gift._id.toString(),
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, REPEAT_POLL_MS));
-      current = await this.sent.findById(gift._id).lean();
+    const current = await awaitOrTakeOver(
+      {
+        read: async () => (await this.sent.findById(gift._id).lean())!,
+        isFinal: (g) => g.state !== 'pending',
+        claim: () => this.settlement.claimExpired(gift._id),
+        finish: (claimed) => this.settlement.settle(claimed),
+      },
+      gift,
+      Math.min(this.config.gifts.leaseMs, REPEAT_WAIT_MAX_MS),
+    );
+    if (current.state === 'pending') {
+      throw new DomainError('GIFT_PENDING', 'This gift is still being settled; retry with the same idempotencyKey.', {
+        giftSentId: gift._id.toString(),
+      });
     }
-    return current ?? gift;
+    return current;
   }
 
   private answer(gift: GiftRecord): GiftResultView {

@@ -4,6 +4,7 @@ import { QueryFilter, Model, Types, UpdateQuery } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page } from '../common/pagination';
 import { generateCallId, generateChannelName } from './channel-names';
@@ -248,44 +249,54 @@ export class StreamsService {
   }
 
   // ---- gifts: exactly-once gift bookkeeping on the live document ---------------------------
+  // Each step is one conditional update that also leaves the gift's id as its guard, and runs only
+  // within the settler's lease (by the database's clock), so a settler that resumes late changes nothing.
 
   /**
    * Accepts a gift into the live: only while it runs and the sender is not removed (the live's
    * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
-   * a gift accepted earlier stays accepted. Returns the refusal reason, or null when accepted.
+   * a gift accepted earlier stays accepted. Returns null when accepted, else why not.
    */
   async acceptGift(
     liveId: string,
     giftId: string,
     senderId: string,
-  ): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | null> {
+    leaseUntil: Date,
+  ): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' | null> {
     const accepted = await this.lives.updateOne(
-      { _id: liveId, status: 'live', removedUserIds: { $ne: senderId }, pendingGiftIds: { $ne: giftId } },
-      { $push: { pendingGiftIds: giftId } },
+      {
+        _id: liveId,
+        status: 'live',
+        removedUserIds: { $ne: senderId },
+        acceptedGiftIds: { $ne: giftId },
+        ...withinLease(leaseUntil),
+      },
+      { $push: { acceptedGiftIds: giftId } },
     );
     if (accepted.modifiedCount === 1) return null;
-    const live = await this.lives.findById(liveId, { status: 1, removedUserIds: 1, pendingGiftIds: 1 }).lean();
-    if (live?.pendingGiftIds?.includes(giftId)) return null;
+    const live = await this.lives.findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1 }).lean();
+    if (live?.acceptedGiftIds?.includes(giftId)) return null;
     if (live?.removedUserIds?.includes(senderId)) return 'REMOVED_FROM_LIVE';
-    return 'LIVE_ENDED';
+    if (live?.status !== 'live') return 'LIVE_ENDED';
+    return 'LEASE_OVER';
   }
 
   /**
-   * Adds an accepted gift to the live's totals exactly once: the increment and the removal of the
-   * gift's id are one update (also after the end: the gift was accepted while live). Returns the
-   * new stats, or null when it was already counted.
+   * Adds an accepted gift to the live's totals once (also after the end: it was accepted while
+   * live). Returns the new stats, or null when it was already counted or the lease is over.
    */
   async countGift(
     liveId: string,
     giftId: string,
     inc: { diamonds: number; giftCount: number },
+    leaseUntil: Date,
   ): Promise<LiveStats | null> {
     const live = await this.lives
       .findOneAndUpdate(
-        { _id: liveId, pendingGiftIds: giftId },
+        { _id: liveId, acceptedGiftIds: giftId, countedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
         {
           $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount },
-          $pull: { pendingGiftIds: giftId },
+          $push: { countedGiftIds: giftId },
         },
         { returnDocument: 'after', projection: { stats: 1 } },
       )
@@ -293,9 +304,12 @@ export class StreamsService {
     return live?.stats ?? null;
   }
 
-  /** Withdraws an accepted gift that failed (e.g. too few coins): it never counts. */
-  async releaseGift(liveId: string, giftId: string): Promise<void> {
-    await this.lives.updateOne({ _id: liveId, pendingGiftIds: giftId }, { $pull: { pendingGiftIds: giftId } });
+  /** Drops a finished gift's guards; call only when no settler of it can still write. */
+  async forgetGift(liveId: string, giftId: string): Promise<void> {
+    await this.lives.updateOne(
+      { _id: liveId, acceptedGiftIds: giftId },
+      { $pull: { acceptedGiftIds: giftId, countedGiftIds: giftId } },
+    );
   }
 
   // ---- end gifts ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ export class WalletController {
   @UseGuards(AdminGuard)
   @ApiOperation({ summary: 'Add coins after a purchase verified elsewhere (admin; idempotent by purchaseRef)' })
   @ApiOkResponse({ type: WalletView })
-  @ApiErrors('UNAUTHENTICATED', 'ADMIN_ONLY')
+  @ApiErrors('UNAUTHENTICATED', 'ADMIN_ONLY', 'IDEMPOTENCY_KEY_REUSED', 'PURCHASE_PENDING')
   credit(@Body() body: CreditCoinsDto): Promise<WalletView> {
     return this.wallets.credit(body);
   }

@@ -1,48 +1,67 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, QueryFilter } from 'mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
+import { DomainError } from '../common/errors';
+import { awaitOrTakeOver, LEASE_EXPIRED, leaseEnd, LeasedRecord, withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { CreditCoinsDto } from './dto/credit-coins.dto';
 import { toLedgerEntryView, WalletView } from './dto/wallet.view';
 import { Currency, LedgerEntry, LedgerReason } from './schemas/ledger-entry.schema';
+import { Purchase } from './schemas/purchase.schema';
 import { Wallet } from './schemas/wallet.schema';
 
 const RECENT_ENTRIES = 20;
 
-/** One movement: signed deltas, booked under `ref` (unique per wallet). */
+/** One movement: signed deltas, booked under `ref` (unique per wallet), by a holder of a lease. */
 export interface Move {
   userId: string;
   ref: string;
   reason: LedgerReason;
   coins?: number;
   diamonds?: number;
+  /** The end of the mover's lease: past it (by the database's clock) the movement cannot apply. */
+  leaseUntil: Date;
 }
 
-/** What happened, with the wallet's balances (after the move when it was applied now). */
+/**
+ * What happened, with the wallet's balances (after the move when it was applied now).
+ * `lease_over`: the mover's lease ended before the movement could apply; another holder decides.
+ */
 export interface MoveOutcome {
-  status: 'applied' | 'already_applied' | 'insufficient';
+  status: 'applied' | 'already_applied' | 'insufficient' | 'lease_over';
   coins: number;
   diamonds: number;
 }
 
-/** Owns wallets and their ledger. Every balance change is a Move: applied once, booked once. */
+type PurchaseRecord = Purchase & { _id: Types.ObjectId };
+
+/** Owns wallets, their ledger and purchases. Every balance change is a Move: applied once, booked once. */
 @Injectable()
 export class WalletService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectModel(Wallet.name) private readonly wallets: Model<Wallet>,
     @InjectModel(LedgerEntry.name) private readonly ledger: Model<LedgerEntry>,
+    @InjectModel(Purchase.name) private readonly purchases: Model<Purchase>,
   ) {}
 
   /**
    * Applies a movement exactly once: the balance change and its reference land in one conditional
-   * update (debits also require enough funds), then the ledger entry is written (unique per
-   * reference). Running it again after a crash finds the reference and only completes the booking.
+   * update (debits also require enough funds; the mover's lease must still run), then the ledger
+   * entry is written (unique per reference). Running it again finds the reference (or, once the
+   * reference is removed, the entry) and only completes the booking.
    */
   async move(move: Move): Promise<MoveOutcome> {
     const coins = move.coins ?? 0;
     const diamonds = move.diamonds ?? 0;
     await this.ensureWallet(move.userId);
-    const filter: QueryFilter<Wallet> = { userId: move.userId, appliedRefs: { $ne: move.ref } };
+    const filter: QueryFilter<Wallet> = {
+      userId: move.userId,
+      appliedRefs: { $ne: move.ref },
+      ...withinLease(move.leaseUntil),
+    };
     if (coins < 0) filter.coins = { $gte: -coins };
     if (diamonds < 0) filter.diamonds = { $gte: -diamonds };
     const after = await this.wallets
@@ -57,14 +76,16 @@ export class WalletService {
       return { status: 'applied', coins: after.coins, diamonds: after.diamonds };
     }
     const current = (await this.wallets.findOne({ userId: move.userId }).lean())!;
+    const balances = { coins: current.coins, diamonds: current.diamonds };
     if (current.appliedRefs.includes(move.ref) || (await this.isBooked(move))) {
       await this.book(move, null); // a crash may have fallen between the change and its entry
-      return { status: 'already_applied', coins: current.coins, diamonds: current.diamonds };
+      return { status: 'already_applied', ...balances };
     }
-    return { status: 'insufficient', coins: current.coins, diamonds: current.diamonds };
+    if (current.coins < -coins || current.diamonds < -diamonds) return { status: 'insufficient', ...balances };
+    return { status: 'lease_over', ...balances };
   }
 
-  /** Drops a settled gift's reference (its gift's state guards it from now on). */
+  /** Drops a finished movement's reference; call only when no holder of its lease can still write. */
   async forgetRef(userId: string, ref: string): Promise<void> {
     await this.wallets.updateOne({ userId, appliedRefs: ref }, { $pull: { appliedRefs: ref } });
   }
@@ -73,10 +94,51 @@ export class WalletService {
     return (await this.wallets.findOne({ userId }, { coins: 1 }).lean())?.coins ?? 0;
   }
 
-  /** Admin top-up after a purchase verified elsewhere; idempotent by purchaseRef. */
+  /**
+   * Admin top-up after a purchase verified elsewhere; idempotent by purchaseRef. The purchase is
+   * recorded first; its recorder applies it, a retry waits for it or takes over a dead recorder.
+   */
   async credit(dto: CreditCoinsDto): Promise<WalletView> {
-    await this.move({ userId: dto.userId, ref: `purchase:${dto.purchaseRef}`, reason: 'purchase', coins: dto.coins });
+    const { purchase, recorded } = await this.recordPurchase(dto);
+    if (purchase.coins !== dto.coins) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `purchaseRef '${dto.purchaseRef}' was credited with ${purchase.coins} coins; one reference names one purchase.`,
+        { purchaseRef: dto.purchaseRef, coins: purchase.coins },
+      );
+    }
+    const final = recorded
+      ? await this.applyPurchase(purchase)
+      : await awaitOrTakeOver(this.leased(purchase), purchase, this.config.gifts.leaseMs);
+    if (final.state !== 'applied') {
+      throw new DomainError(
+        'PURCHASE_PENDING',
+        'This purchase is still being credited; retry with the same purchaseRef.',
+        {
+          purchaseRef: dto.purchaseRef,
+        },
+      );
+    }
     return this.view(dto.userId);
+  }
+
+  /**
+   * Finishes purchases whose crediting request died (applies them, or removes the guard reference
+   * it left). Each is taken over by a conditional update, so several instances can sweep.
+   */
+  async recoverPurchases(limit = 100): Promise<number> {
+    const abandoned = await this.purchases
+      .find({ cleaned: false, ...LEASE_EXPIRED })
+      .limit(limit)
+      .lean();
+    for (const purchase of abandoned) {
+      if (purchase.state === 'applied') await this.cleanPurchase(purchase);
+      else {
+        const claimed = await this.claimPurchase(purchase._id);
+        if (claimed) await this.applyPurchase(claimed);
+      }
+    }
+    return abandoned.length;
   }
 
   /** The wallet and its latest entries (zeros for a user who never had a movement). */
@@ -88,6 +150,75 @@ export class WalletService {
       coins: wallet?.coins ?? 0,
       diamonds: wallet?.diamonds ?? 0,
       recentEntries: entries.map(toLedgerEntryView),
+    };
+  }
+
+  private async recordPurchase(dto: CreditCoinsDto): Promise<{ purchase: PurchaseRecord; recorded: boolean }> {
+    try {
+      const created = await this.purchases.create({
+        userId: dto.userId,
+        purchaseRef: dto.purchaseRef,
+        coins: dto.coins,
+        state: 'pending',
+        leaseUntil: leaseEnd(this.config.gifts.leaseMs),
+      });
+      return { purchase: created.toObject(), recorded: true };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const first = await this.purchases.findOne({ userId: dto.userId, purchaseRef: dto.purchaseRef }).lean();
+      return { purchase: first!, recorded: false };
+    }
+  }
+
+  /** Applies a purchase under the lease it carries; removes the guard at once when this holder finished it. */
+  private async applyPurchase(purchase: PurchaseRecord): Promise<PurchaseRecord> {
+    const moved = await this.move({
+      userId: purchase.userId,
+      ref: purchaseRef(purchase),
+      reason: 'purchase',
+      coins: purchase.coins,
+      leaseUntil: purchase.leaseUntil,
+    });
+    if (moved.status === 'lease_over') return this.readPurchase(purchase._id);
+    const applied = await this.purchases
+      .findOneAndUpdate(
+        { _id: purchase._id, state: 'pending', leaseUntil: purchase.leaseUntil, ...withinLease(purchase.leaseUntil) },
+        { $set: { state: 'applied' } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (!applied) return this.readPurchase(purchase._id);
+    // This holder marked it applied within its lease, so every earlier holder's lease was over:
+    // nobody can write this movement again, and the purchase's record guards it from now on.
+    await this.cleanPurchase(applied);
+    return applied;
+  }
+
+  private async cleanPurchase(purchase: PurchaseRecord): Promise<void> {
+    await this.forgetRef(purchase.userId, purchaseRef(purchase));
+    await this.purchases.updateOne({ _id: purchase._id }, { $set: { cleaned: true } });
+  }
+
+  private claimPurchase(id: Types.ObjectId): Promise<PurchaseRecord | null> {
+    return this.purchases
+      .findOneAndUpdate(
+        { _id: id, state: 'pending', ...LEASE_EXPIRED },
+        { $set: { leaseUntil: leaseEnd(this.config.gifts.leaseMs) } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+  }
+
+  private async readPurchase(id: Types.ObjectId): Promise<PurchaseRecord> {
+    return (await this.purchases.findById(id).lean())!;
+  }
+
+  private leased(purchase: PurchaseRecord): LeasedRecord<PurchaseRecord> {
+    return {
+      read: () => this.readPurchase(purchase._id),
+      isFinal: (p) => p.state === 'applied',
+      claim: () => this.claimPurchase(purchase._id),
+      finish: (claimed) => this.applyPurchase(claimed),
     };
   }
 
@@ -129,3 +260,5 @@ export class WalletService {
     }
   }
 }
+
+const purchaseRef = (purchase: Pick<Purchase, 'purchaseRef'>) => `purchase:${purchase.purchaseRef}`;

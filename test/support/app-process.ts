@@ -44,7 +44,17 @@ export class AppProcess {
 
   /** A graceful stop (the app closes its server and exits). */
   async stop(): Promise<void> {
+    if (!this.exited) this.resume();
     await this.signal('SIGTERM', 10_000);
+  }
+
+  /** Freezes the process (SIGSTOP): it keeps its connections and leases, and acts again on resume. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child.kill('SIGCONT');
   }
 
   /** The last lines the process printed, for failure messages. */

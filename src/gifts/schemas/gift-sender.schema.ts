@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { Types } from 'mongoose';
+import { SchemaTypes, Types } from 'mongoose';
 
 /** One sender's totals in one live: the live's gifter leaderboard (GiftSender). */
 @Schema({ collection: 'gift_senders', timestamps: true })
 export class GiftSender {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) senderId!: string;
   @Prop({ required: true }) senderName!: string;
   @Prop({ type: String, default: null }) senderAvatar!: string | null;

@@ -1,21 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { Types } from 'mongoose';
+import { SchemaTypes, Types } from 'mongoose';
 import { GiftAnimation } from './gift.schema';
 
 export const GIFT_STATES = ['pending', 'settled', 'failed'] as const;
 export type GiftState = (typeof GIFT_STATES)[number];
 export const GIFT_FAILURES = ['INSUFFICIENT_BALANCE', 'LIVE_ENDED', 'REMOVED_FROM_LIVE'] as const;
 export type GiftFailure = (typeof GIFT_FAILURES)[number];
-
-/** Which effects of a gift are in. Each is applied once to its target, then ticked here. */
-@Schema({ _id: false })
-export class SettlementSteps {
-  @Prop({ default: false }) accepted!: boolean;
-  @Prop({ default: false }) debited!: boolean;
-  @Prop({ default: false }) credited!: boolean;
-  @Prop({ default: false }) counted!: boolean;
-  @Prop({ default: false }) ranked!: boolean;
-}
 
 @Schema({ _id: false })
 export class GiftCombo {
@@ -41,14 +31,14 @@ export class GiftOutcome {
  */
 @Schema({ collection: 'gifts_sent', timestamps: true })
 export class GiftSent {
-  @Prop({ type: Types.ObjectId, required: true }) liveId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
   @Prop({ required: true }) senderId!: string;
   @Prop({ required: true }) senderUid!: number;
   @Prop({ required: true }) senderName!: string;
   @Prop({ type: String, default: null }) senderAvatar!: string | null;
   @Prop({ required: true }) receiverId!: string;
   @Prop({ required: true }) idempotencyKey!: string;
-  @Prop({ type: Types.ObjectId, required: true }) giftId!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) giftId!: Types.ObjectId;
   @Prop({ required: true }) giftName!: string;
   @Prop({ type: String, default: null }) giftIconUrl!: string | null;
   @Prop({ type: GiftAnimation, required: true }) animation!: GiftAnimation;
@@ -59,10 +49,12 @@ export class GiftSent {
   @Prop({ required: true }) diamonds!: number;
   @Prop({ type: String, required: true, enum: GIFT_STATES }) state!: GiftState;
   @Prop({ type: String, enum: [...GIFT_FAILURES, null], default: null }) failure!: GiftFailure | null;
-  @Prop({ type: SettlementSteps, default: () => ({}) }) steps!: SettlementSteps;
-  /** The settler owns the gift until then; past it the recovery sweep may take it over. */
+  /**
+   * The settler's lease: it may write for this gift only until then, by the database's clock;
+   * past it a retry or the recovery sweep may take the gift over (see GiftSettlementService).
+   */
   @Prop({ required: true }) leaseUntil!: Date;
-  /** True once the markers left on wallets and the leaderboard are removed (after settle/fail). */
+  /** True once the guards left on the live, wallets and leaderboard are removed (after settle/fail). */
   @Prop({ default: false }) cleaned!: boolean;
   @Prop({ type: GiftCombo, default: null }) combo!: GiftCombo | null;
   @Prop({ type: GiftOutcome, default: null }) outcome!: GiftOutcome | null;

@@ -58,8 +58,12 @@ export class LiveStream {
    */
   @Prop({ type: String }) activeHostId?: string;
   @Prop({ type: String }) activeChannel?: string;
-  // gifts: ids of gifts accepted while the live ran whose totals are not yet counted (see StreamsService)
-  @Prop({ type: [String], default: [] }) pendingGiftIds!: string[];
+  /**
+   * Guards of gifts in flight (see StreamsService): accepted while the live ran, and added to the
+   * totals. Both stay until the gift is finished and no settler of it can write any more.
+   */
+  @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
+  @Prop({ type: [String], default: [] }) countedGiftIds!: string[];
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -11,8 +11,9 @@ export class Wallet {
   @Prop({ required: true, default: 0 }) coins!: number;
   @Prop({ required: true, default: 0 }) diamonds!: number;
   /**
-   * References applied here. Gift references are removed once their gift is settled (the gift's
-   * own state guards it from then on); purchase references stay, so a credit is idempotent forever.
+   * References of movements applied here whose gift or purchase is not finished yet. Each is removed
+   * once no holder of that movement's lease can write any more; the gift's or purchase's own record
+   * guards it from then on, so this list holds only movements in flight.
    */
   @Prop({ type: [String], default: [] }) appliedRefs!: string[];
 }

@@ -1,0 +1,35 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { PeriodicSweep } from '../common/periodic-sweep';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { METRIC } from '../metrics/metrics';
+import { WalletService } from './wallet.service';
+
+/** Finishes purchases whose crediting request died, on the gift recovery interval. Safe on several instances. */
+@Injectable()
+export class PurchaseRecoverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly sweep: PeriodicSweep;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    wallets: WalletService,
+    @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
+  ) {
+    this.sweep = new PeriodicSweep(
+      'purchase_recovery',
+      config.gifts.sweepIntervalMs,
+      () => wallets.recoverPurchases(),
+      sweepRuns,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweep.start({ runNow: true });
+  }
+
+  onApplicationShutdown(): void {
+    this.sweep.stop();
+  }
+}
