@@ -129,17 +129,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: LiveRefDto): Promise<LiveSnapshot> {
     const user = socket.data.user as AuthUser;
     const room = liveRoom(body.liveStreamId);
-    // Subscribe before joining and before the snapshot, so no event falls between them (the
-    // joiner also gets its own live:viewer:joined). A removed user or an ended live is refused first.
-    const live = await this.streams.requireActiveLive(body.liveStreamId, user.userId);
+    // Subscribe first, then pass the live's gate (running, user not removed), so no event falls
+    // between the subscription and the snapshot. The order also closes the race with a kick or an
+    // end: their write comes before they unsubscribe the room, so either this read sees the write
+    // and leaves, or the write (and its unsubscription) comes after this subscription.
     await socket.join(room);
     try {
+      const live = await this.streams.requireActiveLive(body.liveStreamId, user.userId);
       await this.viewers.joinLive(live, user);
+      return await this.snapshot(body.liveStreamId, live.liveType, user);
     } catch (error) {
       await socket.leave(room);
       throw error;
     }
-    return this.snapshot(body.liveStreamId, live.liveType, user);
   }
 
   @SubscribeMessage('live:leave')
