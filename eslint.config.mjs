@@ -13,6 +13,25 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
+      // Optional DTO fields refuse null: see src/common/optional-fields.ts.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message:
+                'Use IsOptionalNotNull (or IsOptionalNullable) from src/common/optional-fields: @IsOptional() lets null through.',
+            },
+            ...['@nestjs/swagger', '@nestjs/mapped-types'].map((name) => ({
+              name,
+              importNames: ['PartialType'],
+              message: 'Use PartialDto from src/common/optional-fields: PartialType() lets null through.',
+            })),
+          ],
+        },
+      ],
     },
   },
 );

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { AppModule } from './app.module';
 import { PUBLIC_EXTENSION } from './auth/public.decorator';
+import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { eventCatalogueModels, serveEventDocs } from './live/asyncapi';
@@ -22,7 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   register.clear();
   const adapter = new FastifyAdapter({
     trustProxy: true,
-    bodyLimit: 64 * 1024,
+    bodyLimit: MAX_PAYLOAD_BYTES,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];

@@ -1,17 +1,21 @@
+import { fieldsOf, namesField, nestedArrays, sampleOf, Schemas, withValueAt } from './support/schema-samples';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
  * Walks every route of the OpenAPI document with hostile inputs: malformed and unknown ids,
- * wrong types, unknown fields, missing and bad tokens. No answer may be a 5xx. New routes are
- * covered as soon as they appear in the document.
+ * wrong types, unknown fields, null in every body field, bodies nested too deep or too large,
+ * missing and bad tokens. No answer may be a 5xx. New routes and fields are covered as soon as
+ * they appear in the document.
  */
 describe('every documented route survives hostile input', () => {
   let t: TestApp;
   let routes: { method: string; path: string; op: any }[];
+  let schemas: Schemas;
 
   beforeAll(async () => {
     t = await startTestApp();
     const doc = (await t.http().get('/api/docs-json')).body;
+    schemas = doc.components.schemas;
     routes = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -28,12 +32,30 @@ describe('every documented route survives hostile input', () => {
     [],
     'plain string',
     { targetUserId: 'x'.repeat(5000) },
+    JSON.stringify({ text: nestedArrays(1500) }), // sent as text: serializing it per request is slow
   ];
   const tokens = () => [undefined, 'garbage', t.token('walker'), t.token({ sub: 'walker-admin', admin: true })];
 
   function fill(path: string, value: string): string {
     return path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
   }
+
+  /** Path parameters that pass their pipes (an id's format, a seat index), so the body is what gets judged. */
+  function fillValid(path: string): string {
+    return path.replace(/\{([^}]+)\}/g, (_, name: string) => (/index/i.test(name) ? '1' : '0123456789abcdef01234567'));
+  }
+
+  const bodyRoutes = () => routes.filter((r) => r.op.requestBody);
+  const bodySchema = (route: { op: any }) => route.op.requestBody.content['application/json'].schema;
+  const admin = () => `Bearer ${t.token({ sub: 'walker-admin', admin: true })}`;
+  const send = (route: { method: string; path: string }, body: unknown) =>
+    (t.http() as any)
+      [route.method](fillValid(route.path))
+      .set('Authorization', admin())
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
+  const describeAnswer = (route: { method: string; path: string }, what: string, res: any) =>
+    `${route.method.toUpperCase()} ${route.path} ${what} -> ${res.status} ${JSON.stringify(res.body)}`;
 
   it('finds the routes', () => {
     expect(routes.length).toBeGreaterThan(10);
@@ -58,6 +80,77 @@ describe('every documented route survives hostile input', () => {
           }
         }
       }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses null in every body field, except where null clears a value', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const route of bodyRoutes()) {
+      const sample = sampleOf(bodySchema(route), schemas);
+      for (const { path, nullable } of fieldsOf(bodySchema(route), schemas)) {
+        const res = await send(route, withValueAt(sample, path, null));
+        checked++;
+        const what = `{ ${path.join('.')}: null }`;
+        if (res.status >= 500) failures.push(describeAnswer(route, what, res));
+        else if (nullable && res.body.code === 'VALIDATION_FAILED') failures.push(describeAnswer(route, what, res));
+        else if (!nullable && !(res.status === 400 && namesField(res.body, path)))
+          failures.push(describeAnswer(route, what, res));
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it('answers 400 PAYLOAD_TOO_DEEP to a body nested 1,500 levels deep', async () => {
+    const answers = new Set<string>();
+    for (const route of bodyRoutes()) {
+      const [field] = Object.keys(sampleOf(bodySchema(route), schemas) as object);
+      for (const body of [{ [field]: nestedArrays(1500) }, nestedArrays(1500)]) {
+        const res = await send(route, body);
+        answers.add(
+          res.status === 400 && res.body.code === 'PAYLOAD_TOO_DEEP'
+            ? 'PAYLOAD_TOO_DEEP'
+            : describeAnswer(route, 'deep', res),
+        );
+      }
+    }
+    expect([...answers]).toEqual(['PAYLOAD_TOO_DEEP']);
+  });
+
+  it('accepts 32 levels of nesting as far as depth goes, and refuses 33', async () => {
+    const route = routes.find((r) => r.method === 'post' && r.path === '/api/live/{id}/message')!;
+    const at = async (levels: number) => (await send(route, { text: nestedArrays(levels - 1) })).body.code;
+    expect(await at(32)).toBe('VALIDATION_FAILED'); // text must be a string
+    expect(await at(33)).toBe('PAYLOAD_TOO_DEEP');
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE to a body over 64 KB', async () => {
+    const answers = new Set<string>();
+    for (const route of bodyRoutes()) {
+      const [field] = Object.keys(sampleOf(bodySchema(route), schemas) as object);
+      const res = await send(route, { [field]: 'x'.repeat(64 * 1024) });
+      answers.add(
+        res.status === 413 && res.body.code === 'PAYLOAD_TOO_LARGE'
+          ? 'PAYLOAD_TOO_LARGE'
+          : describeAnswer(route, 'large', res),
+      );
+    }
+    expect([...answers]).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('reads query strings flat: bracketed keys are unknown fields, not nested objects', async () => {
+    const failures: string[] = [];
+    for (const route of routes.filter(
+      (r) => r.method === 'get' && r.op.parameters?.some((p: any) => p.in === 'query'),
+    )) {
+      const res = await t
+        .http()
+        .get(`${fillValid(route.path)}?cursor[a][b][c]=1&limit=1&limit=2`)
+        .set('Authorization', admin());
+      if (res.status !== 400 || res.body.code !== 'VALIDATION_FAILED')
+        failures.push(describeAnswer(route, 'query', res));
     }
     expect(failures).toEqual([]);
   });

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from './optional-fields';
 import { Types } from 'mongoose';
 import { DomainError } from './errors';
 
 /** Query for cursor-paginated lists: `?limit=20&cursor=<opaque>`. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -15,7 +16,7 @@ export class PageQuery {
   limit = 20;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page', example: 'eyJ2IjoxMH0' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)
   cursor?: string;

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from './errors';
+import { MAX_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-limits';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -11,9 +12,28 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-/** The one validation pipe, for HTTP bodies and queries and for socket payloads alike. */
+/**
+ * Refuses payloads nested deeper than MAX_PAYLOAD_DEPTH before class-transformer sees them: it
+ * recurses once per level and would exhaust the call stack on a few kilobytes of `[[[...]]]`.
+ */
+class EdgeValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && nestsDeeperThan(value, MAX_PAYLOAD_DEPTH)) {
+      throw new DomainError('PAYLOAD_TOO_DEEP', `The payload nests more than ${MAX_PAYLOAD_DEPTH} levels deep.`, {
+        maxDepth: MAX_PAYLOAD_DEPTH,
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * The one validation pipe, for HTTP bodies, queries and params and for socket payloads alike:
+ * depth first, then whitelisting and the DTO's rules (null is refused wherever a DTO does not
+ * declare the field @IsOptionalNullable, see optional-fields.ts).
+ */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new EdgeValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -6,7 +6,7 @@ import { END_REASONS } from '../streams/schemas/live-stream.schema';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { LEAVE_REASONS } from '../viewers/schemas/live-viewer.schema';
 import type { ServerEventName } from './client-events';
-import { HOST_ACTIONS } from './dto/host-action.dto';
+import { HOST_ACTIONS, HostActionDto } from './dto/host-action.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
@@ -72,7 +72,7 @@ export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
   'live:host:action': {
     module: 'streams',
     summary: `Host or co-host action on a user or the live: ${HOST_ACTIONS.join(', ')}.`,
-    payload: object({ liveStreamId, action: oneOf(HOST_ACTIONS), targetUserId: str('bob'), targetSeatIndex: int(2) }),
+    payload: HostActionDto,
     ack: LiveView,
   },
   // ---- chat ----

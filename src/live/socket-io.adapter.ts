@@ -3,12 +3,14 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { MAX_PAYLOAD_BYTES } from '../common/payload-limits';
 import { AppConfig } from '../config/app-config';
 
 /**
  * Socket.IO server options in one place: connection state recovery (middlewares run again on
- * recovery, so an expired token is refused), CORS from config, and the Redis Streams adapter when
- * REDIS_URL is set, so several instances serve one audience and recovery works across them.
+ * recovery, so an expired token is refused), CORS from config, the packet size limit (the same
+ * 64 KB as a REST body), and the Redis Streams adapter when REDIS_URL is set, so several
+ * instances serve one audience and recovery works across them.
  */
 export class SocketIoAdapter extends IoAdapter {
   private readonly logger = new Logger('SocketIoAdapter');
@@ -25,6 +27,8 @@ export class SocketIoAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.config.corsOrigins, credentials: true },
+      // A packet over the limit closes the connection (Socket.IO's rule; there is no ack to answer).
+      maxHttpBufferSize: MAX_PAYLOAD_BYTES,
       connectionStateRecovery: {
         maxDisconnectionDuration: this.config.socket.recoveryWindowMs,
         skipMiddlewares: false,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsUrl, Length, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 
 export class DevTokenRequest {
   @ApiProperty({ example: 'alice', description: 'User id (the token subject)' })
@@ -8,30 +9,30 @@ export class DevTokenRequest {
   sub!: string;
 
   @ApiPropertyOptional({ example: 'Alice' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 64)
   name?: string;
 
   @ApiPropertyOptional({ example: 'https://example.com/alice.png' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl()
   avatar?: string;
 
   @ApiPropertyOptional({ example: 12345, description: 'RTC uid; derived from sub when absent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(0xffffffff)
   uid?: number;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   admin?: boolean;
 
   @ApiPropertyOptional({ example: 3600, description: 'Lifetime in seconds (default 1 day)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(30 * 24 * 3600)

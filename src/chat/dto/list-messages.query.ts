@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 
 export const PAGE_DIRECTIONS = ['older', 'newer'] as const;
 export type PageDirection = (typeof PAGE_DIRECTIONS)[number];
@@ -12,7 +13,7 @@ export const MAX_MESSAGE_PAGE = 100;
  */
 export class ListMessagesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_MESSAGE_PAGE, default: 30, example: 30 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -20,13 +21,13 @@ export class ListMessagesQuery {
   limit = 30;
 
   @ApiPropertyOptional({ description: 'nextCursor or prevCursor of a page of this live', example: 'eyJsIjoiNjY1ZiJ9' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)
   cursor?: string;
 
   @ApiPropertyOptional({ enum: PAGE_DIRECTIONS, example: 'older' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(PAGE_DIRECTIONS)
   direction?: PageDirection;
 }

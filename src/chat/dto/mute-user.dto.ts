@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { TargetUserDto } from '../../streams/dto/target-user.dto';
 
 /** POST /live/:id/chat/mute. The duration is capped by CHAT_MUTE_MAX_MS. */
 export class MuteUserDto extends TargetUserDto {
   @ApiPropertyOptional({ example: 600000, description: 'Milliseconds; CHAT_MUTE_DEFAULT_MS when left out' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1000)
   durationMs?: number;

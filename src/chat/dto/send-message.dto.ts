@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 
 /** POST /live/:id/message. The text's own rules (trim, 1..500 characters, no control characters) are in chat-text.ts. */
 export class SendMessageDto {
@@ -13,7 +14,7 @@ export class SendMessageDto {
     description:
       'Makes retries idempotent: the same id from the same sender in the same live returns the first message',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^[\w.:-]{1,64}$/, { message: 'clientMessageId must be 1..64 letters, digits, or . _ : -' })
   clientMessageId?: string;

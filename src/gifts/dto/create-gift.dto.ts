@@ -1,10 +1,9 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -14,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull, PartialDto } from '../../common/optional-fields';
 import { ANIMATION_TYPES, AnimationType } from '../schemas/gift.schema';
 
 export class GiftAnimationDto {
@@ -32,7 +32,7 @@ export class GiftAnimationDto {
 
 export class CreateGiftDto {
   @ApiPropertyOptional({ example: 'crown', description: 'Stable key; generated from the name when left out' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[a-z0-9][a-z0-9-]{0,47}$/, { message: 'key: lowercase letters, digits and dashes (1-48)' })
   key?: string;
 
@@ -59,27 +59,28 @@ export class CreateGiftDto {
   category!: string;
 
   @ApiPropertyOptional({ example: 110, default: 0 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(-1_000_000)
   @Max(1_000_000)
   sortOrder?: number;
 
   @ApiPropertyOptional({ example: 'https://cdn.example.com/gifts/crown.png' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl({ require_protocol: true, protocols: ['https', 'http'] })
   iconUrl?: string;
 
   @ApiPropertyOptional({ type: GiftAnimationDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => GiftAnimationDto)
   animation?: GiftAnimationDto;
 
   @ApiPropertyOptional({ example: true, default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   active?: boolean;
 }
 
-export class UpdateGiftDto extends PartialType(CreateGiftDto) {}
+/** PATCH: any field of a gift; a field left out keeps its value, null is refused. */
+export class UpdateGiftDto extends PartialDto(CreateGiftDto) {}

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { PageQuery } from '../../common/pagination';
 
 export const GIFTER_PERIODS = ['day', 'week'] as const;
@@ -8,7 +9,7 @@ export type GifterPeriod = (typeof GIFTER_PERIODS)[number];
 /** `?period=day|week&limit=20`: the current UTC day, or the UTC week from Monday 00:00. */
 export class GiftersQuery extends PickType(PageQuery, ['limit'] as const) {
   @ApiPropertyOptional({ enum: GIFTER_PERIODS, default: 'day', example: 'week' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(GIFTER_PERIODS)
   period: GifterPeriod = 'day';
 }

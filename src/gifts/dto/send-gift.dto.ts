@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsMongoId, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsMongoId, IsString, Length, Matches } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 
 /** The counts a client may send at once (the gift panel's buttons). */
 export const GIFT_COUNTS = [1, 10, 66, 99, 520, 999] as const;
@@ -17,7 +18,7 @@ export class SendGiftDto {
     example: 'alice',
     description: 'The host when left out; a co-host or (party/audio) a seated speaker',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 128)
   receiverId?: string;

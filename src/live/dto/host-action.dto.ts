@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { SEAT_MODES, SeatMode } from '../../streams/schemas/live-stream.schema';
 import { LiveRefDto } from './live-ref.dto';
 
@@ -31,13 +32,13 @@ export class HostActionDto extends LiveRefDto {
   action!: HostAction;
 
   @ApiPropertyOptional({ example: 'bob' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 128)
   targetUserId?: string;
 
   @ApiPropertyOptional({ example: 2 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(15)
@@ -45,13 +46,13 @@ export class HostActionDto extends LiveRefDto {
 
   // chat
   @ApiPropertyOptional({ example: 600000, description: 'mute_chat: milliseconds (CHAT_MUTE_DEFAULT_MS when left out)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1000)
   durationMs?: number;
   // seats: the new mode for set_seat_mode
   @ApiPropertyOptional({ enum: SEAT_MODES, example: 'request' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { MAX_SEAT_INDEX } from '../../seats/dto/seat-actions.dto';
 import { LiveRefDto } from './live-ref.dto';
 
@@ -28,14 +29,14 @@ export class SeatUpdateDto extends LiveRefDto {
   action!: SeatUpdateAction;
 
   @ApiPropertyOptional({ example: 2 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(MAX_SEAT_INDEX)
   seatIndex?: number;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   seatData?: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { SEAT_MODES, SeatMode } from '../../streams/schemas/live-stream.schema';
 
 /** Seat indexes never exceed the largest seat count (16 seats: 0..15); the live's count is checked in the service. */
@@ -13,7 +14,7 @@ export class MicDto {
 
 export class OptionalSeatIndexDto {
   @ApiPropertyOptional({ example: 3, description: 'The seat wanted; left out: the first free seat' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(MAX_SEAT_INDEX)
@@ -32,7 +33,7 @@ export class MoveSeatDto {
     example: 'bob',
     description: 'Host/co-host only: the speaker to move (left out: the caller moves)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 128)
   targetUserId?: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 import { CHANNEL_PATTERN } from '../channel-names';
 import { LIVE_TYPES, LiveType, SEAT_MODES, SeatMode } from '../schemas/live-stream.schema';
 
@@ -20,17 +21,17 @@ export class CreateLiveDto {
     example: 'test_channel_123',
     description: 'RTC channel; generated when absent. [A-Za-z0-9_-], 1..64',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'streamingChannel must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   streamingChannel?: string;
 
   @ApiPropertyOptional({ example: 'call_abc123', description: 'ZEGOCLOUD call id; generated when absent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'callId must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   callId?: string;
 
   @ApiPropertyOptional({ example: 'https://cdn.example.com/covers/1.jpg' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl({ require_protocol: true })
   @MaxLength(512)
   coverUrl?: string;
@@ -41,19 +42,19 @@ export class CreateLiveDto {
     example: 9,
     description: 'party/audio only; default party 6, audio 9',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(MIN_SEATS)
   @Max(MAX_SEATS)
   seatCount?: number;
 
   @ApiPropertyOptional({ enum: SEAT_MODES, example: 'free', description: 'party/audio only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
 
   @ApiPropertyOptional({ example: 12345, description: "Compatibility: must equal the caller's uid" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   authorUid?: number;
 }

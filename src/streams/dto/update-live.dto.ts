@@ -1,29 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { IsOptionalNotNull, IsOptionalNullable } from '../../common/optional-fields';
 import { SEAT_MODES, SeatMode } from '../schemas/live-stream.schema';
 
 /** What a host or co-host can change while live (REST PATCH and socket live:update). */
 export class UpdateLiveDto {
   @ApiPropertyOptional({ example: 'New title' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   title?: string;
 
   @ApiPropertyOptional({ example: 'https://cdn.example.com/covers/2.jpg', nullable: true, type: String })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @IsOptionalNullable()
   @IsUrl({ require_protocol: true })
   @MaxLength(512)
   coverUrl?: string | null;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   chatEnabled?: boolean;
 
   @ApiPropertyOptional({ enum: SEAT_MODES, example: 'request', description: 'party/audio only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
 }

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional } from 'class-validator';
+import { IsInt } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/optional-fields';
 
 export class JoinLiveDto {
   @ApiPropertyOptional({ example: 67890, description: "Compatibility: must equal the caller's uid" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   userUid?: number;
 }
