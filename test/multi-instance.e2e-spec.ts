@@ -2,6 +2,7 @@ import request from 'supertest';
 import { mintToken } from '../src/auth/mint-token';
 import { AppProcess } from './support/app-process';
 import { createLive, nextConnect, RECONNECTING } from './support/live-fixtures';
+import { lastSeen } from './support/room-events';
 import { RedisServer } from './support/redis-server';
 import { TcpSwitch } from './support/tcp-switch';
 import { connectSocket, databaseUri, sleep, TEST_SECRET, TestSocket, userIds } from './support/test-app';
@@ -25,7 +26,6 @@ describe('several instances on Redis', () => {
     const env = {
       MONGODB_URI: databaseUri(),
       REDIS_URL: redis.url,
-      SOCKET_RECOVERY_WINDOW_MS: '10000',
       HOST_GRACE_MS: String(HOST_GRACE_MS),
       SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
     };
@@ -131,16 +131,18 @@ describe('several instances on Redis', () => {
     }
   });
 
-  it('lets a client that dropped on A recover on B the room events and notices it missed, in order, once', async () => {
+  it('lets a client that dropped on A catch up on B by sinceSeq: the count is the same on every instance', async () => {
     const [host, viewer] = userIds('mi-move', 2);
     const liveId = await hostedLive(host);
     const net = await TcpSwitch.start(a.url);
     try {
       const socket = await viewerIn(net.url, viewer, liveId, RECONNECTING);
-      await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId); // an offset to resume from
+      await patch(b.url, liveId, host, 'seen');
+      await socket.waitFor('live:update', (p) => p.live.title === 'seen');
+      const seen = lastSeen(socket, liveId);
 
       net.cut();
-      await sleep(300); // A has seen the transport close and stored the session in Redis
+      await sleep(300);
       await patch(a.url, liveId, host, 'missed on A');
       await patch(b.url, liveId, host, 'missed on B');
       await request(b.url)
@@ -148,52 +150,83 @@ describe('several instances on Redis', () => {
         .set('Authorization', `Bearer ${token(host)}`)
         .send({ targetUserId: viewer })
         .expect(200);
-      const before = socket.received.length;
-
       const back = nextConnect(socket.raw);
       net.switchTo(b.url);
       await back;
-      await socket.waitFor('live:host:action', (p) => p.action === 'mute_chat');
-      await sleep(300);
 
-      expect(socket.raw.recovered).toBe(true);
-      const watched = new Set(['live:update', 'live:chat:muted', 'live:host:action']);
-      const replayed = socket.received.slice(before).filter((e) => watched.has(e.event));
-      expect(replayed.map((e) => [e.event, e.payload.live?.title ?? e.payload.action ?? e.payload.muted])).toEqual([
-        ['live:update', 'missed on A'],
-        ['live:update', 'missed on B'],
-        ['live:chat:muted', true],
-        ['live:host:action', 'mute_chat'],
-      ]);
+      const { data } = await socket.request('live:join', {
+        liveStreamId: liveId,
+        sinceSeq: seen.seq,
+        epoch: seen.epoch,
+      });
+      expect(data.epoch).toBe(seen.epoch);
+      expect(data.missed.map((m: any) => m.data.seq)).toEqual(
+        data.missed.map((_: unknown, i: number) => seen.seq + 1 + i),
+      );
+      const updates = data.missed.filter((m: any) => m.event === 'live:update').map((m: any) => m.data.live.title);
+      expect(updates).toEqual(['missed on A', 'missed on B']);
+      expect(data.missed.map((m: any) => m.data.action)).toContain('mute_chat');
+      expect(data.me.chatMutedUntil).toEqual(expect.any(String));
     } finally {
       await net.close();
     }
   });
 
-  // Last: it kills instance A.
-  it('gives a fresh connection after the instance was killed; the client rejoins and gets a fresh snapshot', async () => {
+  // Last two: the first kills instance A, the second stops Redis.
+  it('lets a client whose instance was killed reconnect to the other and catch up by sinceSeq', async () => {
     const [host, viewer] = userIds('mi-killed', 2);
     const liveId = await createLive(b.url, token(host));
     const hostSocket = await viewerIn(b.url, host, liveId);
     const net = await TcpSwitch.start(a.url);
     try {
       const socket = await viewerIn(net.url, viewer, liveId, RECONNECTING);
-      await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId);
+      await patch(b.url, liveId, host, 'before the kill');
+      await socket.waitFor('live:update', (p) => p.live.title === 'before the kill');
+      const seen = lastSeen(socket, liveId);
 
-      await a.kill(); // no session is stored: the process is gone
+      await a.kill();
       await patch(b.url, liveId, host, 'while A was down');
       const back = nextConnect(socket.raw);
       net.switchTo(b.url);
       await back;
 
-      expect(socket.raw.recovered).toBe(false);
-      const rejoined = await socket.request('live:join', { liveStreamId: liveId });
-      expect(rejoined).toMatchObject({ ok: true, data: { live: { title: 'while A was down' }, role: 'viewer' } });
+      const { data } = await socket.request('live:join', {
+        liveStreamId: liveId,
+        sinceSeq: seen.seq,
+        epoch: seen.epoch,
+      });
+      expect(data.missed.map((m: any) => [m.event, m.data.live?.title])).toContainEqual([
+        'live:update',
+        'while A was down',
+      ]);
+      expect(data.resync).toBeUndefined();
       await patch(b.url, liveId, host, 'after the rejoin');
-      await socket.waitFor('live:update', (p) => p.live.title === 'after the rejoin');
+      const next = await socket.waitFor('live:update', (p) => p.live.title === 'after the rejoin');
+      expect(next.seq).toBe(data.seq + 1);
       expect(hostSocket.raw.connected).toBe(true);
     } finally {
       await net.close();
     }
+  });
+
+  it('still delivers events while Redis is down, answers catch-ups with resync and reports not ready', async () => {
+    const [host, viewer] = userIds('mi-noredis', 2);
+    const liveId = await createLive(b.url, token(host));
+    const hostSocket = await viewerIn(b.url, host, liveId);
+    const socket = await viewerIn(b.url, viewer, liveId);
+    await patch(b.url, liveId, host, 'with Redis');
+    await socket.waitFor('live:update', (p) => p.live.title === 'with Redis');
+    const seen = lastSeen(socket, liveId);
+
+    await redis.stop();
+    await patch(b.url, liveId, host, 'without Redis');
+    const delivered = await socket.waitFor('live:update', (p) => p.live.title === 'without Redis');
+    expect(delivered.epoch).not.toBe(seen.epoch); // numbered locally: clients see the count changed
+    const { data } = await socket.request('live:join', { liveStreamId: liveId, sinceSeq: seen.seq, epoch: seen.epoch });
+    expect(data).toMatchObject({ resync: true, live: { title: 'without Redis' } });
+    const ready = await request(b.url).get('/api/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { redis: { status: 'down' } } });
+    expect(hostSocket.raw.connected).toBe(true);
   });
 });

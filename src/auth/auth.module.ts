@@ -7,6 +7,7 @@ import { AuthFailures } from './auth-failures';
 import { DevTokenController } from './dev-token.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { SocketAuth } from './socket-auth';
 import { jwtVerification, TokenVerifier } from './token-verifier';
 import { WsGuard } from './ws.guard';
 
@@ -25,8 +26,15 @@ export class AuthModule {
         }),
       ],
       controllers: config.devTokensEnabled && config.jwt.secret ? [DevTokenController] : [],
-      providers: [TokenVerifier, AuthFailures, JwtStrategy, WsGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-      exports: [TokenVerifier, AuthFailures, WsGuard],
+      providers: [
+        TokenVerifier,
+        AuthFailures,
+        SocketAuth,
+        JwtStrategy,
+        WsGuard,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+      ],
+      exports: [TokenVerifier, AuthFailures, SocketAuth, WsGuard],
     };
   }
 }

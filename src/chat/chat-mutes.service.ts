@@ -46,10 +46,14 @@ export class ChatMutesService {
 
   /** Throws 403 CHAT_MUTED with `details.until` while the user is muted in the live. */
   async assertNotMuted(liveId: string, userId: string): Promise<void> {
+    const until = await this.mutedUntil(liveId, userId);
+    if (until) throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until });
+  }
+
+  /** When the user's mute in the live ends, or null when they are not muted. */
+  async mutedUntil(liveId: string, userId: string): Promise<string | null> {
     const mute = await this.mutes.findOne({ liveId, userId, until: { $gt: new Date() } }, { until: 1 }).lean();
-    if (mute) {
-      throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: mute.until.toISOString() });
-    }
+    return mute?.until.toISOString() ?? null;
   }
 
   private async assertCanModerate(liveId: string, actor: AuthUser, targetUserId: string): Promise<void> {

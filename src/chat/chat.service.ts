@@ -11,7 +11,7 @@ import { RateLimits } from '../common/rate-limit';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
-import { StreamsService } from '../streams/streams.service';
+import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { ChatMutesService } from './chat-mutes.service';
 import { blockedWordsMasker, normalizeMessageText } from './chat-text';
@@ -139,9 +139,7 @@ export class ChatService {
   /** Deletes a message (its sender, the host or a co-host). Idempotent; the room hears it once. */
   async delete(liveId: string, messageId: string, actor: AuthUser): Promise<MessageView> {
     const live = await this.streams.findLive(liveId);
-    if (live.removedUserIds.includes(actor.userId)) {
-      throw new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.');
-    }
+    if (live.removedUserIds.includes(actor.userId)) throw removedFromLive();
     const message = await this.messages.findOne({ _id: messageId, liveId }).lean();
     if (!message) throw new DomainError('MESSAGE_NOT_FOUND', `No message with id ${messageId} in this live.`);
     if (message.sender.userId !== actor.userId && roleIn(live, actor.userId) === 'member') {

@@ -33,8 +33,8 @@ export interface AppConfig {
     sweepIntervalMs: number;
   };
   socket: {
-    /** How long a dropped client can come back and receive what it missed. */
-    recoveryWindowMs: number;
+    /** Each live's latest room events kept for catch-up (live:join with sinceSeq): how many, how long. */
+    recovery: { maxEvents: number; windowMs: number };
     /** Join/leave notices are batched per live over this window (live:viewers). */
     viewerBatchMs: number;
     /** Client events one socket may send per window, whatever the event. */
@@ -117,7 +117,8 @@ const schema = Joi.object({
   VIEWER_IDLE_TIMEOUT_MS: durationMs(60_000),
   HOST_GRACE_MS: durationMs(90_000),
   SWEEP_INTERVAL_MS: durationMs(10_000),
-  SOCKET_RECOVERY_WINDOW_MS: durationMs(120_000),
+  RECOVERY_MAX_EVENTS: Joi.number().integer().min(1).max(100_000).default(1_000),
+  RECOVERY_WINDOW_MS: durationMs(300_000),
   VIEWER_BATCH_MS: durationMs(1_000),
   SOCKET_EVENT_RATE_POINTS: Joi.number().integer().min(1).default(100),
   SOCKET_EVENT_RATE_WINDOW_MS: Joi.number().integer().min(1000).default(10_000),
@@ -216,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       sweepIntervalMs: value.SWEEP_INTERVAL_MS,
     },
     socket: {
-      recoveryWindowMs: value.SOCKET_RECOVERY_WINDOW_MS,
+      recovery: { maxEvents: value.RECOVERY_MAX_EVENTS, windowMs: value.RECOVERY_WINDOW_MS },
       viewerBatchMs: value.VIEWER_BATCH_MS,
       eventRateLimit: { points: value.SOCKET_EVENT_RATE_POINTS, windowMs: value.SOCKET_EVENT_RATE_WINDOW_MS },
     },

@@ -10,7 +10,7 @@ import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination'
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
-import { StreamsService } from '../streams/streams.service';
+import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { WalletService } from '../wallet/wallet.service';
 import { GifterPeriod } from './dto/gifters.query';
@@ -212,9 +212,7 @@ export class GiftsService {
   private answer(gift: GiftRecord): GiftResultView {
     if (gift.state === 'settled') return toGiftResultView(gift);
     if (gift.failure === 'INSUFFICIENT_BALANCE') throw insufficient(gift.coins);
-    if (gift.failure === 'REMOVED_FROM_LIVE') {
-      throw new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.');
-    }
+    if (gift.failure === 'REMOVED_FROM_LIVE') throw removedFromLive();
     throw new DomainError('LIVE_ENDED', 'This live has ended.');
   }
 }

@@ -41,6 +41,8 @@ export class HealthController {
   private async redisCheck() {
     const indicator = this.indicators.check('redis');
     try {
+      // A client that is not connected would queue the ping until Redis is back: answer now instead.
+      if (this.redis!.status !== 'ready') throw new Error(`Redis connection is ${this.redis!.status}`);
       await this.redis!.ping();
       return indicator.up();
     } catch (error) {

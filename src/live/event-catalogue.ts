@@ -7,6 +7,7 @@ import { ViewerView } from '../viewers/dto/viewer.view';
 import { LEAVE_REASONS } from '../viewers/schemas/live-viewer.schema';
 import type { ServerEventName } from './client-events';
 import { HOST_ACTIONS, HostActionDto } from './dto/host-action.dto';
+import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
@@ -54,7 +55,7 @@ export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
   'live:join': {
     module: 'viewers',
     summary: 'Join a live as a viewer (or return as its host): enters the live room and returns a snapshot.',
-    payload: LiveRefDto,
+    payload: JoinLiveDto,
     ack: liveSnapshot,
   },
   'live:leave': {

@@ -3,14 +3,17 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { collectOnScrape, METRIC } from '../metrics/metrics';
 import { StreamsService } from '../streams/streams.service';
+import { LiveBroadcaster } from './live-broadcaster';
 
-/** Fills the lives and viewers gauges from the database when /metrics is scraped (no per-event work). */
+/** Fills the lives, viewers and sockets gauges when /metrics is scraped (no per-event work). */
 @Injectable()
 export class LiveGauges implements OnModuleInit {
   constructor(
     private readonly streams: StreamsService,
     @InjectMetric(METRIC.activeLives) private readonly lives: Gauge<string>,
     @InjectMetric(METRIC.activeViewers) private readonly viewers: Gauge<string>,
+    @InjectMetric(METRIC.connectedSockets) private readonly sockets: Gauge<string>,
+    private readonly broadcaster: LiveBroadcaster,
   ) {}
 
   onModuleInit(): void {
@@ -20,5 +23,6 @@ export class LiveGauges implements OnModuleInit {
       (pending ??= this.streams.liveTotals().finally(() => setImmediate(() => (pending = undefined))));
     collectOnScrape(this.lives, async () => this.lives.set((await totals()).lives));
     collectOnScrape(this.viewers, async () => this.viewers.set((await totals()).viewers));
+    collectOnScrape(this.sockets, () => this.sockets.set(this.broadcaster.connectedSockets()));
   }
 }

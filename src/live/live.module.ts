@@ -4,11 +4,16 @@ import { SeatsModule } from '../seats/seats.module';
 import { GiftsModule } from '../gifts/gifts.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
+import { LiveActions } from './live-actions';
+import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
+import { LiveRelay } from './live-relay';
+import { LiveRooms } from './live-rooms';
 import { LiveGateway } from './live.gateway';
+import { roomLogProvider } from './room-log/room-log.provider';
 
 @Module({
   imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule],
-  providers: [LiveGateway, LiveGauges],
+  providers: [LiveGateway, LiveBroadcaster, LiveRelay, LiveRooms, LiveActions, LiveGauges, roomLogProvider],
 })
 export class LiveModule {}

@@ -7,10 +7,11 @@ import { MAX_PAYLOAD_BYTES } from '../common/payload-limits';
 import { AppConfig } from '../config/app-config';
 
 /**
- * Socket.IO server options in one place: connection state recovery (middlewares run again on
- * recovery, so an expired token is refused), CORS from config, the packet size limit (the same
- * 64 KB as a REST body), and the Redis Streams adapter when REDIS_URL is set, so several
- * instances serve one audience and recovery works across them.
+ * Socket.IO server options in one place: CORS from config, the packet size limit (the same 64 KB
+ * as a REST body), and the Redis Streams adapter when REDIS_URL is set, so several instances serve
+ * one audience. Socket.IO's connection-state recovery stays off: it appends an offset argument to
+ * every broadcast (which some client libraries, the Dart one among them, hand to handlers as a
+ * List) and does not survive the loss of an instance. Clients catch up by seq instead (RoomLog).
  */
 export class SocketIoAdapter extends IoAdapter {
   private readonly logger = new Logger('SocketIoAdapter');
@@ -29,23 +30,47 @@ export class SocketIoAdapter extends IoAdapter {
       cors: { origin: this.config.corsOrigins, credentials: true },
       // A packet over the limit closes the connection (Socket.IO's rule; there is no ack to answer).
       maxHttpBufferSize: MAX_PAYLOAD_BYTES,
-      connectionStateRecovery: {
-        maxDisconnectionDuration: this.config.socket.recoveryWindowMs,
-        skipMiddlewares: false,
-      },
     });
     if (this.config.redisUrl) {
       this.redis = new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-      // Sessions of dropped clients are stored in Redis (sio:session:<pid>, expiring with the
-      // recovery window), so a client can recover on any instance.
-      server.adapter(createAdapter(this.redis));
+      const redis = this.redis;
+      const create = createAdapter(redis) as unknown as (nsp: unknown) => PublishingAdapter;
+      server.adapter(function (nsp: unknown) {
+        return publishWithDeadline(create(nsp), redis);
+      } as never);
       this.logger.log('Socket.IO uses the Redis Streams adapter');
     }
     return server;
   }
 
   async dispose(): Promise<void> {
-    // QUIT after the queued commands, so sessions persisted by a graceful shutdown reach Redis.
+    // QUIT after the queued commands, so broadcasts already queued reach Redis.
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
+}
+
+/** How long a broadcast waits for Redis before it is delivered on this instance anyway. */
+const PUBLISH_DEADLINE_MS = 250;
+
+interface PublishingAdapter {
+  publishAndReturnOffset(message: unknown): Promise<string>;
+}
+
+/**
+ * The cluster adapter delivers a broadcast to this instance's sockets only after publishing it to
+ * Redis, and its client queues commands while Redis is away, so one Redis outage would stop every
+ * event. Publishing gets a deadline instead: past it (or at once when Redis is not connected) the
+ * event is delivered here and the other instances miss it; clients notice the gap by seq.
+ */
+function publishWithDeadline(adapter: PublishingAdapter, redis: Redis): PublishingAdapter {
+  const publish = adapter.publishAndReturnOffset.bind(adapter);
+  adapter.publishAndReturnOffset = (message) => {
+    if (redis.status !== 'ready') return Promise.reject(new Error('Redis is not connected'));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis did not answer in time')), PUBLISH_DEADLINE_MS);
+    });
+    return Promise.race([publish(message), deadline]).finally(() => clearTimeout(timer));
+  };
+  return adapter;
 }

@@ -1,6 +1,8 @@
 import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
-import { RoomEmitter, UserSummary } from './client-events';
-import { liveRoom } from './rooms';
+import type { ServerEventName, ServerEventPayload, UserSummary } from './client-events';
+
+/** Sends one event to a live's room. */
+export type LiveEmitter = <E extends ServerEventName>(liveId: string, event: E, payload: ServerEventPayload<E>) => void;
 
 /** Rooms up to this many viewers also get one live:viewer:joined/left per viewer. */
 export const INDIVIDUAL_NOTICE_MAX_VIEWERS = 100;
@@ -24,13 +26,13 @@ export class ViewerNotices {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly emit: RoomEmitter,
+    private readonly emit: LiveEmitter,
     private readonly windowMs: number,
   ) {}
 
   joined(liveId: string, viewer: ViewerView, viewerCount: number): void {
     if (viewerCount <= INDIVIDUAL_NOTICE_MAX_VIEWERS) {
-      this.emit(liveRoom(liveId), 'live:viewer:joined', { liveStreamId: liveId, viewer, viewerCount });
+      this.emit(liveId, 'live:viewer:joined', { liveStreamId: liveId, viewer, viewerCount });
     }
     const batch = this.batchFor(liveId);
     batch.joinedCount++;
@@ -42,7 +44,7 @@ export class ViewerNotices {
 
   left(liveId: string, userId: string, reason: LeaveReason, viewerCount: number): void {
     if (viewerCount < INDIVIDUAL_NOTICE_MAX_VIEWERS) {
-      this.emit(liveRoom(liveId), 'live:viewer:left', { liveStreamId: liveId, userId, reason, viewerCount });
+      this.emit(liveId, 'live:viewer:left', { liveStreamId: liveId, userId, reason, viewerCount });
     }
     const batch = this.batchFor(liveId);
     batch.leftCount++;
@@ -54,7 +56,7 @@ export class ViewerNotices {
     const batches = this.batches;
     this.batches = new Map();
     for (const [liveId, batch] of batches) {
-      this.emit(liveRoom(liveId), 'live:viewers', { liveStreamId: liveId, ...batch });
+      this.emit(liveId, 'live:viewers', { liveStreamId: liveId, ...batch });
     }
   }
 

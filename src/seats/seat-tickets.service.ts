@@ -119,6 +119,14 @@ export class SeatTicketsService {
     return this.announceInvite(ticket, 'declined');
   }
 
+  /** The user's pending, unexpired invitation to a seat of the live, or null (for the join snapshot). */
+  async pendingInvite(liveId: string, userId: string): Promise<SeatInviteView | null> {
+    const ticket = await this.tickets
+      .findOne({ liveId, kind: 'invite', userId, expiresAt: { $gt: new Date() } })
+      .lean();
+    return ticket ? toInviteView(ticket) : null;
+  }
+
   // ---- reactions -------------------------------------------------------------------------------------------
 
   /** Drops the user's pending tickets (they sat down, left the live or were kicked). */

@@ -374,7 +374,14 @@ export class StreamsService {
 /** The live accepts this user's actions: it runs, and they were not removed from it. */
 export function assertLiveOpenTo(live: Pick<LiveStream, 'status' | 'removedUserIds'>, userId?: string): void {
   if (userId && live.removedUserIds?.includes(userId)) {
-    throw new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.');
+    throw removedFromLive();
   }
   if (live.status !== 'live') throw new DomainError('LIVE_ENDED', 'This live has ended.');
+}
+
+/** The refusal of a removed user; `until` says when the removal ends (null: for the rest of the live). */
+export function removedFromLive(): DomainError {
+  return new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.', {
+    until: null,
+  });
 }

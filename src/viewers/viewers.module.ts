@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { StreamsModule } from '../streams/streams.module';
 import { LiveStatisticsService } from './live-statistics.service';
 import { PresenceSweeper } from './presence.sweeper';
+import { PresenceTicker } from './presence.ticker';
 import { LiveViewer, LiveViewerSchema } from './schemas/live-viewer.schema';
 import { ViewersController } from './viewers.controller';
 import { ViewersService } from './viewers.service';
@@ -10,7 +11,7 @@ import { ViewersService } from './viewers.service';
 @Module({
   imports: [StreamsModule, MongooseModule.forFeature([{ name: LiveViewer.name, schema: LiveViewerSchema }])],
   controllers: [ViewersController],
-  providers: [ViewersService, LiveStatisticsService, PresenceSweeper],
-  exports: [ViewersService],
+  providers: [ViewersService, LiveStatisticsService, PresenceSweeper, PresenceTicker],
+  exports: [ViewersService, PresenceTicker],
 })
 export class ViewersModule {}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { toErrorBody } from '../common/error-mapping';
+import { AuthFailures } from './auth-failures';
+import { AuthUser } from './auth-user';
+import { bearerToken, TokenVerifier } from './token-verifier';
+
+type Next = (error?: Error) => void;
+
+/** Largest delay setTimeout accepts; later expiries are re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Sockets and their tokens: the handshake check (the token from `auth.token` or the Authorization
+ * header) and the disconnection of a socket whose token expires while it is connected.
+ */
+@Injectable()
+export class SocketAuth {
+  // Off socket.data, which adapters may serialize.
+  private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly failures: AuthFailures,
+  ) {}
+
+  /** Socket.IO middleware: a connection without a valid token is refused (connect_error with `data.code`). */
+  handshake() {
+    return (socket: Socket, next: Next): void => {
+      const token =
+        (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
+        bearerToken(socket.handshake.headers.authorization);
+      const user = this.verifier.verify(token);
+      if (user) {
+        socket.data.user = user;
+        return next();
+      }
+      this.failures.record(socket.handshake.address).then(
+        () => refuse(next, 'UNAUTHENTICATED', 'a valid token is required in auth.token or the Authorization header'),
+        (error: unknown) => {
+          const body = toErrorBody(error);
+          refuse(next, body.code, body.message, body.details);
+        },
+      );
+    };
+  }
+
+  /** Sends `auth:expired` and disconnects the socket when its token expires. */
+  disconnectAtExpiry(socket: Socket): void {
+    const user = socket.data.user as AuthUser;
+    if (user.exp === undefined) return;
+    const delay = user.exp * 1000 - Date.now();
+    const timer = setTimeout(
+      () => {
+        if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket);
+        socket.emit('auth:expired', {
+          code: 'TOKEN_EXPIRED',
+          message: 'Your access token expired; reconnect with a new one.',
+        });
+        socket.disconnect(true);
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
+    );
+    this.expiryTimers.set(socket, timer);
+  }
+
+  forget(socket: Socket): void {
+    clearTimeout(this.expiryTimers.get(socket));
+  }
+}
+
+function refuse(next: Next, code: string, message: string, details?: Record<string, unknown>): void {
+  const error = new Error(`${code}: ${message}`) as Error & { data: unknown };
+  error.data = { code, details };
+  next(error);
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { AuthUser } from '../auth/auth-user';
+import { ChatMutesService } from '../chat/chat-mutes.service';
+import { ChatService } from '../chat/chat.service';
+import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
+import { SeatInviteView } from '../seats/dto/seat.view';
+import { SeatTicketsService } from '../seats/seat-tickets.service';
+import { SeatsService } from '../seats/seats.service';
+import { roleIn } from '../streams/live-roles';
+import { StreamsService } from '../streams/streams.service';
+import { ViewerView } from '../viewers/dto/viewer.view';
+import { ViewersService } from '../viewers/viewers.service';
+import { LiveSnapshot } from './client-events';
+import { JoinLiveDto } from './dto/join-live.dto';
+import { LiveBroadcaster } from './live-broadcaster';
+import { Catchup } from './room-log/room-log';
+import { liveRoom } from './rooms';
+
+/** How many top gifters the join snapshot carries. */
+const SNAPSHOT_TOP_GIFTERS = 10;
+
+/** What a user must not miss while away, as state: their chat mute and a pending seat invitation. */
+export interface JoinerState {
+  chatMutedUntil: string | null;
+  pendingSeatInvite: SeatInviteView | null;
+}
+
+/** live:join's ack: the room's snapshot, where the room's count stands, and what the joiner missed. */
+export type JoinAck = LiveSnapshot & Catchup & { me: JoinerState };
+
+/** A socket entering and leaving a live's room. */
+@Injectable()
+export class LiveRooms {
+  constructor(
+    private readonly broadcaster: LiveBroadcaster,
+    private readonly streams: StreamsService,
+    private readonly viewers: ViewersService,
+    private readonly chat: ChatService,
+    private readonly chatMutes: ChatMutesService,
+    private readonly seats: SeatsService,
+    private readonly tickets: SeatTicketsService,
+    private readonly leaderboard: GiftLeaderboardService,
+  ) {}
+
+  /**
+   * Subscribes the socket first, then passes the live's gate (running, user not removed), so no
+   * event falls between the subscription and the snapshot. The order also closes the race with a
+   * kick or an end: their write comes before they unsubscribe the room, so either the gate sees the
+   * write and the socket leaves, or the write (and its unsubscription) comes after this subscription.
+   * The room's count is read before the snapshot: the snapshot may already hold later events.
+   */
+  async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<JoinAck> {
+    const liveId = body.liveStreamId;
+    const room = liveRoom(liveId);
+    await socket.join(room);
+    try {
+      const live = await this.streams.requireActiveLive(liveId, user.userId);
+      await this.viewers.joinLive(live, user);
+      const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
+      const [view, recentMessages, seats, topGifters, chatMutedUntil, pendingSeatInvite] = await Promise.all([
+        this.streams.get(liveId),
+        this.chat.recent(liveId),
+        this.seats.snapshot({ id: liveId, liveType: live.liveType }),
+        this.leaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS }),
+        this.chatMutes.mutedUntil(liveId, user.userId),
+        this.tickets.pendingInvite(liveId, user.userId),
+      ]);
+      const role = roleIn(view, user.userId);
+      return {
+        live: view,
+        viewerCount: view.stats.viewerCount,
+        role: role === 'member' ? 'viewer' : role,
+        recentMessages,
+        seats,
+        topGifters: topGifters.items,
+        me: { chatMutedUntil, pendingSeatInvite },
+        ...catchup,
+      };
+    } catch (error) {
+      await socket.leave(room);
+      throw error;
+    }
+  }
+
+  async leave(socket: Socket, user: AuthUser, liveId: string): Promise<ViewerView | null> {
+    await socket.leave(liveRoom(liveId));
+    return this.viewers.leave(liveId, user);
+  }
+}
