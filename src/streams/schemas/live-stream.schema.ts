@@ -5,7 +5,8 @@ export const LIVE_TYPES = ['live', 'party', 'audio'] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
 export const SEAT_MODES = ['free', 'request'] as const;
 export type SeatMode = (typeof SEAT_MODES)[number];
-export const END_REASONS = ['host_ended', 'host_timeout', 'admin'] as const;
+/** `setup_failed`: the live's set-up reactions (its seats) failed, so it was ended right away. */
+export const END_REASONS = ['host_ended', 'host_timeout', 'admin', 'setup_failed'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 export type LiveStatus = 'live' | 'ended';
 
@@ -24,6 +25,14 @@ export class LiveStats {
   @Prop({ default: 0 }) diamonds!: number;
   @Prop({ default: 0 }) giftCount!: number;
   @Prop({ default: 0 }) messageCount!: number;
+}
+
+/** A kick whose reactions (viewer record closed, seat freed) have not been seen to finish. */
+@Schema({ _id: false })
+export class PendingKick {
+  @Prop({ required: true }) userId!: string;
+  @Prop({ required: true }) actorId!: string;
+  @Prop({ required: true }) at!: Date;
 }
 
 /**
@@ -60,6 +69,12 @@ export class LiveStream {
   @Prop({ type: String }) activeChannel?: string;
   // gifts: ids of gifts accepted while the live ran whose totals are not yet counted (see StreamsService)
   @Prop({ type: [String], default: [] }) pendingGiftIds!: string[];
+  // Reactions a request awaits but has not seen finish; the pending-reactions sweep finishes them.
+  /** From creation until the set-up reactions are in: a live left so is ended, never opened. */
+  @Prop({ type: Boolean }) pendingSetup?: boolean;
+  /** From the end until its reactions (viewers closed, seats freed) are in. */
+  @Prop({ type: Boolean }) pendingEnd?: boolean;
+  @Prop({ type: [PendingKick], default: [] }) pendingKicks!: PendingKick[];
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -71,3 +86,6 @@ LiveStreamSchema.index({ activeChannel: 1 }, { unique: true, sparse: true });
 LiveStreamSchema.index({ status: 1, 'stats.viewerCount': -1, _id: -1 });
 LiveStreamSchema.index({ status: 1, hostSeenAt: 1 });
 LiveStreamSchema.index({ hostId: 1, startedAt: -1 });
+LiveStreamSchema.index({ pendingSetup: 1, createdAt: 1 });
+LiveStreamSchema.index({ pendingEnd: 1, endedAt: 1 });
+LiveStreamSchema.index({ 'pendingKicks.at': 1 });
