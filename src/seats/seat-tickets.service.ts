@@ -4,6 +4,7 @@ import { Model } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { upsertWithRetry } from '../common/mongo-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { assertTargetable } from '../streams/live-roles';
@@ -139,13 +140,15 @@ export class SeatTicketsService {
     fields: Omit<SeatTicket, 'liveId' | 'kind' | 'expiresAt'>,
   ): Promise<TicketRecord> {
     const expiresAt = new Date(Date.now() + this.config.seats.ticketTtlMs);
-    return (await this.tickets
-      .findOneAndUpdate(
-        { liveId: live._id, kind, userId: fields.userId },
-        { $set: { ...fields, expiresAt } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean())!;
+    return (await upsertWithRetry(() =>
+      this.tickets
+        .findOneAndUpdate(
+          { liveId: live._id, kind, userId: fields.userId },
+          { $set: { ...fields, expiresAt } },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean(),
+    ))!;
   }
 
   /** Takes the pending, unexpired ticket out: exactly one caller gets it. */
