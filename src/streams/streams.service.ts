@@ -118,8 +118,12 @@ export class StreamsService {
   }
 
   async update(liveId: string, user: AuthUser, dto: UpdateLiveDto): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertModerator(live, user.userId);
+    const mayUpdate = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertModerator(live, user.userId);
+    };
+    const live = await this.findLive(liveId);
+    mayUpdate(live);
     if (dto.seatMode !== undefined && live.liveType === 'live') {
       throw new DomainError('VALIDATION_FAILED', "seatMode applies only to 'party' and 'audio' lives.");
     }
@@ -130,7 +134,7 @@ export class StreamsService {
     if (dto.seatMode !== undefined) set['settings.seatMode'] = dto.seatMode;
     const changes = Object.keys(set);
     if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to update: send at least one field.');
-    const updated = await this.updateWhileLive(liveId, { $set: set });
+    const updated = await this.updateWhileLive(liveId, { $set: set }, actingAs('moderator', user.userId), mayUpdate);
     const view = toLiveView(updated);
     this.events.emit('live.updated', { live: view, changes, actorId: user.userId });
     return view;
@@ -190,7 +194,7 @@ export class StreamsService {
           await this.finishEnd(live);
         }
         const kicks = new Map((live.pendingKicks ?? []).filter((k) => k.at < cutoff).map((k) => [k.userId, k]));
-        for (const kick of kicks.values()) await this.finishKick(live._id.toString(), kick);
+        for (const kick of kicks.values()) await this.finishKick(live._id.toString(), kick, live.moderatorEpoch ?? 0);
         repaired++;
       } catch (error) {
         if (!isIncomplete(error)) throw error; // failed again: logged and counted, retried next run
@@ -200,37 +204,84 @@ export class StreamsService {
   }
 
   async addCoHost(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertHost(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    const updated = await this.updateWhileLive(liveId, { $addToSet: { coHostIds: targetUserId } }, targetUserId);
+    const mayAdd = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertHost(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+      if (live.removedUserIds.includes(targetUserId)) {
+        throw new DomainError('REMOVED_FROM_LIVE', 'That user was removed from this live.');
+      }
+    };
+    mayAdd(await this.findLive(liveId));
+    const updated = await this.updateWhileLive(
+      liveId,
+      { $addToSet: { coHostIds: targetUserId } },
+      { ...actingAs('host', user.userId), removedUserIds: { $ne: targetUserId } },
+      mayAdd,
+    );
     return this.announceRoleChange(updated, user, targetUserId, 'add_cohost');
   }
 
+  /**
+   * Takes the co-host role away. The live's `moderatorEpoch` grows with it, and the seats are
+   * fenced with the new value before the answer: a seat action the co-host was allowed before
+   * cannot land after it (idempotent, so a retry fences again).
+   */
   async removeCoHost(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertHost(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    const updated = await this.updateWhileLive(liveId, { $pull: { coHostIds: targetUserId } });
+    const mayRemove = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertHost(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+    };
+    mayRemove(await this.findLive(liveId));
+    const updated = await this.updateWhileLive(
+      liveId,
+      { $pull: { coHostIds: targetUserId }, $inc: { moderatorEpoch: 1 } },
+      actingAs('host', user.userId),
+      mayRemove,
+    );
+    const fence = { liveId, userId: targetUserId, moderatorEpoch: updated.moderatorEpoch };
+    await this.react('live.cohost_removed', fence, () =>
+      incomplete('The co-host is removed, but fencing the seats against their last actions failed', liveId),
+    );
     return this.announceRoleChange(updated, user, targetUserId, 'remove_cohost');
   }
 
-  /** Removes a user for the rest of the live. Idempotent; reactions close their viewer record and seat. */
+  /**
+   * Removes a user for the rest of the live (host or co-host; a co-host only by the host).
+   * Idempotent; reactions close their viewer record and free their seat.
+   */
   async kick(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertModerator(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    if (live.coHostIds.includes(targetUserId) && live.hostId !== user.userId) {
-      throw new DomainError('NOT_HOST', 'Only the host can remove a co-host.');
-    }
+    const mayKick = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertModerator(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+      if (live.coHostIds.includes(targetUserId) && live.hostId !== user.userId) {
+        throw new DomainError('NOT_HOST', 'Only the host can remove a co-host.');
+      }
+    };
+    const live = await this.findLive(liveId);
+    mayKick(live);
+    // The roles just checked are the write's condition: if the actor lost theirs, or the target
+    // became a co-host, meanwhile, the kick does not land.
+    const targetIsCoHost = live.coHostIds.includes(targetUserId);
+    const condition: QueryFilter<LiveStream> = targetIsCoHost
+      ? actingAs('host', user.userId)
+      : { ...actingAs('moderator', user.userId), coHostIds: { $ne: targetUserId } };
     // The kick stays pending until its reactions are in: a retry or the repair sweep finishes it.
     const kick = { userId: targetUserId, actorId: user.userId, at: new Date() };
-    const updated = await this.updateWhileLive(liveId, {
-      $addToSet: { removedUserIds: targetUserId },
-      $pull: { coHostIds: targetUserId },
-      $push: { pendingKicks: kick },
-    });
-    await this.finishKick(liveId, kick);
+    const updated = await this.updateWhileLive(
+      liveId,
+      {
+        $addToSet: { removedUserIds: targetUserId },
+        $pull: { coHostIds: targetUserId },
+        $push: { pendingKicks: kick },
+        ...(targetIsCoHost ? { $inc: { moderatorEpoch: 1 } } : {}),
+      },
+      condition,
+      mayKick,
+    );
+    await this.finishKick(liveId, kick, updated.moderatorEpoch);
     this.events.emit('live.host_action', { liveId, action: 'kick', actorId: user.userId, targetUserId });
     return toLiveView(updated);
   }
@@ -416,9 +467,14 @@ export class StreamsService {
     await this.lives.updateOne({ _id: live._id, pendingEnd: true }, { $unset: { pendingEnd: 1 } });
   }
 
-  /** A kick's reactions (viewer record closed, seat freed, the user told). Idempotent. */
-  private async finishKick(liveId: string, kick: Pick<PendingKick, 'userId' | 'actorId'>): Promise<void> {
-    await this.react('live.user_kicked', { liveId, userId: kick.userId, actorId: kick.actorId }, () =>
+  /** A kick's reactions (viewer record closed, seat freed, seats fenced, the user told). Idempotent. */
+  private async finishKick(
+    liveId: string,
+    kick: Pick<PendingKick, 'userId' | 'actorId'>,
+    moderatorEpoch: number,
+  ): Promise<void> {
+    const payload = { liveId, userId: kick.userId, actorId: kick.actorId, moderatorEpoch };
+    await this.react('live.user_kicked', payload, () =>
       incomplete('The user is removed, but closing their viewer record or freeing their seat failed', liveId),
     );
     await this.lives.updateOne({ _id: liveId }, { $pull: { pendingKicks: { userId: kick.userId } } });
@@ -438,18 +494,22 @@ export class StreamsService {
     }
   }
 
-  /** A conditional update on the running live; refused with the precise reason when it no longer runs. */
+  /**
+   * A conditional update on the running live under `condition` (e.g. the actor's role), so a
+   * check and its write are one step. When it does not match, `recheck` on the live as it is now
+   * throws the precise reason; if nothing it checks changed, the answer is CONFLICT.
+   */
   private async updateWhileLive(
     liveId: string,
     update: UpdateQuery<LiveStream>,
-    notRemovedUserId?: string,
+    condition: QueryFilter<LiveStream>,
+    recheck: (live: LiveRecord) => void,
   ): Promise<LiveStreamDocument> {
-    const filter: QueryFilter<LiveStream> = { _id: liveId, status: 'live' };
-    if (notRemovedUserId) filter.removedUserIds = { $ne: notRemovedUserId };
-    const updated = await this.lives.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+    const updated = await this.lives.findOneAndUpdate({ _id: liveId, status: 'live', ...condition }, update, {
+      returnDocument: 'after',
+    });
     if (updated) return updated;
-    const live = await this.findLive(liveId);
-    assertLiveOpenTo(live, notRemovedUserId);
+    recheck(await this.findLive(liveId));
     throw new DomainError('CONFLICT', 'The live changed while this request ran; retry.');
   }
 
@@ -475,6 +535,11 @@ export class StreamsService {
     ]);
     return { lives: totals?.lives ?? 0, viewers: totals?.viewers ?? 0 };
   }
+}
+
+/** The actor still holds the role, as a filter: put in a write, the role check and the write are one step. */
+function actingAs(role: 'host' | 'moderator', actorId: string): QueryFilter<LiveStream> {
+  return role === 'host' ? { hostId: actorId } : { $or: [{ hostId: actorId }, { coHostIds: actorId }] };
 }
 
 /** The state is written; a retry (or the repair sweep) finishes the reactions that failed. */

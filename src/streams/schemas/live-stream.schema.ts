@@ -55,6 +55,12 @@ export class LiveStream {
   @Prop({ type: Date, default: null }) endedAt!: Date | null;
   @Prop({ type: String, enum: [...END_REASONS, null], default: null }) endReason!: EndReason | null;
   @Prop({ type: [String], default: [] }) coHostIds!: string[];
+  /**
+   * Grows each time a co-host loses the role. Seat writes of moderators carry the value their
+   * role check read, and the seats (fenced with the new value before the removal answers)
+   * refuse an older one: the role check and the seat write act as one step.
+   */
+  @Prop({ default: 0 }) moderatorEpoch!: number;
   /** Kicked users: refused everywhere in this live for the rest of it. */
   @Prop({ type: [String], default: [] }) removedUserIds!: string[];
   @Prop({ type: LiveSettings, required: true }) settings!: LiveSettings;
