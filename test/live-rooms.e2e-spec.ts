@@ -1,3 +1,4 @@
+import mongoose, { Types } from 'mongoose';
 import { bearer, createLive } from './support/factories';
 import { eventually, startTestApp, TestApp, userIds } from './support/test-app';
 
@@ -184,6 +185,49 @@ describe('live rooms: streams and viewers', () => {
       const stats = await t.http().get(`/api/live/${live.id}/stats`).set(bearer(hostToken));
       expect(stats.body).toMatchObject({ uniqueViewers: 1, peakViewers: 1, currentViewers: 0 });
       expect(stats.body.totalWatchMs).toBeGreaterThan(firstWatch);
+    });
+
+    it("sums the watch time of a live's many visits, open ones up to now, in the database", async () => {
+      const [host, ...viewers] = userIds('watch-sum', 61);
+      const { live, hostToken } = await createLive(t, host);
+      const tokens = viewers.map((id) => t.token(id));
+      await Promise.all(tokens.map((token) => post(`/api/live/${live.id}/join`, token).expect(200)));
+      await Promise.all(tokens.slice(0, 30).map((token) => post(`/api/live/${live.id}/leave`, token).expect(200)));
+      await Promise.all(tokens.slice(0, 15).map((token) => post(`/api/live/${live.id}/join`, token).expect(200)));
+      const visitsOf = async () => {
+        const db = await mongoose.createConnection(t.config.mongodbUri!).asPromise();
+        try {
+          return await db
+            .collection('live_viewers')
+            .find({ liveId: new Types.ObjectId(live.id) })
+            .toArray();
+        } finally {
+          await db.close();
+        }
+      };
+      const visits = await visitsOf();
+      expect(visits).toHaveLength(60);
+      const expectedAt = (now: number) =>
+        visits.reduce(
+          (sum, v) => sum + v.watchMs + (v.status === 'active' ? Math.max(0, now - v.joinedAt.getTime()) : 0),
+          0,
+        );
+
+      const before = Date.now();
+      const open = await t.http().get(`/api/live/${live.id}/stats`).set(bearer(hostToken)).expect(200);
+      const after = Date.now();
+      expect(open.body.totalWatchMs).toBeGreaterThanOrEqual(expectedAt(before));
+      expect(open.body.totalWatchMs).toBeLessThanOrEqual(expectedAt(after));
+
+      await post(`/api/live/${live.id}/end`, hostToken).expect(200);
+      const closed = await t.http().get(`/api/live/${live.id}/stats`).set(bearer(hostToken)).expect(200);
+      const watched = await visitsOf();
+      const total = watched.reduce((sum, v) => sum + v.watchMs, 0);
+      expect(closed.body).toMatchObject({
+        totalWatchMs: total,
+        averageWatchMs: Math.round(total / 60),
+        uniqueViewers: 60,
+      });
     });
 
     it('refuses joins to an ended live with 409 LIVE_ENDED, and to an unknown one with 404', async () => {

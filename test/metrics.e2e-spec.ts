@@ -1,18 +1,6 @@
 import { createLive } from './support/live-fixtures';
+import { sample } from './support/prometheus';
 import { eventually, startTestApp, TestApp, userIds } from './support/test-app';
-
-/** The value of one sample in a Prometheus text exposition (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([k, v]) => present[k] === v)) return Number(match[3]);
-  }
-  return 0;
-}
 
 describe('metrics at /metrics', () => {
   let t: TestApp;

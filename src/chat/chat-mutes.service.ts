@@ -4,6 +4,7 @@ import { Model } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { upsertWithRetry } from '../common/mongo-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
@@ -26,10 +27,12 @@ export class ChatMutesService {
     await this.assertCanModerate(liveId, actor, targetUserId);
     const { muteDefaultMs, muteMaxMs } = this.config.chat;
     const until = new Date(Date.now() + Math.min(durationMs ?? muteDefaultMs, muteMaxMs));
-    await this.mutes.updateOne(
-      { liveId, userId: targetUserId },
-      { $set: { until, mutedBy: actor.userId } },
-      { upsert: true },
+    await upsertWithRetry(() =>
+      this.mutes.updateOne(
+        { liveId, userId: targetUserId },
+        { $set: { until, mutedBy: actor.userId } },
+        { upsert: true },
+      ),
     );
     return this.announce(liveId, actor, targetUserId, until);
   }

@@ -15,8 +15,13 @@ export interface DomainEventMap {
   'live.ended': { live: LiveView; reason: EndReason };
   /** A host or co-host action on a user (kick, co-host changes), announced to the room. */
   'live.host_action': { liveId: string; action: string; actorId: string; targetUserId: string };
-  /** A user removed from the live: reactions close their viewer record and free their seat. */
-  'live.user_kicked': { liveId: string; userId: string; actorId: string };
+  /**
+   * A user removed from the live: reactions close their viewer record and free their seat.
+   * `moderatorEpoch` is the live's after the kick (it grew if the user was a co-host).
+   */
+  'live.user_kicked': { liveId: string; userId: string; actorId: string; moderatorEpoch: number };
+  /** A co-host lost the role: the seats are fenced with the live's new `moderatorEpoch`. */
+  'live.cohost_removed': { liveId: string; userId: string; moderatorEpoch: number };
   'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
   'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
   // chat

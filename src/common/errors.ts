@@ -33,6 +33,10 @@ export const ERROR_STATUS = {
   CANNOT_TARGET_SELF: HttpStatus.BAD_REQUEST,
   UNKNOWN_ACTION: HttpStatus.BAD_REQUEST,
   UID_CONFLICT: HttpStatus.CONFLICT,
+  /** The live's set-up (its seats) failed; it was ended again. Creating it again may work. */
+  LIVE_SETUP_FAILED: HttpStatus.SERVICE_UNAVAILABLE,
+  /** The action is recorded but what follows it (freeing seats, closing viewers) is not all done yet; retry. */
+  REACTIONS_INCOMPLETE: HttpStatus.SERVICE_UNAVAILABLE,
   // chat
   CHAT_DISABLED: HttpStatus.FORBIDDEN,
   CHAT_MUTED: HttpStatus.FORBIDDEN,

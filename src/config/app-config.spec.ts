@@ -42,4 +42,15 @@ describe('configuration', () => {
       /JWT_PUBLIC_KEY is not a PEM public key/,
     );
   });
+
+  it('refuses the test-only reaction fault switch in production, and a malformed one anywhere', () => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-0123456789' };
+    expect(() => loadConfig({ ...env, REACTION_FAULT: 'live.created' })).toThrow(/REACTION_FAULT/);
+    expect(loadConfig(env).reactions.faultEvents).toEqual([]);
+    expect(loadConfig({ REACTION_FAULT: 'live.created,live.ended' }).reactions.faultEvents).toEqual([
+      'live.created',
+      'live.ended',
+    ]);
+    expect(() => loadConfig({ REACTION_FAULT: 'everything' })).toThrow(/REACTION_FAULT/);
+  });
 });

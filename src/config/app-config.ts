@@ -76,6 +76,13 @@ export interface AppConfig {
     /** Gifts per sender per live (retries of a key are free). */
     rateLimit: RateRule;
   };
+  /** Reactions to domain events (seats created with a live, freed at its end or on a kick...). */
+  reactions: {
+    /** Reactions a request left unfinished for this long are finished (or undone) by a sweep. */
+    repairAfterMs: number;
+    /** Test-only: the reactions to these events throw; never allowed in production. */
+    faultEvents: string[];
+  };
 }
 
 /** At most `points` actions per `windowMs` (rounded up to whole seconds by the limiter). */
@@ -146,6 +153,11 @@ const schema = Joi.object({
   GIFT_FAULT_POINT: Joi.string()
     .valid(...GIFT_FAULT_POINTS)
     .empty(''),
+  // reactions to domain events
+  REACTION_REPAIR_AFTER_MS: durationMs(30_000),
+  REACTION_FAULT: Joi.string()
+    .pattern(/^[a-z_]+\.[a-z_]+(,[a-z_]+\.[a-z_]+)*$/, 'comma-separated event names')
+    .empty(''),
 })
   .custom((env: Record<string, unknown>, helpers) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -160,6 +172,11 @@ const schema = Joi.object({
     if (env.NODE_ENV === 'production' && env.GIFT_FAULT_POINT) {
       return helpers.message({
         custom: 'GIFT_FAULT_POINT is a test-only crash switch and must not be set in production',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.REACTION_FAULT) {
+      return helpers.message({
+        custom: 'REACTION_FAULT is a test-only fault switch and must not be set in production',
       });
     }
     return env;
@@ -250,6 +267,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       leaseMs: value.GIFT_LEASE_MS,
       faultPoint: value.GIFT_FAULT_POINT,
       rateLimit: { points: value.GIFT_RATE_POINTS, windowMs: value.GIFT_RATE_WINDOW_MS },
+    },
+    reactions: {
+      repairAfterMs: value.REACTION_REPAIR_AFTER_MS,
+      faultEvents: value.REACTION_FAULT?.split(',') ?? [],
     },
   };
 }

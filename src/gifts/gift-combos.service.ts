@@ -46,4 +46,15 @@ export class GiftCombosService {
     }
     return { comboId: new Types.ObjectId().toString(), comboCount: gift.count };
   }
+
+  /**
+   * Deletes the combos whose window has passed (no TTL index on the embedded server, so a sweep
+   * does it). A gift racing the delete finds no run and starts a new combo, as it would anyway.
+   * No index on `lastAt`: pruned, the collection holds about one window of combos.
+   */
+  async pruneExpired(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.gifts.comboWindowMs);
+    const { deletedCount } = await this.runs.deleteMany({ lastAt: { $lt: cutoff } });
+    return deletedCount;
+  }
 }

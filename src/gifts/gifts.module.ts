@@ -7,6 +7,7 @@ import { ViewersModule } from '../viewers/viewers.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { GiftCatalogController } from './gift-catalog.controller';
 import { GiftCatalogService } from './gift-catalog.service';
+import { GiftComboSweeper } from './gift-combo.sweeper';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy, SEAT_OCCUPANCY } from './gift-receiver.policy';
@@ -39,6 +40,7 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
     GiftSettlementService,
     GiftLeaderboardService,
     GiftCombosService,
+    GiftComboSweeper,
     GiftRecoverySweeper,
     // Seated speakers of party and audio lives receive gifts too.
     { provide: SEAT_OCCUPANCY, useExisting: SeatsService },

@@ -9,7 +9,7 @@ import { ViewerNotices } from './viewer-notices';
 /**
  * Domain events -> clients: which event each one becomes, and who receives it. The live's room
  * gets its events numbered (see LiveBroadcaster); notices meant for one user go to that user's
- * room, on any instance.
+ * room, on any instance. A listener's failure is logged and counted by the event bus.
  */
 @Injectable()
 export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,10 +20,11 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly to: LiveBroadcaster,
   ) {
-    this.viewerNotices = new ViewerNotices(
-      (liveId, event, payload) => this.sent(this.to.toLive(liveId, event, payload)),
-      config.socket.viewerBatchMs,
-    );
+    this.viewerNotices = new ViewerNotices((liveId, event, payload) => {
+      this.to
+        .toLive(liveId, event, payload)
+        .catch((error: unknown) => this.logger.error({ err: error, event }, 'a viewer notice could not be sent'));
+    }, config.socket.viewerBatchMs);
   }
 
   onApplicationBootstrap(): void {
@@ -45,13 +46,13 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   @OnDomainEvent('live.updated')
-  onLiveUpdated({ live, changes, actorId }: DomainEventMap['live.updated']): void {
-    this.sent(this.to.toLive(live.id, 'live:update', { liveStreamId: live.id, live, changes, actorId }));
+  onLiveUpdated({ live, changes, actorId }: DomainEventMap['live.updated']): Promise<void> {
+    return this.to.toLive(live.id, 'live:update', { liveStreamId: live.id, live, changes, actorId });
   }
 
   @OnDomainEvent('live.host_action')
-  onHostAction({ liveId, action, actorId, targetUserId }: DomainEventMap['live.host_action']): void {
-    this.sent(this.to.toLive(liveId, 'live:host:action', { liveStreamId: liveId, action, actorId, targetUserId }));
+  onHostAction({ liveId, action, actorId, targetUserId }: DomainEventMap['live.host_action']): Promise<void> {
+    return this.to.toLive(liveId, 'live:host:action', { liveStreamId: liveId, action, actorId, targetUserId });
   }
 
   @OnDomainEvent('live.user_kicked')
@@ -72,13 +73,13 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
 
   // chat
   @OnDomainEvent('chat.message')
-  onChatMessage({ liveId, message }: DomainEventMap['chat.message']): void {
-    this.sent(this.to.toLive(liveId, 'live:message', message));
+  onChatMessage({ liveId, message }: DomainEventMap['chat.message']): Promise<void> {
+    return this.to.toLive(liveId, 'live:message', message);
   }
 
   @OnDomainEvent('chat.message_deleted')
-  onChatMessageDeleted({ liveId, messageId, actorId }: DomainEventMap['chat.message_deleted']): void {
-    this.sent(this.to.toLive(liveId, 'live:message:deleted', { liveStreamId: liveId, messageId, actorId }));
+  onChatMessageDeleted({ liveId, messageId, actorId }: DomainEventMap['chat.message_deleted']): Promise<void> {
+    return this.to.toLive(liveId, 'live:message:deleted', { liveStreamId: liveId, messageId, actorId });
   }
 
   @OnDomainEvent('chat.user_muted')
@@ -88,17 +89,17 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
 
   // seats
   @OnDomainEvent('seat.updated')
-  onSeatUpdated({
+  async onSeatUpdated({
     liveId,
     seat,
     change,
     actorId,
     previousUserId,
     dropToAudience,
-  }: DomainEventMap['seat.updated']): void {
+  }: DomainEventMap['seat.updated']): Promise<void> {
     const lost = previousUserId !== null && previousUserId !== seat.userId ? previousUserId : null;
     const base = { liveStreamId: liveId, seatIndex: seat.seatIndex, seat };
-    this.sent(
+    const sending = [
       this.to.toLive(liveId, 'live:seat:update', {
         ...base,
         action: change,
@@ -107,13 +108,14 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
         previousUserId: lost,
         dropToAudience,
       }),
-    );
+    ];
     if (lost) {
-      this.sent(this.to.toLive(liveId, 'live:seat:left', { ...base, userId: lost, action: change, dropToAudience }));
+      sending.push(this.to.toLive(liveId, 'live:seat:left', { ...base, userId: lost, action: change, dropToAudience }));
     }
     if (seat.userId && (change === 'take' || change === 'move_in')) {
-      this.sent(this.to.toLive(liveId, 'live:seat:joined', { ...base, userId: seat.userId, action: change }));
+      sending.push(this.to.toLive(liveId, 'live:seat:joined', { ...base, userId: seat.userId, action: change }));
     }
+    await Promise.all(sending);
   }
 
   @OnDomainEvent('seat.request')
@@ -128,14 +130,19 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
 
   // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
   @OnDomainEvent('gift.settled')
-  onGiftSettled({ liveId, gift, liveDiamonds, liveGiftCount, senderRank }: DomainEventMap['gift.settled']): void {
-    this.sent(
-      this.to.toLive(liveId, 'live:gift', { ...gift, liveStreamId: liveId, liveDiamonds, liveGiftCount, senderRank }),
-    );
-  }
-
-  /** Room events are sent once numbered; a failure to send is logged, never thrown into the publisher. */
-  private sent(sending: Promise<void>): void {
-    sending.catch((error: unknown) => this.logger.error({ err: error }, 'a room event could not be sent'));
+  onGiftSettled({
+    liveId,
+    gift,
+    liveDiamonds,
+    liveGiftCount,
+    senderRank,
+  }: DomainEventMap['gift.settled']): Promise<void> {
+    return this.to.toLive(liveId, 'live:gift', {
+      ...gift,
+      liveStreamId: liveId,
+      liveDiamonds,
+      liveGiftCount,
+      senderRank,
+    });
   }
 }

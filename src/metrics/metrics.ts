@@ -23,6 +23,8 @@ export const METRIC = {
    * module when it marks a gift settled, e.g. `lag.observe((settledAt - createdAt) / 1000)`.
    */
   giftSettlementLag: 'live_gift_settlement_lag_seconds',
+  /** Reactions to domain events that failed, by event and listener (each one is also logged). */
+  reactionFailures: 'live_reaction_failures_total',
 } as const;
 
 /** Label for requests that matched no route, so unknown URLs cannot grow the label set. */
@@ -52,6 +54,11 @@ export const metricProviders = [
     name: METRIC.giftSettlementLag,
     help: 'Seconds from a gift being recorded to being settled',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+  }),
+  makeCounterProvider({
+    name: METRIC.reactionFailures,
+    help: 'Failed reactions to domain events, by event and listener',
+    labelNames: ['event', 'listener'],
   }),
 ];
 

@@ -34,11 +34,21 @@ export class SeatReactions {
     await this.tickets.dropAll(live.id);
   }
 
-  /** Awaited by the kick: the kicked speaker is off seat (and told to drop to audience). */
+  /**
+   * Awaited by the kick: the seats are fenced first (a kicked co-host's last seat actions cannot
+   * land after it), then the kicked speaker is off seat (and told to drop to audience).
+   */
   @OnDomainEvent('live.user_kicked')
-  async onUserKicked({ liveId, userId, actorId }: DomainEventMap['live.user_kicked']): Promise<void> {
+  async onUserKicked({ liveId, userId, actorId, moderatorEpoch }: DomainEventMap['live.user_kicked']): Promise<void> {
+    await this.store.raiseModeratorEpoch(liveId, moderatorEpoch);
     await this.seats.freeSeatOf(liveId, userId, 'kicked', actorId);
     await this.tickets.dropTicketsOf(liveId, userId);
+  }
+
+  /** Awaited by the removal of a co-host: seat actions their role allowed before cannot land after it. */
+  @OnDomainEvent('live.cohost_removed')
+  async onCoHostRemoved({ liveId, moderatorEpoch }: DomainEventMap['live.cohost_removed']): Promise<void> {
+    await this.store.raiseModeratorEpoch(liveId, moderatorEpoch);
   }
 
   /** A speaker who leaves the live (or times out) leaves the seat. */

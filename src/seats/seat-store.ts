@@ -74,18 +74,18 @@ export class SeatStore {
    * Seats `occupant` if the seat is vacant and unlocked. null: it is not (taken, locked, held by a
    * move). The occupantKey unique index refuses a user who already sits elsewhere: ALREADY_ON_SEAT.
    */
-  occupy(liveId: string, index: number, occupant: Occupant): Promise<SeatRecord | null> {
+  occupy(liveId: string, index: number, occupant: Occupant, fence?: number): Promise<SeatRecord | null> {
     return this.seatOrRefuse(
-      { liveId, index, locked: false, ...vacant(index, new Date()) },
+      { liveId, index, locked: false, ...vacant(index, new Date()), ...fencedAt(fence) },
       { occupantKey: occupant.userId, ...occupantFields(occupant), micOn: true, heldUntil: null },
     );
   }
 
-  /** Frees the seat if `userId` still sits on it. null: they no longer do. */
-  vacate(seat: Pick<SeatRecord, '_id' | 'index'>, userId: string): Promise<SeatRecord | null> {
+  /** Frees the seat if `userId` still sits on it (and it is not fenced past `fence`). null: it was not freed. */
+  vacate(seat: Pick<SeatRecord, '_id' | 'index'>, userId: string, fence?: number): Promise<SeatRecord | null> {
     return this.seats
       .findOneAndUpdate(
-        { _id: seat._id, occupantKey: userId },
+        { _id: seat._id, occupantKey: userId, ...fencedAt(fence) },
         { $set: { occupantKey: emptyKey(seat.index), ...VACANT_FIELDS }, $inc: { version: 1 } },
         { returnDocument: 'after' },
       )
@@ -101,9 +101,9 @@ export class SeatStore {
    *    the unique index refuses it (ALREADY_ON_SEAT) and the caller releases the hold.
    * A hold older than SEAT_MOVE_HOLD_MS (a crashed move) counts as vacant again.
    */
-  hold(liveId: string, index: number, userId: string): Promise<SeatRecord | null> {
+  hold(liveId: string, index: number, userId: string, fence?: number): Promise<SeatRecord | null> {
     return this.seatOrRefuse(
-      { liveId, index, locked: false, ...vacant(index, new Date()) },
+      { liveId, index, locked: false, ...vacant(index, new Date()), ...fencedAt(fence) },
       {
         occupantKey: moveKey(userId, index),
         ...VACANT_FIELDS,
@@ -150,17 +150,22 @@ export class SeatStore {
   }
 
   /** Locks a vacant seat (a stale move hold is cleared with it). */
-  lock(liveId: string, index: number): Promise<SeatRecord | null> {
+  lock(liveId: string, index: number, fence?: number): Promise<SeatRecord | null> {
     return this.update(
       liveId,
       index,
-      { locked: false, ...vacant(index, new Date()) },
+      { locked: false, ...vacant(index, new Date()), ...fencedAt(fence) },
       {
         locked: true,
         occupantKey: emptyKey(index),
         heldUntil: null,
       },
     );
+  }
+
+  /** Fences every seat of the live with `epoch` (a co-host lost the role). Idempotent. */
+  async raiseModeratorEpoch(liveId: string, epoch: number): Promise<void> {
+    await this.seats.updateMany({ liveId, moderatorEpoch: { $lt: epoch } }, { $set: { moderatorEpoch: epoch } });
   }
 
   /** Every seat that someone sits on or a move holds (to free them all at the end). */
@@ -195,6 +200,14 @@ export class SeatStore {
       throw error;
     }
   }
+}
+
+/**
+ * A moderator's seat write carries the live's `moderatorEpoch` its role check read: the seat
+ * refuses it once fenced with a newer one. Seats not yet fenced (or from before the field) pass.
+ */
+export function fencedAt(epoch: number | undefined): QueryFilter<AudioChatUser> {
+  return epoch === undefined ? {} : { moderatorEpoch: { $not: { $gt: epoch } } };
 }
 
 /** Vacant: nobody sits on it and no live move holds it. */

@@ -4,13 +4,14 @@ import { Model } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { upsertWithRetry } from '../common/mongo-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { assertTargetable } from '../streams/live-roles';
 import { SeatInviteView, SeatRequestView, SeatView, TicketStatus, toInviteView, toRequestView } from './dto/seat.view';
 import { SeatTicket, TicketKind, TicketRecord } from './schemas/seat-ticket.schema';
 import { assertNotHostSeat, assertRequestMode, assertSeatIndex, moderatorIds } from './seat-rules';
-import { LiveRecord, occupantOf, SeatsService } from './seats.service';
+import { LiveRecord, Moderator, occupantOf, SeatsService } from './seats.service';
 
 /**
  * Seat requests (a viewer applies in `request` mode; the host or a co-host accepts or rejects)
@@ -68,7 +69,10 @@ export class SeatTicketsService {
   async acceptRequest(liveId: string, actor: AuthUser, userId: string, seatIndex?: number): Promise<SeatView> {
     const live = await this.seats.moderatorLive(liveId, actor.userId);
     const ticket = await this.consume(liveId, 'request', userId);
-    const seat = await this.seatOrRestore(live, ticket, seatIndex ?? ticket.seatIndex, actor.userId);
+    const seat = await this.seatOrRestore(live, ticket, seatIndex ?? ticket.seatIndex, actor.userId, {
+      live,
+      actorId: actor.userId,
+    });
     this.announceRequest(live, ticket, 'accepted');
     return seat;
   }
@@ -147,13 +151,15 @@ export class SeatTicketsService {
     fields: Omit<SeatTicket, 'liveId' | 'kind' | 'expiresAt'>,
   ): Promise<TicketRecord> {
     const expiresAt = new Date(Date.now() + this.config.seats.ticketTtlMs);
-    return (await this.tickets
-      .findOneAndUpdate(
-        { liveId: live._id, kind, userId: fields.userId },
-        { $set: { ...fields, expiresAt } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean())!;
+    return (await upsertWithRetry(() =>
+      this.tickets
+        .findOneAndUpdate(
+          { liveId: live._id, kind, userId: fields.userId },
+          { $set: { ...fields, expiresAt } },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean(),
+    ))!;
   }
 
   /** Takes the pending, unexpired ticket out: exactly one caller gets it. */
@@ -171,6 +177,7 @@ export class SeatTicketsService {
     ticket: TicketRecord,
     seatIndex: number | null,
     actorId: string,
+    moderator?: Moderator,
   ): Promise<SeatView> {
     try {
       return await this.seats.seatUser(
@@ -178,6 +185,7 @@ export class SeatTicketsService {
         { userId: ticket.userId, uid: ticket.uid!, name: ticket.name!, avatar: ticket.avatar },
         seatIndex,
         actorId,
+        moderator,
       );
     } catch (error) {
       const { _id, ...fields } = ticket;

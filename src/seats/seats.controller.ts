@@ -21,7 +21,8 @@ const LIVE_CODES: ErrorCode[] = [
   'REMOVED_FROM_LIVE',
   'WRONG_LIVE_TYPE',
 ];
-const HOST_CODES: ErrorCode[] = [...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'INVALID_SEAT_INDEX'];
+/** A host's or co-host's action; CONFLICT: the co-hosts changed while it ran (retry). */
+const HOST_CODES: ErrorCode[] = [...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'INVALID_SEAT_INDEX', 'CONFLICT'];
 
 @ApiTags('seats')
 @ApiBearerAuth()

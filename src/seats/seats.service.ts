@@ -10,10 +10,19 @@ import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { SeatChange, SeatView, toSeatView } from './dto/seat.view';
 import { SeatRecord } from './schemas/audio-chat-user.schema';
-import { Occupant, SeatStore } from './seat-store';
+import { fencedAt, Occupant, SeatStore } from './seat-store';
 import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
 
 export type LiveRecord = LiveStream & { _id: Types.ObjectId };
+
+/** A host or co-host acting, with the live their role was checked on (its moderatorEpoch fences the write). */
+export interface Moderator {
+  live: LiveRecord;
+  actorId: string;
+}
+
+/** The fence a moderator's seat write carries: the live's moderatorEpoch when the role was checked. */
+const fenceOf = (live: LiveRecord): number => live.moderatorEpoch ?? 0;
 
 /** Who the seat a user lost, and how: the client of `previousUserId` drops to audience when told. */
 interface Announcement {
@@ -31,6 +40,8 @@ interface Announcement {
  * against the live document (still running, user not removed, user still in the live): an end or
  * a kick that lands in between is caught either by that re-check or by its own reaction, which
  * frees seats after the live document changed. So no seat outlives an end or a kick.
+ * A host's or co-host's seat write also carries the live's `moderatorEpoch` its role check read
+ * (SeatStore.fencedAt): a co-host removed meanwhile has fenced the seats, so the write is refused.
  */
 @Injectable()
 export class SeatsService {
@@ -104,18 +115,24 @@ export class SeatsService {
   async lock(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
     const live = await this.moderatorLive(liveId, actor.userId, index);
     assertNotHostSeat(live, index);
-    const locked = await this.store.lock(liveId, index);
+    const locked = await this.store.lock(liveId, index, fenceOf(live));
     if (locked) return this.announce(locked, { change: 'lock', actorId: actor.userId });
     const seat = await this.existingSeat(liveId, index);
+    await this.assertNotFenced({ live, actorId: actor.userId }, seat);
     if (seat.locked) return toSeatView(seat);
     throw new DomainError('SEAT_OCCUPIED', 'Someone sits on this seat: remove the speaker before locking it.');
   }
 
   async unlock(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
-    await this.moderatorLive(liveId, actor.userId, index);
-    const unlocked = await this.store.update(liveId, index, { locked: true }, { locked: false });
+    const live = await this.moderatorLive(liveId, actor.userId, index);
+    const unlocked = await this.store.update(
+      liveId,
+      index,
+      { locked: true, ...fencedAt(fenceOf(live)) },
+      { locked: false },
+    );
     if (unlocked) return this.announce(unlocked, { change: 'unlock', actorId: actor.userId });
-    return toSeatView(await this.existingSeat(liveId, index));
+    return this.unchanged({ live, actorId: actor.userId }, index);
   }
 
   /** Host-mutes a seat (occupied or not; the mute follows its speaker on a move). Idempotent. */
@@ -124,20 +141,26 @@ export class SeatsService {
     const muted = await this.store.update(
       liveId,
       index,
-      { hostMuted: false, occupantKey: { $ne: live.hostId } },
+      { hostMuted: false, occupantKey: { $ne: live.hostId }, ...fencedAt(fenceOf(live)) },
       { hostMuted: true, micOn: false },
     );
     if (muted) return this.announce(muted, { change: 'mute', actorId: actor.userId });
     const seat = await this.existingSeat(liveId, index);
+    await this.assertNotFenced({ live, actorId: actor.userId }, seat);
     if (seat.userId === live.hostId) throw new DomainError('CANNOT_TARGET_HOST', "The host's seat cannot be muted.");
     return toSeatView(seat);
   }
 
   async unmute(liveId: string, actor: AuthUser, index: number): Promise<SeatView> {
-    await this.moderatorLive(liveId, actor.userId, index);
-    const unmuted = await this.store.update(liveId, index, { hostMuted: true }, { hostMuted: false });
+    const live = await this.moderatorLive(liveId, actor.userId, index);
+    const unmuted = await this.store.update(
+      liveId,
+      index,
+      { hostMuted: true, ...fencedAt(fenceOf(live)) },
+      { hostMuted: false },
+    );
     if (unmuted) return this.announce(unmuted, { change: 'unmute', actorId: actor.userId });
-    return toSeatView(await this.existingSeat(liveId, index));
+    return this.unchanged({ live, actorId: actor.userId }, index);
   }
 
   /** Takes a speaker off their seat (named by seat index or user id); they drop to audience. */
@@ -150,7 +173,7 @@ export class SeatsService {
     if (!seat?.userId || (target.userId !== undefined && seat.userId !== target.userId))
       throw notOnSeat('That user is not on a seat.');
     assertTargetable(live, actor.userId, seat.userId);
-    return this.free(seat, seat.userId, { change: 'remove', actorId: actor.userId });
+    return this.free(seat, seat.userId, { change: 'remove', actorId: actor.userId }, { live, actorId: actor.userId });
   }
 
   /** Moves another speaker to the free seat `toIndex`. */
@@ -160,7 +183,7 @@ export class SeatsService {
     assertNotHostSeat(live, toIndex, targetUserId);
     const source = await this.store.of(liveId, targetUserId);
     if (!source) throw notOnSeat('That user is not on a seat.');
-    return this.moveOccupant(live, source, toIndex, actor.userId);
+    return this.moveOccupant(live, source, toIndex, actor.userId, { live, actorId: actor.userId });
   }
 
   /** Switches between `free` and `request` mode (through the live's own update, so live:update goes out too). */
@@ -188,21 +211,33 @@ export class SeatsService {
 
   /**
    * Seats the user on `index`, or on the first free seat when index is null (trying the next one
-   * when a racer got there first). The user must be in the live (the host always is).
+   * when a racer got there first). The user must be in the live (the host always is). When a
+   * moderator seats them (accepting a request), the write is fenced like every moderator's.
    */
-  async seatUser(live: LiveRecord, occupant: Occupant, index: number | null, actorId: string): Promise<SeatView> {
+  async seatUser(
+    live: LiveRecord,
+    occupant: Occupant,
+    index: number | null,
+    actorId: string,
+    moderator?: Moderator,
+  ): Promise<SeatView> {
     const liveId = live._id.toString();
+    const fence = moderator && fenceOf(moderator.live);
     await this.assertInLive(live, occupant.userId);
     if (index !== null) {
       assertSeatIndex(live, index);
       assertNotHostSeat(live, index, occupant.userId);
-      const seat = await this.store.occupy(liveId, index, occupant);
-      if (!seat) throw await this.whyNotVacant(liveId, index, occupant.userId);
+      const seat = await this.store.occupy(liveId, index, occupant, fence);
+      if (!seat) throw await this.whyNotVacant(liveId, index, occupant.userId, moderator);
       return this.confirmSeated(live, seat, actorId);
     }
-    for (const candidate of await this.store.vacantIndexes(liveId)) {
-      const seat = await this.store.occupy(liveId, candidate, occupant);
+    const candidates = await this.store.vacantIndexes(liveId);
+    for (const candidate of candidates) {
+      const seat = await this.store.occupy(liveId, candidate, occupant, fence);
       if (seat) return this.confirmSeated(live, seat, actorId);
+    }
+    if (moderator && candidates.length > 0) {
+      await this.assertNotFenced(moderator, await this.store.at(liveId, candidates[0]));
     }
     throw new DomainError('NO_FREE_SEAT', 'Every seat is taken or locked.');
   }
@@ -241,15 +276,19 @@ export class SeatsService {
     source: SeatRecord,
     toIndex: number,
     actorId: string,
+    moderator?: Moderator,
   ): Promise<SeatView> {
     const userId = source.userId!;
     if (source.index === toIndex) return toSeatView(source);
     const liveId = live._id.toString();
-    const held = await this.store.hold(liveId, toIndex, userId);
-    if (!held) throw await this.whyNotVacant(liveId, toIndex, userId);
-    const freed = await this.store.vacate(source, userId);
+    // A moderator's move is fenced at its two deciding writes; the fill only completes it.
+    const fence = moderator && fenceOf(moderator.live);
+    const held = await this.store.hold(liveId, toIndex, userId, fence);
+    if (!held) throw await this.whyNotVacant(liveId, toIndex, userId, moderator);
+    const freed = await this.store.vacate(source, userId, fence);
     if (!freed) {
       await this.store.release(held, userId);
+      if (moderator) await this.assertNotFenced(moderator, await this.store.at(liveId, source.index));
       throw notOnSeat('The speaker left the seat while moving.');
     }
     this.announce(freed, { change: 'move_out', actorId, previousUserId: userId });
@@ -289,9 +328,12 @@ export class SeatsService {
     return this.announce(seat, { change, actorId });
   }
 
-  private async free(seat: SeatRecord, userId: string, how: Announcement): Promise<SeatView> {
-    const freed = await this.store.vacate(seat, userId);
-    if (!freed) throw notOnSeat();
+  private async free(seat: SeatRecord, userId: string, how: Announcement, moderator?: Moderator): Promise<SeatView> {
+    const freed = await this.store.vacate(seat, userId, moderator && fenceOf(moderator.live));
+    if (!freed) {
+      if (moderator) await this.assertNotFenced(moderator, await this.store.at(seat.liveId.toString(), seat.index));
+      throw notOnSeat();
+    }
     return this.announce(freed, { ...how, previousUserId: userId, dropToAudience: true });
   }
 
@@ -308,11 +350,35 @@ export class SeatsService {
   }
 
   /** Explains a refused take, from the seat as it is now (for the message only; the write decided). */
-  private async whyNotVacant(liveId: string, index: number, userId: string): Promise<DomainError> {
+  private async whyNotVacant(
+    liveId: string,
+    index: number,
+    userId: string,
+    moderator?: Moderator,
+  ): Promise<DomainError> {
     const seat = await this.existingSeat(liveId, index);
+    if (moderator) await this.assertNotFenced(moderator, seat);
     if (seat.userId === userId) return new DomainError('ALREADY_ON_SEAT', 'You already sit on this seat.');
     if (seat.locked) return new DomainError('SEAT_LOCKED', 'This seat is locked.');
     return new DomainError('SEAT_TAKEN', 'Someone else took this seat first.', { seatIndex: index });
+  }
+
+  /** A moderator's idempotent action that changed nothing: the seat as it is, unless a fence refused it. */
+  private async unchanged(moderator: Moderator, index: number): Promise<SeatView> {
+    const seat = await this.existingSeat(moderator.live._id.toString(), index);
+    await this.assertNotFenced(moderator, seat);
+    return toSeatView(seat);
+  }
+
+  /**
+   * After a moderator's seat write was refused: if the seat was fenced since the role check (a
+   * co-host lost the role meanwhile), answers with the actor's role as it is now
+   * (NOT_HOST_OR_COHOST), or CONFLICT when they still hold it.
+   */
+  private async assertNotFenced({ live, actorId }: Moderator, seat: SeatRecord | null): Promise<void> {
+    if (!seat || (seat.moderatorEpoch ?? 0) <= fenceOf(live)) return;
+    assertModerator(await this.streams.findLive(live._id.toString()), actorId);
+    throw new DomainError('CONFLICT', 'The co-hosts changed while this request ran; retry.');
   }
 
   private announce(seat: SeatRecord, how: Announcement): SeatView {

@@ -19,7 +19,7 @@ export class StreamsController {
 
   @Post('create')
   @ApiOperation({ summary: 'Start a live; the caller becomes its host (party/audio: seats are ready on return)' })
-  @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE')
+  @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE', 'LIVE_SETUP_FAILED')
   create(@CurrentUser() user: AuthUser, @Body() body: CreateLiveDto): Promise<LiveView> {
     return this.streams.create(user, body);
   }
@@ -42,7 +42,7 @@ export class StreamsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'CONFLICT')
   update(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -54,7 +54,7 @@ export class StreamsController {
   @Post(':id/end')
   @HttpCode(200)
   @ApiOperation({ summary: 'End the live (host only, idempotent): frees every seat, closes every viewer' })
-  @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST')
+  @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST', 'REACTIONS_INCOMPLETE')
   end(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
     return this.streams.end(id, user);
   }
@@ -62,7 +62,7 @@ export class StreamsController {
   @Post(':id/cohosts')
   @HttpCode(200)
   @ApiOperation({ summary: 'Name a co-host (host only)' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'CONFLICT')
   addCoHost(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -74,7 +74,15 @@ export class StreamsController {
   @Post(':id/cohosts/remove')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a co-host (host only)' })
-  @ApiErrors(...LIVE_ROUTE_ERRORS, 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  @ApiErrors(
+    ...LIVE_ROUTE_ERRORS,
+    'LIVE_ENDED',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+    'CONFLICT',
+    'REACTIONS_INCOMPLETE',
+  )
   removeCoHost(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -86,7 +94,15 @@ export class StreamsController {
   @Post(':id/kick')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  @ApiErrors(
+    ...LIVE_ACTION_ERRORS,
+    'NOT_HOST_OR_COHOST',
+    'NOT_HOST',
+    'CANNOT_TARGET_HOST',
+    'CANNOT_TARGET_SELF',
+    'CONFLICT',
+    'REACTIONS_INCOMPLETE',
+  )
   kick(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { QueryFilter, Model, Types, UpdateQuery } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
-import { DomainEvents } from '../common/domain-events';
+import { DomainEventMap } from '../common/domain-event-map';
+import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
@@ -13,13 +14,17 @@ import { ListLivesQuery } from './dto/list-lives.query';
 import { toLiveView, LiveView } from './dto/live.view';
 import { UpdateLiveDto } from './dto/update-live.dto';
 import { assertHost, assertModerator, assertTargetable } from './live-roles';
-import { EndReason, LiveStream, LiveStreamDocument, LiveStats } from './schemas/live-stream.schema';
+import { EndReason, LiveStream, LiveStreamDocument, LiveStats, PendingKick } from './schemas/live-stream.schema';
 
 const DEFAULT_SEATS = { live: 0, party: 6, audio: 9 } as const;
+
+type LiveRecord = LiveStream & { _id: Types.ObjectId };
 
 /** Owns the LiveStream documents: a live's life, its roles, its counters. */
 @Injectable()
 export class StreamsService {
+  private readonly logger = new Logger('StreamsService');
+
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
     private readonly events: DomainEvents,
@@ -35,8 +40,9 @@ export class StreamsService {
     }
     const channel = dto.streamingChannel ?? generateChannelName();
     const now = new Date();
+    let live: LiveStreamDocument;
     try {
-      const live = await this.lives.create({
+      live = await this.lives.create({
         hostId: user.userId,
         hostUid: user.uid,
         hostName: user.name,
@@ -56,11 +62,8 @@ export class StreamsService {
         },
         activeHostId: user.userId,
         activeChannel: channel,
+        pendingSetup: true,
       });
-      const view = toLiveView(live);
-      // Awaited: seats must exist when the create call returns.
-      await this.events.emitAsync('live.created', { live: view });
-      return view;
     } catch (error) {
       if (isDuplicateKey(error, 'activeHostId')) {
         const running = await this.lives.findOne({ activeHostId: user.userId }, { _id: 1 }).lean();
@@ -80,6 +83,7 @@ export class StreamsService {
       }
       throw error;
     }
+    return this.setUp(toLiveView(live));
   }
 
   async listActive(query: ListLivesQuery): Promise<Page<LiveView>> {
@@ -115,8 +119,12 @@ export class StreamsService {
   }
 
   async update(liveId: string, user: AuthUser, dto: UpdateLiveDto): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertModerator(live, user.userId);
+    const mayUpdate = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertModerator(live, user.userId);
+    };
+    const live = await this.findLive(liveId);
+    mayUpdate(live);
     if (dto.seatMode !== undefined && live.liveType === 'live') {
       throw new DomainError('VALIDATION_FAILED', "seatMode applies only to 'party' and 'audio' lives.");
     }
@@ -127,17 +135,24 @@ export class StreamsService {
     if (dto.seatMode !== undefined) set['settings.seatMode'] = dto.seatMode;
     const changes = Object.keys(set);
     if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to update: send at least one field.');
-    const updated = await this.updateWhileLive(liveId, { $set: set });
+    const updated = await this.updateWhileLive(liveId, { $set: set }, actingAs('moderator', user.userId), mayUpdate);
     const view = toLiveView(updated);
     this.events.emit('live.updated', { live: view, changes, actorId: user.userId });
     return view;
   }
 
-  /** Ends the live (host only). Idempotent: ending an ended live returns it as it is. */
+  /**
+   * Ends the live (host only). Idempotent: ending an ended live returns it as it is, after
+   * finishing the end's reactions if an earlier attempt left them undone.
+   */
   async end(liveId: string, user: AuthUser): Promise<LiveView> {
     const live = await this.findLive(liveId);
     assertHost(live, user.userId);
-    return (await this.endLive({ _id: live._id }, 'host_ended')) ?? toLiveView(await this.findLive(liveId));
+    const ended = await this.endLive({ _id: live._id }, 'host_ended');
+    if (ended) return ended;
+    const now = await this.findLive(liveId);
+    if (now.pendingEnd) await this.finishEnd(now);
+    return toLiveView(now);
   }
 
   /** Ends every live whose host has not been seen since `cutoff`. Safe on several instances. */
@@ -148,40 +163,126 @@ export class StreamsService {
       .lean();
     let ended = 0;
     for (const { _id } of stale) {
-      if (await this.endLive({ _id, hostSeenAt: { $lt: cutoff } }, 'host_timeout')) ended++;
+      // Ended even when its reactions failed (they were logged and counted; the repair sweep finishes them).
+      if (await this.endLive({ _id, hostSeenAt: { $lt: cutoff } }, 'host_timeout').catch(endedAnyway)) ended++;
     }
     return ended;
   }
 
+  /**
+   * Finishes what requests left half-done for longer than `cutoff` (failed reactions, a crash):
+   * a live whose set-up never completed is ended (`setup_failed`), never opened late; the
+   * reactions of an end or a kick run again (they are idempotent). Safe on several instances.
+   * Returns how many lives it finished.
+   */
+  async repairPendingReactions(cutoff: Date, limit = 100): Promise<number> {
+    const lives = await this.lives
+      .find({
+        $or: [
+          { pendingSetup: true, createdAt: { $lt: cutoff } },
+          { pendingEnd: true, endedAt: { $lt: cutoff } },
+          { 'pendingKicks.at': { $lt: cutoff } },
+        ],
+      })
+      .limit(limit)
+      .lean();
+    let repaired = 0;
+    for (const live of lives) {
+      try {
+        if (live.pendingSetup && live.createdAt < cutoff) {
+          await this.endLive({ _id: live._id, pendingSetup: true }, 'setup_failed');
+        } else if (live.pendingEnd && live.endedAt && live.endedAt < cutoff) {
+          await this.finishEnd(live);
+        }
+        const kicks = new Map((live.pendingKicks ?? []).filter((k) => k.at < cutoff).map((k) => [k.userId, k]));
+        for (const kick of kicks.values()) await this.finishKick(live._id.toString(), kick, live.moderatorEpoch ?? 0);
+        repaired++;
+      } catch (error) {
+        if (!isIncomplete(error)) throw error; // failed again: logged and counted, retried next run
+      }
+    }
+    return repaired;
+  }
+
   async addCoHost(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertHost(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    const updated = await this.updateWhileLive(liveId, { $addToSet: { coHostIds: targetUserId } }, targetUserId);
+    const mayAdd = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertHost(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+      if (live.removedUserIds.includes(targetUserId)) {
+        throw new DomainError('REMOVED_FROM_LIVE', 'That user was removed from this live.');
+      }
+    };
+    mayAdd(await this.findLive(liveId));
+    const updated = await this.updateWhileLive(
+      liveId,
+      { $addToSet: { coHostIds: targetUserId } },
+      { ...actingAs('host', user.userId), removedUserIds: { $ne: targetUserId } },
+      mayAdd,
+    );
     return this.announceRoleChange(updated, user, targetUserId, 'add_cohost');
   }
 
+  /**
+   * Takes the co-host role away. The live's `moderatorEpoch` grows with it, and the seats are
+   * fenced with the new value before the answer: a seat action the co-host was allowed before
+   * cannot land after it (idempotent, so a retry fences again).
+   */
   async removeCoHost(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertHost(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    const updated = await this.updateWhileLive(liveId, { $pull: { coHostIds: targetUserId } });
+    const mayRemove = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertHost(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+    };
+    mayRemove(await this.findLive(liveId));
+    const updated = await this.updateWhileLive(
+      liveId,
+      { $pull: { coHostIds: targetUserId }, $inc: { moderatorEpoch: 1 } },
+      actingAs('host', user.userId),
+      mayRemove,
+    );
+    const fence = { liveId, userId: targetUserId, moderatorEpoch: updated.moderatorEpoch };
+    await this.react('live.cohost_removed', fence, () =>
+      incomplete('The co-host is removed, but fencing the seats against their last actions failed', liveId),
+    );
     return this.announceRoleChange(updated, user, targetUserId, 'remove_cohost');
   }
 
-  /** Removes a user for the rest of the live. Idempotent; reactions close their viewer record and seat. */
+  /**
+   * Removes a user for the rest of the live (host or co-host; a co-host only by the host).
+   * Idempotent; reactions close their viewer record and free their seat.
+   */
   async kick(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
-    const live = await this.requireActiveLive(liveId, user.userId);
-    assertModerator(live, user.userId);
-    assertTargetable(live, user.userId, targetUserId);
-    if (live.coHostIds.includes(targetUserId) && live.hostId !== user.userId) {
-      throw new DomainError('NOT_HOST', 'Only the host can remove a co-host.');
-    }
-    const updated = await this.updateWhileLive(liveId, {
-      $addToSet: { removedUserIds: targetUserId },
-      $pull: { coHostIds: targetUserId },
-    });
-    await this.events.emitAsync('live.user_kicked', { liveId, userId: targetUserId, actorId: user.userId });
+    const mayKick = (live: LiveRecord) => {
+      assertLiveOpenTo(live, user.userId);
+      assertModerator(live, user.userId);
+      assertTargetable(live, user.userId, targetUserId);
+      if (live.coHostIds.includes(targetUserId) && live.hostId !== user.userId) {
+        throw new DomainError('NOT_HOST', 'Only the host can remove a co-host.');
+      }
+    };
+    const live = await this.findLive(liveId);
+    mayKick(live);
+    // The roles just checked are the write's condition: if the actor lost theirs, or the target
+    // became a co-host, meanwhile, the kick does not land.
+    const targetIsCoHost = live.coHostIds.includes(targetUserId);
+    const condition: QueryFilter<LiveStream> = targetIsCoHost
+      ? actingAs('host', user.userId)
+      : { ...actingAs('moderator', user.userId), coHostIds: { $ne: targetUserId } };
+    // The kick stays pending until its reactions are in: a retry or the repair sweep finishes it.
+    const kick = { userId: targetUserId, actorId: user.userId, at: new Date() };
+    const updated = await this.updateWhileLive(
+      liveId,
+      {
+        $addToSet: { removedUserIds: targetUserId },
+        $pull: { coHostIds: targetUserId },
+        $push: { pendingKicks: kick },
+        ...(targetIsCoHost ? { $inc: { moderatorEpoch: 1 } } : {}),
+      },
+      condition,
+      mayKick,
+    );
+    await this.finishKick(liveId, kick, updated.moderatorEpoch);
     this.events.emit('live.host_action', { liveId, action: 'kick', actorId: user.userId, targetUserId });
     return toLiveView(updated);
   }
@@ -314,36 +415,115 @@ export class StreamsService {
 
   // ---- end gifts ------------------------------------------------------------------------------
 
+  /**
+   * Runs the set-up reactions (party/audio: the seats, the host on seat 0) and only then opens
+   * the live. If they fail, the live is ended again and the request fails: no live runs half set
+   * up. A live whose request died midway stays `pendingSetup`; the repair sweep ends it.
+   */
+  private async setUp(view: LiveView): Promise<LiveView> {
+    const setupFailed = () =>
+      new DomainError(
+        'LIVE_SETUP_FAILED',
+        'The live could not be set up (its seats), so it was ended; start it again.',
+        {
+          liveId: view.id,
+        },
+      );
+    try {
+      await this.events.emitAsync('live.created', { live: view });
+    } catch (error) {
+      this.logger.warn({ err: error, liveId: view.id }, 'live set-up failed; ending it');
+      await this.endLive({ _id: view.id, pendingSetup: true }, 'setup_failed').catch((endError: unknown) => {
+        // Its reactions were logged and counted; anything else is logged here. The sweep finishes either.
+        if (!isIncomplete(endError))
+          this.logger.error({ err: endError, liveId: view.id }, 'ending a failed set-up failed');
+      });
+      throw setupFailed();
+    }
+    const opened = await this.lives.updateOne(
+      { _id: view.id, status: 'live', pendingSetup: true },
+      { $unset: { pendingSetup: 1 } },
+    );
+    if (opened.modifiedCount === 1) return view;
+    // Ended meanwhile: by the repair sweep (the set-up took too long), or by its host.
+    const now = await this.findLive(view.id);
+    if (now.endReason === 'setup_failed') throw setupFailed();
+    return toLiveView(now);
+  }
+
   private async endLive(filter: QueryFilter<LiveStream>, reason: EndReason): Promise<LiveView | null> {
     const ended = await this.lives
       .findOneAndUpdate(
         { ...filter, status: 'live' },
         {
-          $set: { status: 'ended', endedAt: new Date(), endReason: reason, 'stats.viewerCount': 0 },
-          $unset: { activeHostId: 1, activeChannel: 1 },
+          $set: {
+            status: 'ended',
+            endedAt: new Date(),
+            endReason: reason,
+            'stats.viewerCount': 0,
+            pendingEnd: true,
+          },
+          $unset: { activeHostId: 1, activeChannel: 1, pendingSetup: 1 },
         },
         { returnDocument: 'after' },
       )
       .lean();
     if (!ended) return null;
-    const view = toLiveView(ended);
-    // Awaited so the response already reflects closed viewers and freed seats.
-    await this.events.emitAsync('live.ended', { live: view, reason });
-    return view;
+    await this.finishEnd(ended);
+    return toLiveView(ended);
   }
 
-  /** A conditional update on the running live; refused with the precise reason when it no longer runs. */
+  /** The end's reactions (viewers closed, seats freed), awaited so the response reflects them. Idempotent. */
+  private async finishEnd(live: LiveRecord): Promise<void> {
+    await this.react('live.ended', { live: toLiveView(live), reason: live.endReason ?? 'host_ended' }, () =>
+      incomplete('The live has ended, but closing its viewers or freeing its seats failed', live._id.toString()),
+    );
+    await this.lives.updateOne({ _id: live._id, pendingEnd: true }, { $unset: { pendingEnd: 1 } });
+  }
+
+  /** A kick's reactions (viewer record closed, seat freed, seats fenced, the user told). Idempotent. */
+  private async finishKick(
+    liveId: string,
+    kick: Pick<PendingKick, 'userId' | 'actorId'>,
+    moderatorEpoch: number,
+  ): Promise<void> {
+    const payload = { liveId, userId: kick.userId, actorId: kick.actorId, moderatorEpoch };
+    await this.react('live.user_kicked', payload, () =>
+      incomplete('The user is removed, but closing their viewer record or freeing their seat failed', liveId),
+    );
+    await this.lives.updateOne({ _id: liveId }, { $pull: { pendingKicks: { userId: kick.userId } } });
+  }
+
+  /** Awaits an event's reactions; their failure (already logged and counted) becomes `failure()`. */
+  private async react<K extends DomainEventName>(
+    name: K,
+    payload: DomainEventMap[K],
+    failure: () => DomainError,
+  ): Promise<void> {
+    try {
+      await this.events.emitAsync(name, payload);
+    } catch (error) {
+      if (error instanceof ReactionError) throw failure();
+      throw error;
+    }
+  }
+
+  /**
+   * A conditional update on the running live under `condition` (e.g. the actor's role), so a
+   * check and its write are one step. When it does not match, `recheck` on the live as it is now
+   * throws the precise reason; if nothing it checks changed, the answer is CONFLICT.
+   */
   private async updateWhileLive(
     liveId: string,
     update: UpdateQuery<LiveStream>,
-    notRemovedUserId?: string,
+    condition: QueryFilter<LiveStream>,
+    recheck: (live: LiveRecord) => void,
   ): Promise<LiveStreamDocument> {
-    const filter: QueryFilter<LiveStream> = { _id: liveId, status: 'live' };
-    if (notRemovedUserId) filter.removedUserIds = { $ne: notRemovedUserId };
-    const updated = await this.lives.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+    const updated = await this.lives.findOneAndUpdate({ _id: liveId, status: 'live', ...condition }, update, {
+      returnDocument: 'after',
+    });
     if (updated) return updated;
-    const live = await this.findLive(liveId);
-    assertLiveOpenTo(live, notRemovedUserId);
+    recheck(await this.findLive(liveId));
     throw new DomainError('CONFLICT', 'The live changed while this request ran; retry.');
   }
 
@@ -369,6 +549,28 @@ export class StreamsService {
     ]);
     return { lives: totals?.lives ?? 0, viewers: totals?.viewers ?? 0 };
   }
+}
+
+/** The actor still holds the role, as a filter: put in a write, the role check and the write are one step. */
+function actingAs(role: 'host' | 'moderator', actorId: string): QueryFilter<LiveStream> {
+  return role === 'host' ? { hostId: actorId } : { $or: [{ hostId: actorId }, { coHostIds: actorId }] };
+}
+
+/** The state is written; a retry (or the repair sweep) finishes the reactions that failed. */
+function incomplete(what: string, liveId: string): DomainError {
+  return new DomainError('REACTIONS_INCOMPLETE', `${what}; retry to finish (the server also retries on its own).`, {
+    liveId,
+  });
+}
+
+function isIncomplete(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'REACTIONS_INCOMPLETE';
+}
+
+/** For callers that count ends: the live ended even when its reactions did not all finish. */
+function endedAnyway(error: unknown): true {
+  if (isIncomplete(error)) return true;
+  throw error;
 }
 
 /** The live accepts this user's actions: it runs, and they were not removed from it. */

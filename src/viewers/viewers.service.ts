@@ -123,15 +123,22 @@ export class ViewersService {
     return keysetPage(docs, query.limit, toViewerView, (viewer) => viewer.joinedAt);
   }
 
-  /** Watch time over every visit of the live, open visits up to now. */
+  /** Watch time over every visit of the live, open visits up to now: summed by the database. */
   async watchTotals(liveId: string): Promise<{ totalWatchMs: number; visitors: number }> {
-    const now = Date.now();
-    const visits = await this.viewers.find({ liveId }, { status: 1, joinedAt: 1, watchMs: 1 }).lean();
-    const totalWatchMs = visits.reduce(
-      (sum, v) => sum + v.watchMs + (v.status === 'active' ? Math.max(0, now - v.joinedAt.getTime()) : 0),
-      0,
-    );
-    return { totalWatchMs, visitors: visits.length };
+    const now = new Date();
+    const openMs = { $max: [0, { $subtract: [now, '$joinedAt'] }] };
+    const [totals] = await this.viewers.aggregate<{ watchMs: number; openMs: number; visitors: number }>([
+      { $match: { liveId: new Types.ObjectId(liveId) } },
+      {
+        $group: {
+          _id: null,
+          visitors: { $sum: 1 },
+          watchMs: { $sum: '$watchMs' },
+          openMs: { $sum: { $cond: [{ $eq: ['$status', 'active'] }, openMs, 0] } },
+        },
+      },
+    ]);
+    return { totalWatchMs: (totals?.watchMs ?? 0) + (totals?.openMs ?? 0), visitors: totals?.visitors ?? 0 };
   }
 
   /** Marks viewers not seen since `cutoff` as left. Conditional, so safe on several instances. */

@@ -32,6 +32,12 @@ export class AudioChatUser {
   @Prop({ type: Date, default: null }) heldUntil!: Date | null;
   /** Grows with every change, so clients drop an update older than what they show. */
   @Prop({ required: true, default: 0 }) version!: number;
+  /**
+   * The live's `moderatorEpoch` this seat has been fenced with (raised when a co-host loses the
+   * role). A moderator's write that read an older one is refused. Not a visible change: `version`
+   * stays.
+   */
+  @Prop({ required: true, default: 0 }) moderatorEpoch!: number;
 }
 
 export type AudioChatUserDocument = HydratedDocument<AudioChatUser>;

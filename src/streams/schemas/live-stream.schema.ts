@@ -5,7 +5,8 @@ export const LIVE_TYPES = ['live', 'party', 'audio'] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
 export const SEAT_MODES = ['free', 'request'] as const;
 export type SeatMode = (typeof SEAT_MODES)[number];
-export const END_REASONS = ['host_ended', 'host_timeout', 'admin'] as const;
+/** `setup_failed`: the live's set-up reactions (its seats) failed, so it was ended right away. */
+export const END_REASONS = ['host_ended', 'host_timeout', 'admin', 'setup_failed'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 export type LiveStatus = 'live' | 'ended';
 
@@ -24,6 +25,14 @@ export class LiveStats {
   @Prop({ default: 0 }) diamonds!: number;
   @Prop({ default: 0 }) giftCount!: number;
   @Prop({ default: 0 }) messageCount!: number;
+}
+
+/** A kick whose reactions (viewer record closed, seat freed) have not been seen to finish. */
+@Schema({ _id: false })
+export class PendingKick {
+  @Prop({ required: true }) userId!: string;
+  @Prop({ required: true }) actorId!: string;
+  @Prop({ required: true }) at!: Date;
 }
 
 /**
@@ -46,6 +55,12 @@ export class LiveStream {
   @Prop({ type: Date, default: null }) endedAt!: Date | null;
   @Prop({ type: String, enum: [...END_REASONS, null], default: null }) endReason!: EndReason | null;
   @Prop({ type: [String], default: [] }) coHostIds!: string[];
+  /**
+   * Grows each time a co-host loses the role. Seat writes of moderators carry the value their
+   * role check read, and the seats (fenced with the new value before the removal answers)
+   * refuse an older one: the role check and the seat write act as one step.
+   */
+  @Prop({ default: 0 }) moderatorEpoch!: number;
   /** Kicked users: refused everywhere in this live for the rest of it. */
   @Prop({ type: [String], default: [] }) removedUserIds!: string[];
   @Prop({ type: LiveSettings, required: true }) settings!: LiveSettings;
@@ -64,6 +79,12 @@ export class LiveStream {
    */
   @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
   @Prop({ type: [String], default: [] }) countedGiftIds!: string[];
+  // Reactions a request awaits but has not seen finish; the pending-reactions sweep finishes them.
+  /** From creation until the set-up reactions are in: a live left so is ended, never opened. */
+  @Prop({ type: Boolean }) pendingSetup?: boolean;
+  /** From the end until its reactions (viewers closed, seats freed) are in. */
+  @Prop({ type: Boolean }) pendingEnd?: boolean;
+  @Prop({ type: [PendingKick], default: [] }) pendingKicks!: PendingKick[];
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -75,3 +96,6 @@ LiveStreamSchema.index({ activeChannel: 1 }, { unique: true, sparse: true });
 LiveStreamSchema.index({ status: 1, 'stats.viewerCount': -1, _id: -1 });
 LiveStreamSchema.index({ status: 1, hostSeenAt: 1 });
 LiveStreamSchema.index({ hostId: 1, startedAt: -1 });
+LiveStreamSchema.index({ pendingSetup: 1, createdAt: 1 });
+LiveStreamSchema.index({ pendingEnd: 1, endedAt: 1 });
+LiveStreamSchema.index({ 'pendingKicks.at': 1 });
