@@ -212,9 +212,9 @@ describe('reactions that cannot fail silently', () => {
 
   it('logs and counts a failed fire-and-forget reaction without failing the request', async () => {
     const { liveId, host } = await partyWithSpeaker('fire-and-forget', 1);
-    const before = await failures('live.updated', 'LiveGateway.onLiveUpdated');
+    const before = await failures('live.updated', 'LiveRelay.onLiveUpdated');
     const res = await faulty.http().patch(`/api/live/${liveId}`).set(bearer(host)).send({ title: 'renamed' });
     expect(res.status).toBe(200);
-    expect(await failures('live.updated', 'LiveGateway.onLiveUpdated')).toBe(before + 1);
+    expect(await failures('live.updated', 'LiveRelay.onLiveUpdated')).toBe(before + 1);
   });
 });

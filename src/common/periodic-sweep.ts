@@ -9,7 +9,7 @@ import type { Counter } from 'prom-client';
 export class PeriodicSweep {
   private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
-  private running = false;
+  private running?: Promise<number>;
 
   constructor(
     private readonly name: string,
@@ -26,14 +26,20 @@ export class PeriodicSweep {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the interval and waits for a run in progress, so none outlives the database connection. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
   }
 
   /** One run; returns how many items it handled (0 when another run is still going). */
-  async run(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
+  run(): Promise<number> {
+    if (this.running) return Promise.resolve(0);
+    this.running = this.runOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runOnce(): Promise<number> {
     try {
       const handled = await this.work();
       this.runs.inc({ sweep: this.name, outcome: 'ok' });
@@ -43,8 +49,6 @@ export class PeriodicSweep {
       this.runs.inc({ sweep: this.name, outcome: 'error' });
       this.logger.error({ err: error }, 'sweep failed; retrying next interval');
       return 0;
-    } finally {
-      this.running = false;
     }
   }
 }

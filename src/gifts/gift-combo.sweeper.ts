@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { PeriodicSweep } from '../common/periodic-sweep';
@@ -9,7 +9,7 @@ import { GiftCombosService } from './gift-combos.service';
 
 /** Deletes expired combos every GIFT_SWEEP_INTERVAL_MS, so gift_combos does not grow for ever. */
 @Injectable()
-export class GiftComboSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GiftComboSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly sweep: PeriodicSweep;
 
   constructor(
@@ -24,7 +24,7 @@ export class GiftComboSweeper implements OnApplicationBootstrap, OnApplicationSh
     this.sweep.start();
   }
 
-  onApplicationShutdown(): void {
-    this.sweep.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { PeriodicSweep } from '../common/periodic-sweep';
@@ -12,7 +12,7 @@ import { GiftSettlementService } from './gift-settlement.service';
  * left unsettled (or settled with their guard ids still in place). Safe on several instances.
  */
 @Injectable()
-export class GiftRecoverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GiftRecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sweep: PeriodicSweep;
 
   constructor(
@@ -32,7 +32,7 @@ export class GiftRecoverySweeper implements OnApplicationBootstrap, OnApplicatio
     this.sweep.start({ runNow: true });
   }
 
-  onApplicationShutdown(): void {
-    this.sweep.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { PeriodicSweep } from '../common/periodic-sweep';
@@ -14,7 +14,7 @@ import { StreamsService } from './streams.service';
  * again. Idempotent, so safe on several instances.
  */
 @Injectable()
-export class PendingReactionsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PendingReactionsSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly sweep: PeriodicSweep;
 
   constructor(
@@ -34,7 +34,7 @@ export class PendingReactionsSweeper implements OnApplicationBootstrap, OnApplic
     this.sweep.start({ runNow: true });
   }
 
-  onApplicationShutdown(): void {
-    this.sweep.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { PeriodicSweep } from '../common/periodic-sweep';
@@ -14,7 +14,7 @@ import { ViewersService } from './viewers.service';
  * conditional update, so any number of instances can run the sweeps at once.
  */
 @Injectable()
-export class PresenceSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PresenceSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sweeps: PeriodicSweep[];
 
   constructor(
@@ -44,7 +44,7 @@ export class PresenceSweeper implements OnApplicationBootstrap, OnApplicationShu
     this.sweeps.forEach((sweep) => sweep.start());
   }
 
-  onApplicationShutdown(): void {
-    this.sweeps.forEach((sweep) => sweep.stop());
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.sweeps.map((sweep) => sweep.stop()));
   }
 }

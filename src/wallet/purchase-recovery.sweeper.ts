@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { PeriodicSweep } from '../common/periodic-sweep';
@@ -9,7 +9,7 @@ import { WalletService } from './wallet.service';
 
 /** Finishes purchases whose crediting request died, on the gift recovery interval. Safe on several instances. */
 @Injectable()
-export class PurchaseRecoverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PurchaseRecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sweep: PeriodicSweep;
 
   constructor(
@@ -29,7 +29,7 @@ export class PurchaseRecoverySweeper implements OnApplicationBootstrap, OnApplic
     this.sweep.start({ runNow: true });
   }
 
-  onApplicationShutdown(): void {
-    this.sweep.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
   }
 }
