@@ -14,6 +14,8 @@ import { ensureAllIndexes } from './indexes';
         // Indexes are built before the app serves (see below): the invariants rest on unique indexes.
         autoIndex: false,
         serverSelectionTimeoutMS: 10_000,
+        // Command events let tests and bench:ops count the round trips of each action.
+        monitorCommands: true,
       }),
     }),
   ],

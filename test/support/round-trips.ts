@@ -1,0 +1,43 @@
+import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+
+/** Not round trips of an action: connection handshakes, health and session bookkeeping. */
+const NOT_COUNTED = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'saslStart', 'saslContinue']);
+
+export interface RoundTrips {
+  total: number;
+  /** "command collection" -> count, e.g. "findAndModify live_streams": 1 */
+  byCommand: Record<string, number>;
+}
+
+/**
+ * Counts the database commands the app sends (driver command monitoring) while `action` runs and
+ * until its deferred writes are done (`settle` waits for them: e.g. a batch flush).
+ */
+export async function countRoundTrips(
+  app: INestApplication,
+  action: () => Promise<unknown>,
+  settle: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<RoundTrips> {
+  const client = app.get<Connection>(getConnectionToken()).getClient();
+  const seen: CommandStartedEvent[] = [];
+  const record = (event: CommandStartedEvent) => {
+    if (!NOT_COUNTED.has(event.commandName)) seen.push(event);
+  };
+  client.on('commandStarted', record);
+  try {
+    await action();
+    await settle();
+  } finally {
+    client.off('commandStarted', record);
+  }
+  const byCommand: Record<string, number> = {};
+  for (const event of seen) {
+    const collection = event.command[event.commandName];
+    const key = `${event.commandName} ${typeof collection === 'string' ? collection : ''}`.trim();
+    byCommand[key] = (byCommand[key] ?? 0) + 1;
+  }
+  return { total: seen.length, byCommand };
+}
