@@ -28,40 +28,35 @@ export class GiftLeaderboardService {
   async add(gift: GiftSent & { _id: Types.ObjectId }, leaseUntil: Date): Promise<RankChange | null> {
     const giftId = gift._id.toString();
     const key = { liveId: gift.liveId, senderId: gift.senderId };
-    try {
-      await this.senders.updateOne(
-        key,
-        {
-          $setOnInsert: {
-            senderName: gift.senderName,
-            senderAvatar: gift.senderAvatar,
-            diamonds: 0,
-            coins: 0,
-            giftCount: 0,
-            appliedGiftIds: [],
+    const apply = () =>
+      this.senders
+        .findOneAndUpdate(
+          { ...key, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
+          {
+            $inc: { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count },
+            $set: { senderName: gift.senderName, senderAvatar: gift.senderAvatar },
+            $push: { appliedGiftIds: giftId },
           },
-        },
-        { upsert: true },
-      );
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+          { upsert: true, returnDocument: 'before', projection: { diamonds: 1 } },
+        )
+        .lean();
+    // One upsert: the sender's first gift creates the entry. A duplicate key means the entry exists
+    // and this update did not match it: either a concurrent first gift created it just now (apply
+    // again), or the guard or the lease refused (the second attempt hits the key again: nothing applied).
+    let before: { diamonds: number } | null = null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        before = await apply();
+        break;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        if (attempt === 1) return null;
+      }
     }
-    const before = await this.senders
-      .findOneAndUpdate(
-        { ...key, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
-        {
-          $inc: { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count },
-          $set: { senderName: gift.senderName, senderAvatar: gift.senderAvatar },
-          $push: { appliedGiftIds: giftId },
-        },
-        { returnDocument: 'before', projection: { diamonds: 1 } },
-      )
-      .lean();
-    if (!before) return null;
-    const totalDiamonds = before.diamonds + gift.diamonds;
-    const rankBefore = before.diamonds === 0 ? null : await this.rankOf(gift.liveId, gift.senderId, before.diamonds);
-    const rank = await this.rankOf(gift.liveId, gift.senderId, totalDiamonds);
-    return { rank, changed: rank !== rankBefore, totalDiamonds };
+    const previous = before?.diamonds ?? 0;
+    const totalDiamonds = previous + gift.diamonds;
+    const [rankBefore, rank] = await this.ranksOf(gift.liveId, gift.senderId, [previous, totalDiamonds]);
+    return { rank, changed: previous === 0 || rank !== rankBefore, totalDiamonds };
   }
 
   /** The sender's current standing (for a gift whose leaderboard step ran before a crash). */
@@ -121,8 +116,18 @@ export class GiftLeaderboardService {
 
   /** 1 + the number of other gifters with strictly more diamonds (ties share a rank). */
   private async rankOf(liveId: Types.ObjectId, senderId: string, diamonds: number): Promise<number> {
-    return (
-      1 + (await this.senders.countDocuments({ liveId, senderId: { $ne: senderId }, diamonds: { $gt: diamonds } }))
+    return (await this.ranksOf(liveId, senderId, [diamonds]))[0];
+  }
+
+  /** The ranks the sender would have with each of these totals, counted in one aggregation. */
+  private async ranksOf(liveId: Types.ObjectId, senderId: string, totals: number[]): Promise<number[]> {
+    const counts = Object.fromEntries(
+      totals.map((total, i) => [`above${i}`, { $sum: { $cond: [{ $gt: ['$diamonds', total] }, 1, 0] } }]),
     );
+    const [row] = await this.senders.aggregate<Record<string, number>>([
+      { $match: { liveId, senderId: { $ne: senderId }, diamonds: { $gt: Math.min(...totals) } } },
+      { $group: { _id: null, ...counts } },
+    ]);
+    return totals.map((_, i) => 1 + (row?.[`above${i}`] ?? 0));
   }
 }

@@ -12,7 +12,6 @@ import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
-import { WalletService } from '../wallet/wallet.service';
 import { GifterPeriod } from './dto/gifters.query';
 import { periodStart } from './gifter-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
@@ -36,7 +35,6 @@ export class GiftsService {
     @InjectModel(GiftSent.name) private readonly sent: Model<GiftSent>,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
-    private readonly wallets: WalletService,
     private readonly catalog: GiftCatalogService,
     private readonly settlement: GiftSettlementService,
     private readonly leaderboard: GiftLeaderboardService,
@@ -51,6 +49,7 @@ export class GiftsService {
    * answers the first gift's final result (or its error) and moves no coin.
    */
   async send(liveId: string, user: AuthUser, dto: SendGiftDto): Promise<GiftResultView> {
+    // A repeated key answers the first gift's outcome, whatever happened since (an end, a kick, a rate limit).
     const earlier = await this.sent.findOne({ senderId: user.userId, idempotencyKey: dto.idempotencyKey }).lean();
     if (earlier) return this.answerRepeat(earlier, liveId, dto);
 
@@ -69,9 +68,6 @@ export class GiftsService {
     const gift = await this.catalog.findSendable(dto.giftId);
     await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
     const coins = gift.priceCoins * dto.count;
-    // A cheap early answer; the debit itself is what guarantees the balance.
-    const balance = await this.wallets.coinsOf(user.userId);
-    if (balance < coins) throw insufficient(coins);
 
     let record: GiftRecord;
     try {

@@ -17,6 +17,10 @@ import { assertHost, assertModerator, assertTargetable } from './live-roles';
 import { EndReason, LiveStream, LiveStreamDocument, LiveStats, PendingKick } from './schemas/live-stream.schema';
 
 const DEFAULT_SEATS = { live: 0, party: 6, audio: 9 } as const;
+/** How long a page of the public active list is reused on this instance. */
+const ACTIVE_LIST_CACHE_MS = 1_000;
+/** Distinct pages kept at once (filters and cursors); past it the cache starts over. */
+const ACTIVE_LIST_CACHE_KEYS = 1_000;
 
 type LiveRecord = LiveStream & { _id: Types.ObjectId };
 
@@ -24,6 +28,7 @@ type LiveRecord = LiveStream & { _id: Types.ObjectId };
 @Injectable()
 export class StreamsService {
   private readonly logger = new Logger('StreamsService');
+  private readonly activeLists = new Map<string, { until: number; page: Promise<Page<LiveView>> }>();
 
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
@@ -86,7 +91,23 @@ export class StreamsService {
     return this.setUp(toLiveView(live));
   }
 
-  async listActive(query: ListLivesQuery): Promise<Page<LiveView>> {
+  /**
+   * The public list of running lives, shared per instance for ACTIVE_LIST_CACHE_MS: it decides no
+   * write, and a storm of app launches then costs one query per second per page, not one per request.
+   */
+  listActive(query: ListLivesQuery): Promise<Page<LiveView>> {
+    const key = JSON.stringify([query.liveType ?? null, query.cursor ?? null, query.limit]);
+    const now = Date.now();
+    const cached = this.activeLists.get(key);
+    if (cached && cached.until > now) return cached.page;
+    if (this.activeLists.size >= ACTIVE_LIST_CACHE_KEYS) this.activeLists.clear();
+    const page = this.queryActive(query);
+    this.activeLists.set(key, { until: now + ACTIVE_LIST_CACHE_MS, page });
+    page.catch(() => this.activeLists.delete(key));
+    return page;
+  }
+
+  private async queryActive(query: ListLivesQuery): Promise<Page<LiveView>> {
     const filter: QueryFilter<LiveStream> = {
       status: 'live',
       ...keysetFilter('stats.viewerCount', 'number', query.cursor),

@@ -56,7 +56,6 @@ export class WalletService {
   async move(move: Move): Promise<MoveOutcome> {
     const coins = move.coins ?? 0;
     const diamonds = move.diamonds ?? 0;
-    await this.ensureWallet(move.userId);
     const filter: QueryFilter<Wallet> = {
       userId: move.userId,
       appliedRefs: { $ne: move.ref },
@@ -64,24 +63,34 @@ export class WalletService {
     };
     if (coins < 0) filter.coins = { $gte: -coins };
     if (diamonds < 0) filter.diamonds = { $gte: -diamonds };
-    const after = await this.wallets
-      .findOneAndUpdate(
-        filter,
-        { $inc: { coins, diamonds }, $push: { appliedRefs: move.ref } },
-        { returnDocument: 'after' },
-      )
-      .lean();
+    const apply = () =>
+      this.wallets
+        .findOneAndUpdate(
+          filter,
+          { $inc: { coins, diamonds }, $push: { appliedRefs: move.ref } },
+          { returnDocument: 'after' },
+        )
+        .lean();
+    let after = await apply();
+    let current = after ? null : await this.wallets.findOne({ userId: move.userId }).lean();
+    const missedWallet = !after && (!current || !current.appliedRefs.includes(move.ref));
+    if (missedWallet && coins >= 0 && diamonds >= 0) {
+      // The user's first movement: the wallet did not exist when the update ran (it may exist by now,
+      // made by a concurrent first movement). Created once, the movement applies as usual.
+      if (!current) await this.ensureWallet(move.userId);
+      after = await apply();
+      current = after ? null : await this.wallets.findOne({ userId: move.userId }).lean();
+    }
     if (after) {
       await this.book(move, { coins: after.coins, diamonds: after.diamonds });
       return { status: 'applied', coins: after.coins, diamonds: after.diamonds };
     }
-    const current = (await this.wallets.findOne({ userId: move.userId }).lean())!;
-    const balances = { coins: current.coins, diamonds: current.diamonds };
-    if (current.appliedRefs.includes(move.ref) || (await this.isBooked(move))) {
+    const balances = { coins: current?.coins ?? 0, diamonds: current?.diamonds ?? 0 };
+    if (current?.appliedRefs.includes(move.ref) || (await this.isBooked(move))) {
       await this.book(move, null); // a crash may have fallen between the change and its entry
       return { status: 'already_applied', ...balances };
     }
-    if (current.coins < -coins || current.diamonds < -diamonds) return { status: 'insufficient', ...balances };
+    if (balances.coins < -coins || balances.diamonds < -diamonds) return { status: 'insufficient', ...balances };
     return { status: 'lease_over', ...balances };
   }
 
