@@ -72,7 +72,7 @@ export function buildAsyncApi(classSchemas: Record<string, JsonSchema>, version:
   schemas[MissedRoomEvent.name] = {
     description: 'One room event the joiner missed, as it was sent: `event` names it, `data` is its payload.',
     oneOf: Object.entries<ServerEventDoc>(SERVER_EVENTS)
-      .filter(([, doc]) => isNumbered(doc) && doc.receivers === 'live room')
+      .filter(([, doc]) => doc.receivers === 'live room')
       .map(([event, doc]) => ({
         type: 'object',
         title: event,

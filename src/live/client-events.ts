@@ -27,8 +27,13 @@ export type NumberedEventName = {
 /** A numbered event as a client receives it. */
 export type NumberedEvent<E extends NumberedEventName> = ServerEventPayload<E> & RoomEventStamp;
 
+/** The events sent to a live's room (what the live:join ack replays). */
+export type RoomEventName = {
+  [E in ServerEventName]: ServerCatalogue[E] extends { receivers: 'live room' } ? E : never;
+}[ServerEventName];
+
 /** A room event as the live:join ack replays it. */
-export type MissedEvent = { [E in NumberedEventName]: { event: E; data: NumberedEvent<E> } }[NumberedEventName];
+export type MissedEvent = { [E in RoomEventName]: { event: E; data: NumberedEvent<E> } }[RoomEventName];
 
 export type ClientEventName = keyof ClientCatalogue;
 export type ClientEventPayload<E extends ClientEventName> = InstanceType<ClientCatalogue[E]['payload']>;
