@@ -11,7 +11,7 @@ import { PUBLIC_EXTENSION } from './auth/public.decorator';
 import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
-import { eventCatalogueModels, serveEventDocs } from './live/asyncapi';
+import { serveEventDocs } from './live/event-docs';
 import { SocketIoAdapter } from './live/socket-io.adapter';
 import { observeHttpLatency } from './metrics/http-metrics';
 
@@ -61,7 +61,6 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
-    { extraModels: eventCatalogueModels() },
   );
   // Secure by default, like the guard: every operation needs the bearer token unless @Public().
   document.security = [{ bearer: [] }];
@@ -74,5 +73,5 @@ function setUpSwagger(app: NestFastifyApplication): void {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
     swaggerOptions: { persistAuthorization: true },
   });
-  serveEventDocs(app, document);
+  serveEventDocs(app, document.info.version);
 }

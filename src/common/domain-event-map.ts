@@ -1,4 +1,5 @@
 import type { MessageView } from '../chat/dto/message.view';
+import type { AnnouncedHostAction } from '../live/events/streams.events';
 import type { GiftEventView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
 import type { EndReason } from '../streams/schemas/live-stream.schema';
@@ -14,7 +15,7 @@ export interface DomainEventMap {
   'live.updated': { live: LiveView; changes: string[]; actorId: string };
   'live.ended': { live: LiveView; reason: EndReason };
   /** A host or co-host action on a user (kick, co-host changes), announced to the room. */
-  'live.host_action': { liveId: string; action: string; actorId: string; targetUserId: string };
+  'live.host_action': { liveId: string; action: AnnouncedHostAction; actorId: string; targetUserId: string };
   /**
    * A user removed from the live: reactions close their viewer record and free their seat.
    * `moderatorEpoch` is the live's after the kick (it grew if the user was a co-host).

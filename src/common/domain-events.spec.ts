@@ -40,7 +40,7 @@ class Listeners {
 }
 
 describe('domain events', () => {
-  const payload = { liveId: 'l', action: 'kick', actorId: 'a', targetUserId: 't' };
+  const payload = { liveId: 'l', action: 'kick' as const, actorId: 'a', targetUserId: 't' };
 
   async function setUp(env: Record<string, string> = {}) {
     const failures = new Counter({

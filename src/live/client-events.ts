@@ -1,113 +1,49 @@
-import type { MessageView } from '../chat/dto/message.view';
-import type { GiftEventView, GifterView } from '../gifts/dto/gift-result.view';
-import type { LiveView } from '../streams/dto/live.view';
-import type { EndReason } from '../streams/schemas/live-stream.schema';
-import type { LeaveReason, ViewerView } from '../viewers/dto/viewer.view';
-import type { SeatChange, SeatInviteView, SeatRequestView, SeatView, TicketStatus } from '../seats/dto/seat.view';
+import type { CLIENT_EVENTS, SERVER_EVENTS } from './event-catalogue';
+import type { RoomEventStamp } from './events/room-event-stamp';
 
-/** A user as other clients see them in notices. */
-export interface UserSummary {
-  userId: string;
-  uid: number;
-  name: string;
-  avatar: string | null;
-}
-
-/** What live:join's ack carries: everything a client needs to draw the room. */
-export interface LiveSnapshot {
-  live: LiveView;
-  viewerCount: number;
-  role: 'host' | 'cohost' | 'viewer';
-  // chat
-  /** The last messages (up to 30), oldest first. */
-  recentMessages: MessageView[];
-  // seats: every seat of a party/audio live (empty for a one-host live)
-  seats: SeatView[];
-  // gifts: the live's top gifters (first page of GET /live/:id/gifts/top)
-  topGifters: GifterView[];
-}
-
-/**
- * Every server -> client event and its payload (typed Socket.IO emits). Documented for client
- * developers in docs/socket-events.md. All carry `liveStreamId`.
+/*
+ * The TypeScript side of the event catalogue: every type here is read from event-catalogue.ts, so
+ * a payload declared there is the type the gateway emits, with nothing to keep in step by hand.
  */
-export interface ServerToClientEvents {
-  'live:created': (payload: { liveStreamId: string; live: LiveView }) => void;
-  'live:ended': (payload: { liveStreamId: string; live: LiveView; reason: EndReason }) => void;
-  'live:update': (payload: { liveStreamId: string; live: LiveView; changes: string[]; actorId: string }) => void;
-  'live:host:action': (payload: {
-    liveStreamId: string;
-    action: string;
-    actorId: string;
-    targetUserId: string;
-  }) => void;
-  'live:kicked': (payload: { liveStreamId: string; actorId: string }) => void;
-  'live:viewer:joined': (payload: { liveStreamId: string; viewer: ViewerView; viewerCount: number }) => void;
-  'live:viewer:left': (payload: {
-    liveStreamId: string;
-    userId: string;
-    reason: LeaveReason;
-    viewerCount: number;
-  }) => void;
-  'live:viewers': (payload: {
-    liveStreamId: string;
-    joined: UserSummary[];
-    left: { userId: string; reason: LeaveReason }[];
-    joinedCount: number;
-    leftCount: number;
-    viewerCount: number;
-  }) => void;
-  'auth:expired': (payload: { code: string; message: string }) => void;
-  // chat
-  /** A new message: the message itself (it carries liveStreamId). */
-  'live:message': (payload: MessageView) => void;
-  'live:message:deleted': (payload: { liveStreamId: string; messageId: string; actorId: string }) => void;
-  /** To the muted user only: muted until `until`, or unmuted (`muted` false, `until` null). */
-  'live:chat:muted': (payload: { liveStreamId: string; muted: boolean; until: string | null; actorId: string }) => void;
-  // ---- seats (docs/socket-events.md, "Seats") --------------------------------------------------
-  /** Every seat change, with the seat's full state; drop one whose version is older than shown. */
-  'live:seat:update': (payload: {
-    liveStreamId: string;
-    seatIndex: number;
-    action: SeatChange;
-    seat: SeatView;
-    version: number;
-    actorId: string;
-    /** Who sat there before this change (null if nobody, or if the same user still sits). */
-    previousUserId: string | null;
-    /** true: previousUserId lost their seat and must stop publishing (drop to audience). */
-    dropToAudience: boolean;
-  }) => void;
-  'live:seat:joined': (payload: {
-    liveStreamId: string;
-    seatIndex: number;
-    seat: SeatView;
-    userId: string;
-    action: SeatChange;
-  }) => void;
-  'live:seat:left': (payload: {
-    liveStreamId: string;
-    seatIndex: number;
-    seat: SeatView;
-    userId: string;
-    action: SeatChange;
-    dropToAudience: boolean;
-  }) => void;
-  'live:seat:request': (payload: { liveStreamId: string; status: TicketStatus; request: SeatRequestView }) => void;
-  'live:seat:invite': (payload: { liveStreamId: string; status: TicketStatus; invite: SeatInviteView }) => void;
-  // gifts
-  'live:gift': (
-    payload: GiftEventView & { liveDiamonds: number; liveGiftCount: number; senderRank: number | null },
-  ) => void;
-}
 
-// ---- typed emit helpers (issue 7: one road for every server -> client event) --------------
+export { LiveSnapshot, LiveJoinAck, JoinerState } from './events/join-ack';
+export { UserSummary } from './events/viewers.events';
 
-export type ServerEventName = keyof ServerToClientEvents;
-export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
-/** Emits one event to a room, or to everyone when `room` is null. */
-export type RoomEmitter = <E extends ServerEventName>(
-  room: string | null,
-  event: E,
-  payload: ServerEventPayload<E>,
-) => void;
+type ServerCatalogue = typeof SERVER_EVENTS;
+type ClientCatalogue = typeof CLIENT_EVENTS;
+
+export type ServerEventName = keyof ServerCatalogue;
+/** An event's payload as the services build it (the broadcaster adds seq and epoch to numbered events). */
+export type ServerEventPayload<E extends ServerEventName> = InstanceType<ServerCatalogue[E]['payload']>;
+
+/** Every server -> client event and its payload (Socket.IO's typed emits). */
+export type ServerToClientEvents = { [E in ServerEventName]: (payload: ServerEventPayload<E>) => void };
+
+/** The events that carry the room's seq and epoch. */
+export type NumberedEventName = {
+  [E in ServerEventName]: ServerCatalogue[E] extends { receivers: 'live room' } | { numbered: true } ? E : never;
+}[ServerEventName];
+
+/** A numbered event as a client receives it. */
+export type NumberedEvent<E extends NumberedEventName> = ServerEventPayload<E> & RoomEventStamp;
+
+/** The events sent to a live's room (what the live:join ack replays). */
+export type RoomEventName = {
+  [E in ServerEventName]: ServerCatalogue[E] extends { receivers: 'live room' } ? E : never;
+}[ServerEventName];
+
+/** A room event as the live:join ack replays it. */
+export type MissedEvent = { [E in RoomEventName]: { event: E; data: NumberedEvent<E> } }[RoomEventName];
+
+export type ClientEventName = keyof ClientCatalogue;
+export type ClientEventPayload<E extends ClientEventName> = InstanceType<ClientCatalogue[E]['payload']>;
+
+type AckEntry<E extends ClientEventName> = ClientCatalogue[E]['acks'][number];
+type AckData<T> = T extends { data: new (...args: never[]) => infer D }
+  ? D | (T extends { nullable: true } ? null : never)
+  : never;
+
+/** What `data` holds in a successful ack of E (of E's `action` A, where acks differ per action). */
+export type ClientEventAck<E extends ClientEventName, A extends string = string> = AckData<
+  AckEntry<E> extends infer T ? (T extends { actions: readonly (infer X)[] } ? (A extends X ? T : never) : T) : never
+>;

@@ -1,168 +1,210 @@
 import { MessageView } from '../chat/dto/message.view';
-import { GiftEventView, GiftResultView } from '../gifts/dto/gift-result.view';
-import { SEAT_CHANGES, SeatInviteView, SeatRequestView, SeatView, TICKET_STATUSES } from '../seats/dto/seat.view';
+import { ChatMuteView } from '../chat/dto/mute-user.dto';
+import { GiftResultView } from '../gifts/dto/gift-result.view';
+import { SeatInviteView, SeatRequestView, SeatView } from '../seats/dto/seat.view';
 import { LiveView } from '../streams/dto/live.view';
-import { END_REASONS } from '../streams/schemas/live-stream.schema';
 import { ViewerView } from '../viewers/dto/viewer.view';
-import { LEAVE_REASONS } from '../viewers/schemas/live-viewer.schema';
-import type { ServerEventName } from './client-events';
-import { HOST_ACTIONS, HostActionDto } from './dto/host-action.dto';
+import { GiftSendDto } from './dto/gift-send.dto';
+import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
-import { GiftSendDto } from './dto/gift-send.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
-import { arrayOf, int, liveStreamId, object, oneOf, PayloadSpec, str } from './event-schema';
+import { ClientEventDoc, ServerEventDoc } from './event-schema';
+import { AuthExpiredEvent } from './events/auth.events';
+import { LIVE_ID_EXAMPLE } from './events/examples';
+import { LiveChatMutedEvent, LiveMessageDeletedEvent } from './events/chat.events';
+import { LiveGiftEvent } from './events/gifts.events';
+import { LiveJoinAck } from './events/join-ack';
+import {
+  LiveSeatInviteEvent,
+  LiveSeatJoinedEvent,
+  LiveSeatLeftEvent,
+  LiveSeatRequestEvent,
+  LiveSeatUpdateEvent,
+} from './events/seats.events';
+import {
+  LiveCreatedEvent,
+  LiveEndedEvent,
+  LiveHostActionEvent,
+  LiveKickedEvent,
+  LiveUpdateEvent,
+} from './events/streams.events';
+import { LiveViewerJoinedEvent, LiveViewerLeftEvent, LiveViewersEvent } from './events/viewers.events';
 
 /**
- * THE catalogue of Socket.IO events, the single source of the AsyncAPI document served at
- * /api/docs/asyncapi.json and of the page at /api/docs/events. A test fails when a gateway
- * handler (@SubscribeMessage) is missing here, and the compiler fails when a key of
- * ServerToClientEvents is. To add an event: one entry in your module's commented block below.
+ * THE catalogue of Socket.IO events: each event's payload (and each client event's ack) is declared
+ * here once, as a class whose @ApiProperty metadata gives its schema and whose instance type is its
+ * TypeScript type. ServerToClientEvents (client-events.ts), the AsyncAPI document at
+ * /api/docs/asyncapi.json and the page at /api/docs/events derive from it; the e2e tests validate
+ * every event and ack they receive against that document. To add an event: one entry in your
+ * module's block below (a test fails when a gateway handler is missing here).
  */
 
-export interface ClientEventDoc {
-  module: string;
-  summary: string;
-  payload: PayloadSpec;
-  /** What `data` holds in a `{ ok: true, data }` ack. Errors are `{ ok: false, error: { code, message } }`. */
-  ack: PayloadSpec;
-}
-
-export interface ServerEventDoc {
-  module: string;
-  summary: string;
-  /** Who receives it: everyone, a live's room, or one user's room. */
-  receivers: 'everyone' | 'live room' | 'user room' | 'this socket';
-  payload: PayloadSpec;
-}
-
-const userSummary = object({
-  userId: str('bob'),
-  uid: int(67890),
-  name: str('Bob'),
-  avatar: { type: 'string', nullable: true },
-});
-const liveSnapshot = object(
-  { live: LiveView, viewerCount: int(12), role: oneOf(['host', 'cohost', 'viewer']) },
-  'Everything a client needs to draw the room; modules add their part (seats, recent messages, top gifters).',
-);
-
 /** client -> server events, answered through the Socket.IO ack. */
-export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
+export const CLIENT_EVENTS = {
   // ---- live rooms (streams, viewers) ----
   'live:join': {
     module: 'viewers',
-    summary: 'Join a live as a viewer (or return as its host): enters the live room and returns a snapshot.',
+    summary: "Join a live as a viewer (or return as its host): enter the live's room and get a snapshot.",
+    description:
+      'Makes the caller a viewer (idempotent with `POST /api/live/:id/join`; the host is never counted) and ' +
+      "subscribes the socket to the live's room. The ack carries everything needed to draw the room, the room's " +
+      '`epoch` and `seq`, and what the caller must not miss while away (`me`).',
     payload: JoinLiveDto,
-    ack: liveSnapshot,
+    acks: [{ data: LiveJoinAck }],
   },
   'live:leave': {
     module: 'viewers',
-    summary: "Leave a live's room and close the viewer record (null when there was none).",
+    summary: "Leave a live's room and close the viewer record.",
     payload: LiveRefDto,
-    ack: ViewerView,
+    acks: [{ data: ViewerView, nullable: true, description: 'The closed viewer record; null when there was none' }],
   },
   'live:update': {
     module: 'streams',
-    summary: 'Host or co-host changes title, cover or settings (same rules as PATCH /api/live/:id).',
+    summary: 'The host or a co-host changes title, cover or settings (same rules as PATCH /api/live/:id).',
     payload: LiveUpdateDto,
-    ack: LiveView,
+    acks: [{ data: LiveView }],
   },
   'live:host:action': {
     module: 'streams',
-    summary: `Host or co-host action on a user or the live: ${HOST_ACTIONS.join(', ')}.`,
+    summary: 'An action of the host or a co-host on a user, a seat or the live.',
+    description:
+      '`add_cohost`, `remove_cohost` and `end`: host only. The fields an action needs: `targetUserId` (kick, ' +
+      'mute_chat, unmute_chat, add_cohost, remove_cohost, invite_to_seat, accept_request, reject_request, ' +
+      'move_speaker), `targetSeatIndex` (mute_seat, unmute_seat, lock_seat, unlock_seat, move_speaker; optional ' +
+      'for invite_to_seat and accept_request), `targetSeatIndex` or `targetUserId` (remove_from_seat), `seatMode` ' +
+      '(set_seat_mode), `durationMs` (optional for mute_chat). The ack depends on the action.',
     payload: HostActionDto,
-    ack: LiveView,
+    examples: {
+      kick: { liveStreamId: LIVE_ID_EXAMPLE, action: 'kick', targetUserId: 'bob' },
+      mute_chat: { liveStreamId: LIVE_ID_EXAMPLE, action: 'mute_chat', targetUserId: 'bob', durationMs: 600000 },
+      invite_to_seat: {
+        liveStreamId: LIVE_ID_EXAMPLE,
+        action: 'invite_to_seat',
+        targetUserId: 'dave',
+        targetSeatIndex: 4,
+      },
+      lock_seat: { liveStreamId: LIVE_ID_EXAMPLE, action: 'lock_seat', targetSeatIndex: 3 },
+      set_seat_mode: { liveStreamId: LIVE_ID_EXAMPLE, action: 'set_seat_mode', seatMode: 'request' },
+    },
+    acks: [
+      { actions: ['kick', 'add_cohost', 'remove_cohost', 'end', 'set_seat_mode'], data: LiveView },
+      { actions: ['mute_chat', 'unmute_chat'], data: ChatMuteView },
+      { actions: ['invite_to_seat'], data: SeatInviteView },
+      { actions: ['reject_request'], data: SeatRequestView },
+      {
+        actions: [
+          'accept_request',
+          'remove_from_seat',
+          'mute_seat',
+          'unmute_seat',
+          'lock_seat',
+          'unlock_seat',
+          'move_speaker',
+        ],
+        data: SeatView,
+      },
+    ],
   },
   // ---- chat ----
   'live:message:send': {
     module: 'chat',
-    summary:
-      'Send a chat message (same rules and codes as POST /api/live/:id/message; clientMessageId makes retries idempotent).',
+    summary: 'Send a chat message (same rules and codes as POST /api/live/:id/message).',
+    description: 'A retry with the same `clientMessageId` answers the first message and sends nothing new.',
     payload: SendMessageEventDto,
-    ack: MessageView,
+    acks: [{ data: MessageView }],
   },
   // ---- seats ----
   'live:seat:update': {
     module: 'seats',
-    summary:
-      'A seat action by the user on or asking for a seat: take, leave, move, mic_on, mic_off, request, cancel_request, accept_invite, decline_invite.',
+    summary: 'A seat action by the user on, or asking for, a seat.',
+    description:
+      '`seatIndex`: the seat to take or move to (required), the seat asked for (request, optional), or your own ' +
+      'seat (leave, mic_on, mic_off: optional, checked when given). `seatData` is accepted and not read. The ack ' +
+      'depends on the action.',
     payload: SeatUpdateDto,
-    ack: SeatView,
+    examples: {
+      take: { liveStreamId: LIVE_ID_EXAMPLE, action: 'take', seatIndex: 2 },
+      mic_off: { liveStreamId: LIVE_ID_EXAMPLE, action: 'mic_off' },
+      request: { liveStreamId: LIVE_ID_EXAMPLE, action: 'request', seatIndex: 3 },
+    },
+    acks: [
+      { actions: ['take', 'leave', 'move', 'mic_on', 'mic_off', 'accept_invite'], data: SeatView },
+      { actions: ['request', 'cancel_request'], data: SeatRequestView },
+      { actions: ['decline_invite'], data: SeatInviteView },
+    ],
   },
   // ---- gifts ----
   'live:gift:send': {
     module: 'gifts',
-    summary: 'Send a gift (same rules and codes as POST /api/live/:id/gifts; idempotencyKey makes retries safe).',
+    summary: 'Send a gift (same rules and codes as POST /api/live/:id/gifts).',
+    description:
+      'The same `idempotencyKey` again (a retry after a timeout or a reconnect) answers the first gift and moves ' +
+      'no coin; the same key with a different gift is `IDEMPOTENCY_KEY_REUSED`.',
     payload: GiftSendDto,
-    ack: GiftResultView,
+    acks: [{ data: GiftResultView }],
   },
-};
+} as const satisfies Record<string, ClientEventDoc>;
 
-/** server -> client events (typed in ServerToClientEvents; every key must be documented here). */
-export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
+/** server -> client events (ServerToClientEvents is derived from this). */
+export const SERVER_EVENTS = {
   // ---- live rooms (streams, viewers) ----
   'live:created': {
     module: 'streams',
     summary: 'A live started.',
     receivers: 'everyone',
-    payload: object({ liveStreamId, live: LiveView }),
+    payload: LiveCreatedEvent,
   },
   'live:ended': {
     module: 'streams',
     summary: 'A live ended (host, admin, host timeout); its room is emptied afterwards.',
+    description: "Carries the room's last `seq`. Every seat is freed without seat events.",
     receivers: 'everyone',
-    payload: object({ liveStreamId, live: LiveView, reason: oneOf(END_REASONS) }),
+    numbered: true,
+    payload: LiveEndedEvent,
   },
   'live:update': {
     module: 'streams',
     summary: "The live's details changed; `changes` names the fields.",
     receivers: 'live room',
-    payload: object({ liveStreamId, live: LiveView, changes: arrayOf(str('title')), actorId: str('alice') }),
+    payload: LiveUpdateEvent,
   },
   'live:host:action': {
     module: 'streams',
-    summary: 'A host or co-host acted on a user (kick, co-host changes).',
+    summary: 'A host or co-host acted on a user: kick, co-host changes, chat mutes.',
     receivers: 'live room',
-    payload: object({ liveStreamId, action: str('kick'), actorId: str('alice'), targetUserId: str('bob') }),
+    payload: LiveHostActionEvent,
   },
   'live:kicked': {
     module: 'streams',
-    summary: 'You were removed from a live; you have left its room and cannot come back.',
+    summary: 'You were removed from a live: your sockets have left its room and you cannot come back.',
     receivers: 'user room',
-    payload: object({ liveStreamId, actorId: str('alice') }),
+    payload: LiveKickedEvent,
   },
   'live:viewer:joined': {
     module: 'viewers',
     summary: 'A viewer joined (only while the live has at most 100 viewers; see live:viewers).',
     receivers: 'live room',
-    payload: object({ liveStreamId, viewer: ViewerView, viewerCount: int(12) }),
+    payload: LiveViewerJoinedEvent,
   },
   'live:viewer:left': {
     module: 'viewers',
     summary: 'A viewer left (only while the live has fewer than 100 viewers; see live:viewers).',
     receivers: 'live room',
-    payload: object({ liveStreamId, userId: str('bob'), reason: oneOf(LEAVE_REASONS), viewerCount: int(11) }),
+    payload: LiveViewerLeftEvent,
   },
   'live:viewers': {
     module: 'viewers',
-    summary: 'At most one per live per batch window: join/leave counts and the first names.',
+    summary: 'Joins and leaves, batched: at most one per live per batch window, with counts and the first names.',
     receivers: 'live room',
-    payload: object({
-      liveStreamId,
-      joined: arrayOf(userSummary),
-      left: arrayOf(object({ userId: str('bob'), reason: oneOf(LEAVE_REASONS) })),
-      joinedCount: int(3),
-      leftCount: int(1),
-      viewerCount: int(14),
-    }),
+    payload: LiveViewersEvent,
   },
   // ---- chat ----
   'live:message': {
     module: 'chat',
-    summary: 'A chat message (comment, or a gift line), once per message.',
+    summary: 'A chat message (a comment, or the line of a gift), once per message.',
     receivers: 'live room',
     payload: MessageView,
   },
@@ -170,93 +212,65 @@ export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
     module: 'chat',
     summary: 'A message was deleted by its sender, the host or a co-host.',
     receivers: 'live room',
-    payload: object({ liveStreamId, messageId: str('665f1c2e8a1b2c3d4e5f6a80'), actorId: str('alice') }),
+    payload: LiveMessageDeletedEvent,
   },
   'live:chat:muted': {
     module: 'chat',
-    summary: 'You were muted in chat until `until`, or unmuted (`muted` false).',
+    summary: "You were muted in a live's chat until `until`, or unmuted (`muted` false).",
     receivers: 'user room',
-    payload: object({
-      liveStreamId,
-      muted: { type: 'boolean' },
-      until: { type: 'string', nullable: true },
-      actorId: str('alice'),
-    }),
+    payload: LiveChatMutedEvent,
   },
   // ---- seats ----
   'live:seat:update': {
     module: 'seats',
-    summary:
-      "A seat's full state after any change; drop updates older than the version you show. dropToAudience tells a speaker who lost the seat to stop publishing.",
+    summary: "A seat's full state after any change.",
+    description:
+      'Drop an update whose `version` is not newer than the one shown. `dropToAudience` tells the user who lost ' +
+      'the seat (`previousUserId`) to stop publishing and fetch a new RTC token.',
     receivers: 'live room',
-    payload: object({
-      liveStreamId,
-      seatIndex: int(2),
-      seat: SeatView,
-      action: oneOf(SEAT_CHANGES),
-      version: int(7),
-      actorId: str('alice'),
-      previousUserId: { type: 'string', nullable: true },
-      dropToAudience: { type: 'boolean' },
-    }),
+    payload: LiveSeatUpdateEvent,
   },
   'live:seat:joined': {
     module: 'seats',
-    summary: 'A user sat down on a seat.',
+    summary: 'A user sat down on a seat (take or move_in).',
     receivers: 'live room',
-    payload: object({
-      liveStreamId,
-      seatIndex: int(2),
-      seat: SeatView,
-      userId: str('bob'),
-      action: oneOf(SEAT_CHANGES),
-    }),
+    payload: LiveSeatJoinedEvent,
   },
   'live:seat:left': {
     module: 'seats',
     summary: 'A user left a seat (left, moved, removed, kicked).',
     receivers: 'live room',
-    payload: object({
-      liveStreamId,
-      seatIndex: int(2),
-      seat: SeatView,
-      userId: str('bob'),
-      action: oneOf(SEAT_CHANGES),
-      dropToAudience: { type: 'boolean' },
-    }),
+    payload: LiveSeatLeftEvent,
   },
   'live:seat:request': {
     module: 'seats',
     summary: 'A seat request was made, cancelled, accepted or rejected.',
+    description: 'Sent to the host, the co-hosts and the requester.',
     receivers: 'user room',
-    payload: object({ liveStreamId, status: oneOf(TICKET_STATUSES), request: SeatRequestView }),
+    payload: LiveSeatRequestEvent,
   },
   'live:seat:invite': {
     module: 'seats',
     summary: 'An invitation to a seat was made, accepted or declined.',
+    description: 'Sent to the invited user and to whoever invited them.',
     receivers: 'user room',
-    payload: object({ liveStreamId, status: oneOf(TICKET_STATUSES), invite: SeatInviteView }),
+    payload: LiveSeatInviteEvent,
   },
   // ---- gifts ----
   'live:gift': {
     module: 'gifts',
-    summary:
-      "A gift settled: the animation to play, the combo, the live's new totals, the sender's new rank when it changed.",
+    summary: "A gift settled: the animation to play, the combo, the live's new totals.",
+    description:
+      'Same sender, gift and receiver within the combo window keep the `comboId`; `comboCount` counts the items ' +
+      'in it. A gift finished by the recovery sweep after a crash is announced when it settles.',
     receivers: 'live room',
-    payload: object(
-      {
-        gift: GiftEventView,
-        liveDiamonds: int(5200),
-        liveGiftCount: int(17),
-        senderRank: { type: 'integer', nullable: true },
-      },
-      'The gift fields (GiftEventView) with these totals added at the top level.',
-    ),
+    payload: LiveGiftEvent,
   },
+  // ---- auth ----
   'auth:expired': {
     module: 'auth',
     summary: 'The access token expired; the server disconnects the socket. Reconnect with a new token.',
     receivers: 'this socket',
-    payload: object({ code: str('TOKEN_EXPIRED'), message: str() }),
+    payload: AuthExpiredEvent,
   },
-};
+} as const satisfies Record<string, ServerEventDoc>;

@@ -4,30 +4,19 @@ import { AuthUser } from '../auth/auth-user';
 import { ChatMutesService } from '../chat/chat-mutes.service';
 import { ChatService } from '../chat/chat.service';
 import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
-import { SeatInviteView } from '../seats/dto/seat.view';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { SeatsService } from '../seats/seats.service';
 import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveSnapshot } from './client-events';
+import { LiveJoinAck } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
-import { Catchup } from './room-log/room-log';
 import { liveRoom } from './rooms';
 
 /** How many top gifters the join snapshot carries. */
 const SNAPSHOT_TOP_GIFTERS = 10;
-
-/** What a user must not miss while away, as state: their chat mute and a pending seat invitation. */
-export interface JoinerState {
-  chatMutedUntil: string | null;
-  pendingSeatInvite: SeatInviteView | null;
-}
-
-/** live:join's ack: the room's snapshot, where the room's count stands, and what the joiner missed. */
-export type JoinAck = LiveSnapshot & Catchup & { me: JoinerState };
 
 /** A socket entering and leaving a live's room. */
 @Injectable()
@@ -50,7 +39,7 @@ export class LiveRooms {
    * write and the socket leaves, or the write (and its unsubscription) comes after this subscription.
    * The room's count is read before the snapshot: the snapshot may already hold later events.
    */
-  async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<JoinAck> {
+  async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<LiveJoinAck> {
     const liveId = body.liveStreamId;
     const room = liveRoom(liveId);
     await socket.join(room);
@@ -76,7 +65,7 @@ export class LiveRooms {
         topGifters: topGifters.items,
         me: { chatMutedUntil, pendingSeatInvite },
         ...catchup,
-      };
+      } as LiveJoinAck;
     } catch (error) {
       await socket.leave(room);
       throw error;

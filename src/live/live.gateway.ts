@@ -22,7 +22,7 @@ import { LiveView } from '../streams/dto/live.view';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { PresenceTicker } from '../viewers/presence.ticker';
-import { ServerToClientEvents } from './client-events';
+import { LiveJoinAck, ServerToClientEvents } from './client-events';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -32,7 +32,7 @@ import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
-import { JoinAck, LiveRooms } from './live-rooms';
+import { LiveRooms } from './live-rooms';
 import { userRoom } from './rooms';
 import { WsAckInterceptor } from './ws-ack.interceptor';
 
@@ -76,7 +76,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('live:join')
-  join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLiveDto): Promise<JoinAck> {
+  join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLiveDto): Promise<LiveJoinAck> {
     return this.rooms.join(socket, userOf(socket), body);
   }
 

@@ -552,7 +552,7 @@ export class StreamsService {
     updated: LiveStreamDocument,
     user: AuthUser,
     targetUserId: string,
-    action: string,
+    action: 'add_cohost' | 'remove_cohost',
   ): LiveView {
     const view = toLiveView(updated);
     this.events.emit('live.updated', { live: view, changes: ['coHostIds'], actorId: user.userId });

@@ -5,12 +5,20 @@
 type Schema = Record<string, any>;
 export type Schemas = Record<string, Schema>;
 
-/** Follows `$ref`s (and a lone `allOf`) to the schema they name. */
+/** Follows `$ref`s (and a lone `allOf`, or a `oneOf` with null) to the schema they name. */
 export function resolveSchema(schema: Schema, schemas: Schemas): Schema {
   if (schema.$ref) return resolveSchema(schemas[String(schema.$ref).split('/').pop()!], schemas);
   if (Array.isArray(schema.allOf) && schema.allOf.length === 1) return resolveSchema(schema.allOf[0], schemas);
+  const notNull = (schema.oneOf as Schema[] | undefined)?.filter((s) => s.type !== 'null');
+  if (notNull?.length === 1) return resolveSchema(notNull[0], schemas);
   return schema;
 }
+
+/** Whether null is a documented value: OpenAPI's `nullable`, or JSON Schema's null type (AsyncAPI). */
+const acceptsNull = (schema: Schema): boolean =>
+  schema.nullable === true ||
+  (Array.isArray(schema.type) && schema.type.includes('null')) ||
+  (Array.isArray(schema.oneOf) && schema.oneOf.some((s: Schema) => s.type === 'null'));
 
 /** A value for every property (optional ones included), from the documented examples. */
 export function sampleOf(schema: Schema, schemas: Schemas): unknown {
@@ -21,9 +29,10 @@ export function sampleOf(schema: Schema, schemas: Schemas): unknown {
     );
   }
   if (resolved.example !== undefined) return resolved.example;
+  if (resolved.examples?.length) return resolved.examples[0];
   if (resolved.enum) return resolved.enum[0];
   const byType: Record<string, unknown> = { string: 'x', number: 1, integer: 1, boolean: true, array: [], object: {} };
-  return byType[resolved.type] ?? 'x';
+  return byType[Array.isArray(resolved.type) ? resolved.type[0] : resolved.type] ?? 'x';
 }
 
 export interface FieldPath {
@@ -37,7 +46,7 @@ export function fieldsOf(schema: Schema, schemas: Schemas, prefix: string[] = []
   const resolved = resolveSchema(schema, schemas);
   return Object.entries<Schema>(resolved.properties ?? {}).flatMap(([name, property]) => {
     const path = [...prefix, name];
-    const field = { path, nullable: resolveSchema(property, schemas).nullable === true || property.nullable === true };
+    const field = { path, nullable: acceptsNull(resolveSchema(property, schemas)) || acceptsNull(property) };
     return [field, ...fieldsOf(property, schemas, path)];
   });
 }

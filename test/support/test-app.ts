@@ -5,6 +5,7 @@ import { io, Socket } from 'socket.io-client';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { mintToken, MintTokenInput } from '../../src/auth/mint-token';
+import { contractFor, EventContract, recordViolations } from './event-contract';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
 
@@ -74,13 +75,22 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   };
 }
 
-/** A Socket.IO client that records every event it gets, so tests can await them with a timeout. */
+/**
+ * A Socket.IO client that records every event it gets, so tests can await them with a timeout.
+ * Every event and every ack is checked against the AsyncAPI document (one argument, the documented
+ * shape); a mismatch fails the test that received it.
+ */
 export class TestSocket {
   readonly received: { event: string; payload: any }[] = [];
   private waiters: { event: string; match: (p: any) => boolean; resolve: (p: any) => void }[] = [];
 
-  constructor(readonly raw: Socket) {
-    raw.onAny((event: string, payload: unknown) => {
+  constructor(
+    readonly raw: Socket,
+    private readonly contract: EventContract,
+  ) {
+    raw.onAny((event: string, ...args: unknown[]) => {
+      recordViolations(contract.checkEvent(event, args));
+      const payload = args[0];
       this.received.push({ event, payload });
       this.waiters = this.waiters.filter((w) => {
         if (w.event !== event || !w.match(payload)) return true;
@@ -96,7 +106,13 @@ export class TestSocket {
     payload: unknown,
     timeoutMs = 10000,
   ): Promise<{ ok: boolean; data?: T; error?: any }> {
-    return this.raw.timeout(timeoutMs).emitWithAck(event, payload);
+    return new Promise((resolve, reject) => {
+      this.raw.timeout(timeoutMs).emit(event, payload, (error: Error | null, ...args: unknown[]) => {
+        if (error) return reject(error);
+        recordViolations(this.contract.checkAck(event, payload, args));
+        resolve(args[0] as { ok: boolean; data?: T; error?: any });
+      });
+    });
   }
 
   /** Resolves with the first (already received or future) event matching. */
@@ -118,7 +134,12 @@ export class TestSocket {
   }
 }
 
-export function connectSocket(url: string, token?: string, options: Record<string, unknown> = {}): Promise<TestSocket> {
+export async function connectSocket(
+  url: string,
+  token?: string,
+  options: Record<string, unknown> = {},
+): Promise<TestSocket> {
+  const contract = await contractFor(url);
   const raw = io(url, {
     transports: ['websocket'],
     auth: token ? { token } : {},
@@ -126,7 +147,7 @@ export function connectSocket(url: string, token?: string, options: Record<strin
     forceNew: true,
     ...options,
   });
-  const socket = new TestSocket(raw);
+  const socket = new TestSocket(raw, contract);
   return new Promise((resolve, reject) => {
     raw.once('connect', () => resolve(socket));
     raw.once('connect_error', (error) => reject(error));
