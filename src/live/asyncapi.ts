@@ -67,8 +67,26 @@ export function buildAsyncApi(classSchemas: Record<string, JsonSchema>, version:
   const schemas: Record<string, JsonSchema> = Object.fromEntries(
     Object.entries(classSchemas).map(([name, schema]) => [name, toJsonSchema(schema)]),
   );
-  const payloadOf = (doc: ServerEventDoc) =>
-    isNumbered(doc) ? withStamp(schemas[doc.payload.name], schemas[RoomEventStamp.name]) : schemaRef(doc.payload);
+  // An event sent beside the room (live:ended) carries the room's last seq: 0 when it had no event.
+  const lastSeqStamp = {
+    ...schemas[RoomEventStamp.name],
+    properties: {
+      ...schemas[RoomEventStamp.name].properties,
+      seq: {
+        type: 'integer',
+        minimum: 0,
+        examples: [42],
+        description: "The room's last seq (0: the room had no event)",
+      },
+    },
+  };
+  const payloadOf = (doc: ServerEventDoc) => {
+    if (!isNumbered(doc)) return schemaRef(doc.payload);
+    return withStamp(
+      schemas[doc.payload.name],
+      doc.receivers === 'live room' ? schemas[RoomEventStamp.name] : lastSeqStamp,
+    );
+  };
   schemas[MissedRoomEvent.name] = {
     description: 'One room event the joiner missed, as it was sent: `event` names it, `data` is its payload.',
     oneOf: Object.entries<ServerEventDoc>(SERVER_EVENTS)
