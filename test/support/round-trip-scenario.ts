@@ -1,5 +1,5 @@
 import { auth, credit, giftByKey, newKey } from './gift-fixtures';
-import { countRoundTrips, RoundTrips } from './round-trips';
+import { countRoundTrips, RoundTrips, waitForQuiet } from './round-trips';
 import { TestApp, userIds } from './test-app';
 
 /** The hot paths whose database commands are counted (test/round-trips.e2e-spec.ts, bench:ops). */
@@ -43,6 +43,7 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   // Warm up the paths once (first-time collection creation and compiled models are not the action's cost).
   await post(`/api/live/${liveId}/gifts`, senderToken, { giftId: rose.id, count: 1, idempotencyKey: newKey() });
   await t.http().get('/api/live/active');
+  await waitForQuiet(t.app);
 
   await measure('REST join, first visit', () => post(`/api/live/${liveId}/join`, viewerToken).expect(200));
   await measure('REST join, already in', () => post(`/api/live/${liveId}/join`, viewerToken).expect(200));

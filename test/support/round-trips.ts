@@ -41,3 +41,19 @@ export async function countRoundTrips(
   }
   return { total: seen.length, byCommand };
 }
+
+/** Resolves once the app has sent no database command for `quietMs` (boot-time sweeps done), or after `maxMs`. */
+export async function waitForQuiet(app: INestApplication, quietMs = 200, maxMs = 10_000): Promise<void> {
+  const client = app.get<Connection>(getConnectionToken()).getClient();
+  let last = Date.now();
+  const seen = () => (last = Date.now());
+  client.on('commandStarted', seen);
+  const started = Date.now();
+  try {
+    while (Date.now() - last < quietMs && Date.now() - started < maxMs) {
+      await new Promise((resolve) => setTimeout(resolve, quietMs / 4));
+    }
+  } finally {
+    client.off('commandStarted', seen);
+  }
+}
