@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { DomainError } from '../common/errors';
 import { MAX_SEAT_INDEX } from './dto/seat-actions.dto';
 
@@ -16,3 +17,11 @@ export class SeatIndexPipe implements PipeTransform<string, number> {
     return index;
   }
 }
+
+/** Documents `:index` as SeatIndexPipe reads it (the plugin alone would call it a number). */
+export const ApiSeatIndex = () =>
+  ApiParam({
+    name: 'index',
+    schema: { type: 'integer', minimum: 0, maximum: MAX_SEAT_INDEX },
+    description: "The seat's index; seat 0 is the host's",
+  });

@@ -10,7 +10,7 @@ export class SendGiftDto {
   @IsMongoId({ message: 'giftId must be a valid id (24 hex characters)' })
   giftId!: string;
 
-  @ApiProperty({ enum: GIFT_COUNTS, example: 1, description: `One of ${GIFT_COUNTS.join(', ')}` })
+  @ApiProperty({ type: 'integer', enum: GIFT_COUNTS, example: 1, description: `One of ${GIFT_COUNTS.join(', ')}` })
   @IsIn(GIFT_COUNTS, { message: `count must be one of ${GIFT_COUNTS.join(', ')}` })
   count!: number;
 
