@@ -25,6 +25,7 @@ export const SEND_GIFT_ERRORS = [
   'INSUFFICIENT_BALANCE',
   'IDEMPOTENCY_KEY_REUSED',
   'GIFT_PENDING',
+  'RATE_LIMITED',
 ] as const;
 
 @ApiTags('gifts')

@@ -8,7 +8,7 @@ import { ObjectIdPipe } from '../common/object-id.pipe';
 import { LiveView } from '../streams/dto/live.view';
 import { InviteToSeatDto, MicDto, MoveSeatDto, OptionalSeatIndexDto, SeatModeDto } from './dto/seat-actions.dto';
 import { SeatInviteView, SeatRequestView, SeatView } from './dto/seat.view';
-import { SeatIndexPipe } from './seat-index.pipe';
+import { ApiSeatIndex, SeatIndexPipe } from './seat-index.pipe';
 import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService } from './seats.service';
 
@@ -43,6 +43,7 @@ export class SeatsController {
   // ---- the speaker's own actions -------------------------------------------------------------
 
   @Post(':index/join')
+  @ApiSeatIndex()
   @ApiOperation({ summary: 'Take a free seat (free mode; host and co-hosts in any mode)' })
   @ApiErrors(
     ...LIVE_CODES,
@@ -63,6 +64,7 @@ export class SeatsController {
   }
 
   @Post(':index/leave')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave your seat (you drop to audience)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT')
@@ -75,6 +77,7 @@ export class SeatsController {
   }
 
   @Post(':index/move')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Move to the free seat :index in one step (with targetUserId: host/co-host moves that speaker)',
@@ -101,6 +104,7 @@ export class SeatsController {
   }
 
   @Post(':index/mic')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Switch your own mic on or off (refused while the host muted your seat)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT', 'MUTED_BY_HOST')
@@ -116,6 +120,7 @@ export class SeatsController {
   // ---- host and co-host actions -----------------------------------------------------------------
 
   @Post(':index/lock')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Lock an empty seat (an occupied seat is refused: remove the speaker first). Idempotent.' })
   @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'SEAT_OCCUPIED')
@@ -128,6 +133,7 @@ export class SeatsController {
   }
 
   @Post(':index/unlock')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlock a seat. Idempotent.' })
   @ApiErrors(...HOST_CODES)
@@ -140,6 +146,7 @@ export class SeatsController {
   }
 
   @Post(':index/mute')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Host-mute a seat: its speaker cannot unmute themself. Idempotent.' })
   @ApiErrors(...HOST_CODES, 'CANNOT_TARGET_HOST')
@@ -152,6 +159,7 @@ export class SeatsController {
   }
 
   @Post(':index/unmute')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the host mute (the speaker then switches their mic on). Idempotent.' })
   @ApiErrors(...HOST_CODES)
@@ -164,6 +172,7 @@ export class SeatsController {
   }
 
   @Post(':index/remove')
+  @ApiSeatIndex()
   @HttpCode(200)
   @ApiOperation({ summary: "Take the seat's speaker off it (they drop to audience)" })
   @ApiErrors(...HOST_CODES, 'NOT_ON_SEAT', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
@@ -178,7 +187,7 @@ export class SeatsController {
   @Post('mode')
   @HttpCode(200)
   @ApiOperation({ summary: "Switch the seat mode between 'free' and 'request'" })
-  @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST')
+  @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'CONFLICT')
   mode(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,

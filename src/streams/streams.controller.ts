@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
-import { CreateLiveDto } from './dto/create-live.dto';
+import { CREATE_LIVE_EXAMPLES, CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
 import { LivePage, LiveView } from './dto/live.view';
 import { TargetUserDto } from './dto/target-user.dto';
-import { UpdateLiveDto } from './dto/update-live.dto';
+import { UPDATE_LIVE_EXAMPLES, UpdateLiveDto } from './dto/update-live.dto';
 import { StreamsService } from './streams.service';
 
 @ApiTags('lives')
@@ -18,6 +18,7 @@ export class StreamsController {
   constructor(private readonly streams: StreamsService) {}
 
   @Post('create')
+  @ApiBody({ type: CreateLiveDto, examples: CREATE_LIVE_EXAMPLES })
   @ApiOperation({ summary: 'Start a live; the caller becomes its host (party/audio: seats are ready on return)' })
   @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE')
   create(@CurrentUser() user: AuthUser, @Body() body: CreateLiveDto): Promise<LiveView> {
@@ -41,8 +42,9 @@ export class StreamsController {
   }
 
   @Patch(':id')
+  @ApiBody({ type: UpdateLiveDto, examples: UPDATE_LIVE_EXAMPLES })
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'CONFLICT')
   update(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -62,7 +64,7 @@ export class StreamsController {
   @Post(':id/cohosts')
   @HttpCode(200)
   @ApiOperation({ summary: 'Name a co-host (host only)' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'CONFLICT')
   addCoHost(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,

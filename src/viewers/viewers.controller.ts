@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { PageQuery } from '../common/pagination';
 import { LiveStatisticsView } from '../streams/dto/live.view';
-import { JoinLiveDto } from './dto/join-live.dto';
+import { JOIN_LIVE_EXAMPLES, JoinLiveDto } from './dto/join-live.dto';
 import { ViewerPage, ViewerView } from './dto/viewer.view';
 import { LiveStatisticsService } from './live-statistics.service';
 import { ViewersService } from './viewers.service';
@@ -22,7 +22,8 @@ export class ViewersController {
   @Post(':id/join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join as a viewer (idempotent). The host gets role "host" and is not counted.' })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'IDENTITY_MISMATCH', 'UID_CONFLICT')
+  @ApiBody({ type: JoinLiveDto, required: false, examples: JOIN_LIVE_EXAMPLES })
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'IDENTITY_MISMATCH', 'UID_CONFLICT', 'CONFLICT')
   join(
     @Param('id', ObjectIdPipe) id: string,
     @CurrentUser() user: AuthUser,
