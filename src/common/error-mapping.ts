@@ -14,7 +14,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMITED',
 };
 
-/** Maps anything thrown to the SPEC's error shape. Unknown errors become a 500 (a bug). */
+/** Maps anything thrown to the API's error shape (`ErrorBody`). Unknown errors become a 500 (a bug). */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
     return { statusCode: error.status, code: error.code, message: error.message, details: error.details };
