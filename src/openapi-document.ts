@@ -3,7 +3,10 @@ import {
   DocumentBuilder,
   OpenAPIObject,
   OperationObject,
+  ReferenceObject,
+  RequestBodyObject,
   ResponseObject,
+  SchemaObject,
   SwaggerDocumentOptions,
   SwaggerModule,
 } from '@nestjs/swagger';
@@ -52,7 +55,30 @@ export function buildOpenApiDocument(
     if (operation[PUBLIC_EXTENSION]) operation.security = [];
   }
   for (const { path, method, operation } of operationsOf(document)) documentErrors(path, method, operation);
+  closeRequestBodies(document);
   return document;
+}
+
+/** The validation pipe refuses unknown fields: every object a request body can hold says so. */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  const closed = new Set<SchemaObject>();
+  const close = (schema: SchemaObject | ReferenceObject | undefined): void => {
+    if (!schema) return;
+    if ('$ref' in schema) return close(schemas[schema.$ref.split('/').pop()!]);
+    if (closed.has(schema)) return;
+    closed.add(schema);
+    if (schema.properties) {
+      schema.additionalProperties = false;
+      Object.values(schema.properties).forEach(close);
+    }
+    [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].forEach(close);
+    if (schema.items) close(schema.items);
+  };
+  for (const { operation } of operationsOf(document)) {
+    const body = operation.requestBody as RequestBodyObject | undefined;
+    Object.values(body?.content ?? {}).forEach((media) => close(media.schema));
+  }
 }
 
 type Operation = OperationObject & Record<string, unknown>;

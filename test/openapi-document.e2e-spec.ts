@@ -138,6 +138,25 @@ describe('the OpenAPI document', () => {
     expect(numbers).toEqual([]);
   });
 
+  it('documents path ids as 24 hex characters and seat indexes as integers 0..15', () => {
+    const params = operationsOf(doc).flatMap(({ op }) => (op.parameters ?? []).filter((p: Json) => p.in === 'path'));
+    const schemasByName = (name: string) =>
+      new Set(params.filter((p) => p.name === name).map((p) => JSON.stringify(p.schema)));
+    for (const name of ['id', 'giftId', 'messageId'])
+      expect([...schemasByName(name)].map((s) => JSON.parse(s).pattern)).toEqual(['^[0-9a-fA-F]{24}$']);
+    expect([...schemasByName('index')].map((s) => JSON.parse(s))).toEqual([
+      { type: 'integer', minimum: 0, maximum: 15 },
+    ]);
+  });
+
+  it('closes request bodies: unknown fields are refused, and the schemas say so', () => {
+    const open = schemasOf(doc)
+      .filter(({ pointer }) => pointer.includes('/requestBody/'))
+      .map(({ schema }) => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema))
+      .filter((schema) => schema.additionalProperties !== false);
+    expect(open).toEqual([]);
+  });
+
   it('says in the Authorize dialog how to get a development token', () => {
     const description: string = doc.components.securitySchemes.bearer.description;
     expect(description).toContain('npm run token -- --sub alice');

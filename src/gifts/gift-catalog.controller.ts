@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -11,7 +11,7 @@ import {
 import { AdminGuard } from '../auth/admin.guard';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { CREATE_GIFT_EXAMPLES, CreateGiftDto, UPDATE_GIFT_EXAMPLES, UpdateGiftDto } from './dto/create-gift.dto';
 import { GiftCatalogView, GiftView } from './dto/gift.view';
 import { GiftCatalogService } from './gift-catalog.service';
@@ -48,7 +48,7 @@ export class GiftCatalogController {
   @ApiBody({ type: UpdateGiftDto, examples: UPDATE_GIFT_EXAMPLES })
   @ApiOkResponse({ type: GiftView })
   @ApiErrors('INVALID_ID', 'ADMIN_ONLY', 'GIFT_NOT_FOUND', 'GIFT_KEY_TAKEN')
-  update(@Param('giftId', ObjectIdPipe) giftId: string, @Body() body: UpdateGiftDto): Promise<GiftView> {
+  update(@ObjectIdParam('giftId') giftId: string, @Body() body: UpdateGiftDto): Promise<GiftView> {
     return this.catalog.update(giftId, body);
   }
 
@@ -58,7 +58,7 @@ export class GiftCatalogController {
   @ApiOperation({ summary: 'Take a gift off the panel (admin, idempotent)' })
   @ApiOkResponse({ type: GiftView })
   @ApiErrors('INVALID_ID', 'ADMIN_ONLY', 'GIFT_NOT_FOUND')
-  deactivate(@Param('giftId', ObjectIdPipe) giftId: string): Promise<GiftView> {
+  deactivate(@ObjectIdParam('giftId') giftId: string): Promise<GiftView> {
     return this.catalog.deactivate(giftId);
   }
 }

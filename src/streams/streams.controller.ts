@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { CREATE_LIVE_EXAMPLES, CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
 import { LivePage, LiveView } from './dto/live.view';
@@ -37,7 +37,7 @@ export class StreamsController {
   @Get(':id')
   @ApiOperation({ summary: 'Live details (public)' })
   @ApiErrors('INVALID_ID', 'LIVE_NOT_FOUND')
-  get(@Param('id', ObjectIdPipe) id: string): Promise<LiveView> {
+  get(@ObjectIdParam('id') id: string): Promise<LiveView> {
     return this.streams.get(id);
   }
 
@@ -46,7 +46,7 @@ export class StreamsController {
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'CONFLICT')
   update(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: UpdateLiveDto,
   ): Promise<LiveView> {
@@ -57,7 +57,7 @@ export class StreamsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End the live (host only, idempotent): frees every seat, closes every viewer' })
   @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST')
-  end(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
+  end(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
     return this.streams.end(id, user);
   }
 
@@ -66,7 +66,7 @@ export class StreamsController {
   @ApiOperation({ summary: 'Name a co-host (host only)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'CONFLICT')
   addCoHost(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: TargetUserDto,
   ): Promise<LiveView> {
@@ -78,7 +78,7 @@ export class StreamsController {
   @ApiOperation({ summary: 'Remove a co-host (host only)' })
   @ApiErrors(...LIVE_ROUTE_ERRORS, 'LIVE_ENDED', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   removeCoHost(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: TargetUserDto,
   ): Promise<LiveView> {
@@ -89,11 +89,7 @@ export class StreamsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
-  kick(
-    @Param('id', ObjectIdPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Body() body: TargetUserDto,
-  ): Promise<LiveView> {
+  kick(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
     return this.streams.kick(id, user, body.targetUserId);
   }
 }

@@ -60,7 +60,7 @@ export class CreateGiftDto {
   @Length(1, 32)
   category!: string;
 
-  @ApiPropertyOptional({ type: 'integer', example: 110, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: -1_000_000, maximum: 1_000_000, example: 110, default: 0 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(-1_000_000)

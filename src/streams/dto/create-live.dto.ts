@@ -18,15 +18,15 @@ export class CreateLiveDto {
   title!: string;
 
   @ApiPropertyOptional({
+    pattern: CHANNEL_PATTERN.source,
     description:
-      'RTC channel, 1..64 of A-Z, a-z, 0-9, _ and -; generated when absent. One active live per channel: ' +
-      'a channel in use answers 409 CHANNEL_IN_USE',
+      'RTC channel; generated when absent. One active live per channel: a channel in use answers 409 CHANNEL_IN_USE',
   })
   @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'streamingChannel must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   streamingChannel?: string;
 
-  @ApiPropertyOptional({ description: 'ZEGOCLOUD call id, 1..64 of A-Z, a-z, 0-9, _ and -; generated when absent' })
+  @ApiPropertyOptional({ pattern: CHANNEL_PATTERN.source, description: 'ZEGOCLOUD call id; generated when absent' })
   @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'callId must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   callId?: string;
