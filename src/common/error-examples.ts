@@ -43,7 +43,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'Something went wrong on our side; retry later and quote the request id if it persists.',
     details: { requestId: '0b6e3c1a-6f1e-4c0e-9d55-3f1c2a7b9e10' },
   },
-  SERVICE_UNAVAILABLE: { message: 'The service is unavailable; retry later.' },
+  SERVICE_UNAVAILABLE: {
+    message: 'Not ready: redis down.',
+    details: { checks: { database: { status: 'up' }, redis: { status: 'down', message: 'Connection is closed.' } } },
+  },
   // lives
   LIVE_NOT_FOUND: { message: `No live with id ${LIVE_ID}.` },
   LIVE_ENDED: { message: 'This live has ended.' },
