@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
@@ -12,6 +12,7 @@ import { LiveStatisticsService } from './live-statistics.service';
 import { ViewersService } from './viewers.service';
 
 @ApiTags('viewers')
+@ApiExtraModels(ViewerView)
 @Controller('live')
 export class ViewersController {
   constructor(
@@ -31,7 +32,10 @@ export class ViewersController {
   @Post(':id/leave')
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave (idempotent). Answers the closed viewer record, or null if never joined.' })
-  @ApiOkResponse({ type: ViewerView })
+  @ApiOkResponse({
+    description: 'The closed viewer record; null (the JSON literal) when the caller had not joined',
+    schema: { nullable: true, allOf: [{ $ref: getSchemaPath(ViewerView) }] },
+  })
   @ApiErrors(...LIVE_ROUTE_ERRORS)
   leave(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<ViewerView | null> {
     return this.viewers.leave(id, user);
