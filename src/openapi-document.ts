@@ -25,9 +25,10 @@ const BEARER_HELP =
   '`POST /api/auth/dev-token` with `{ "sub": "alice" }` answers one. Paste the token alone, without `Bearer`.';
 
 /**
- * The OpenAPI document of the REST API: Nest's scan of the controllers, then two rules the routes
- * do not repeat: every operation needs the bearer token unless @Public(), and every operation lists
- * each error it can answer (its declared codes plus those implied by its shape) with an example.
+ * The OpenAPI document of the REST API: Nest's scan of the controllers, then the rules no route
+ * repeats: every operation needs the bearer token unless @Public(); every operation lists each
+ * error it can answer (its declared codes plus those implied by its shape) with an example; request
+ * bodies refuse unknown fields.
  */
 export function buildOpenApiDocument(
   app: INestApplication,
