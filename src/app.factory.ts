@@ -2,18 +2,19 @@ import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { AppModule } from './app.module';
-import { PUBLIC_EXTENSION } from './auth/public.decorator';
+import { answerFrameworkError, MAX_PATH_PARAM_LENGTH } from './common/framework-errors';
 import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { serveEventDocs } from './live/event-docs';
 import { SocketIoAdapter } from './live/socket-io.adapter';
 import { observeHttpLatency } from './metrics/http-metrics';
+import { buildOpenApiDocument } from './openapi-document';
 
 export const API_PREFIX = 'api';
 
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     trustProxy: true,
     bodyLimit: MAX_PAYLOAD_BYTES,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
@@ -49,26 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 function setUpSwagger(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Live backend')
-      .setDescription(
-        'REST API of the live-streaming backend: lives, viewers, chat, party seats, gifts and wallets. ' +
-          'Authenticate with a JWT (`Authorization: Bearer <token>`). Real-time events are described in ' +
-          '[the Socket.IO event reference](/api/docs/events). Errors are `{ statusCode, code, message, details? }`.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  // Secure by default, like the guard: every operation needs the bearer token unless @Public().
-  document.security = [{ bearer: [] }];
-  for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
-      if (operation?.[PUBLIC_EXTENSION]) operation.security = [];
-    }
-  }
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
     swaggerOptions: { persistAuthorization: true },

@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { TEST_SECRET, TestApp, connectSocket, sleep, startTestApp } from './support/test-app';
+import { AppProcess } from './support/app-process';
+import { RedisServer } from './support/redis-server';
+import { TEST_SECRET, TestApp, connectSocket, eventually, sleep, startTestApp } from './support/test-app';
 import { mintToken } from '../src/auth/mint-token';
 
 describe('foundation: auth, errors, docs, health', () => {
@@ -235,5 +237,24 @@ describe('socket event rate limit', () => {
     expect(other.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
     const fresh = await t.connect(t.token('quiet'));
     expect((await fresh.request('live:join', unknownLive)).error.code).toBe('LIVE_NOT_FOUND');
+  });
+});
+
+describe('readiness when Redis goes away', () => {
+  it('answers 503 SERVICE_UNAVAILABLE in the error shape, naming what is down', async () => {
+    const redis = await RedisServer.start();
+    const app = await AppProcess.start({ REDIS_URL: redis.url });
+    try {
+      await redis.stop();
+      const res = await eventually(async () => {
+        const answer = await fetch(`${app.url}/api/health/ready`);
+        return answer.status === 503 && answer;
+      }, 30_000);
+      const body = await res.json();
+      expect([body.code, body.message]).toEqual(['SERVICE_UNAVAILABLE', 'Not ready: redis down.']);
+      expect(body.details.checks).toMatchObject({ database: { status: 'up' }, redis: { status: 'down' } });
+    } finally {
+      await app.kill();
+    }
   });
 });

@@ -1,16 +1,27 @@
 import { fieldsOf, namesField, nestedArrays, sampleOf, Schemas, withValueAt } from './support/schema-samples';
+import { DocumentedRoute, undocumentedAnswer } from './support/openapi-answers';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Walks every route of the OpenAPI document with hostile inputs: malformed and unknown ids,
- * wrong types, unknown fields, null in every body field, bodies nested too deep or too large,
- * missing and bad tokens. No answer may be a 5xx. New routes and fields are covered as soon as
- * they appear in the document.
+ * Walks every route of the OpenAPI document with hostile inputs: malformed, unknown and overlong
+ * ids, wrong types, unknown fields, null in every body field, bodies nested too deep or too large,
+ * missing and bad tokens, too many failed authentications. No answer may be a 5xx, and every answer
+ * must be one the document lists for that route: its status, and for an error its code among that
+ * status's examples. New routes and fields are covered as soon as they appear in the document.
  */
 describe('every documented route survives hostile input', () => {
   let t: TestApp;
-  let routes: { method: string; path: string; op: any }[];
+  let routes: DocumentedRoute[];
   let schemas: Schemas;
+  const undocumented = new Set<string>();
+  let observed = 0;
+
+  /** Records an answer of `route` that the document does not list. */
+  function observe(route: DocumentedRoute, res: { status: number; body?: any }): void {
+    observed++;
+    const why = undocumentedAnswer(route, res);
+    if (why) undocumented.add(why);
+  }
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -48,12 +59,15 @@ describe('every documented route survives hostile input', () => {
   const bodyRoutes = () => routes.filter((r) => r.op.requestBody);
   const bodySchema = (route: { op: any }) => route.op.requestBody.content['application/json'].schema;
   const admin = () => `Bearer ${t.token({ sub: 'walker-admin', admin: true })}`;
-  const send = (route: { method: string; path: string }, body: unknown) =>
-    (t.http() as any)
+  const send = async (route: DocumentedRoute, body: unknown) => {
+    const res = await (t.http() as any)
       [route.method](fillValid(route.path))
       .set('Authorization', admin())
       .set('Content-Type', 'application/json')
       .send(JSON.stringify(body));
+    observe(route, res);
+    return res;
+  };
   const describeAnswer = (route: { method: string; path: string }, what: string, res: any) =>
     `${route.method.toUpperCase()} ${route.path} ${what} -> ${res.status} ${JSON.stringify(res.body)}`;
 
@@ -73,6 +87,7 @@ describe('every documented route survives hostile input', () => {
             if (body !== undefined)
               req = typeof body === 'string' ? req.set('Content-Type', 'application/json').send(body) : req.send(body);
             const res = await req;
+            observe(route, res);
             if (res.status >= 500)
               failures.push(`${route.method.toUpperCase()} ${url} -> ${res.status} ${JSON.stringify(res.body)}`);
             if (res.status >= 400 && !res.body?.code)
@@ -149,6 +164,7 @@ describe('every documented route survives hostile input', () => {
         .http()
         .get(`${fillValid(route.path)}?cursor[a][b][c]=1&limit=1&limit=2`)
         .set('Authorization', admin());
+      observe(route, res);
       if (res.status !== 400 || res.body.code !== 'VALIDATION_FAILED')
         failures.push(describeAnswer(route, 'query', res));
     }
@@ -161,10 +177,68 @@ describe('every documented route survives hostile input', () => {
     expect(protectedRoutes.length).toBeGreaterThan(5);
     for (const route of protectedRoutes) {
       const res = await (t.http() as any)[route.method](fill(route.path, '0123456789abcdef01234567')).send({});
+      observe(route, res);
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
         route: `${route.method} ${route.path}`,
         status: 401,
       });
     }
+  });
+  it('answers a path parameter over 100 characters with 414 PATH_PARAM_TOO_LONG, in the error shape', async () => {
+    const answers = new Set<string>();
+    for (const route of routes.filter((r) => r.path.includes('{'))) {
+      const res = await (t.http() as any)
+        [route.method](fill(route.path, 'a'.repeat(101)))
+        .set('Authorization', admin());
+      observe(route, res);
+      answers.add(JSON.stringify([res.status, res.body]));
+    }
+    expect([...answers].map((answer) => JSON.parse(answer))).toEqual([
+      [
+        414,
+        {
+          statusCode: 414,
+          code: 'PATH_PARAM_TOO_LONG',
+          message: 'A path parameter is longer than 100 characters.',
+          details: { maxLength: 100 },
+        },
+      ],
+    ]);
+  });
+
+  it('answers a path that does not decode with 400 VALIDATION_FAILED, in the error shape', async () => {
+    const route = routes.find((r) => r.method === 'get' && r.path === '/api/live/{id}')!;
+    const res = await t.http().get('/api/live/%E0%A4%A');
+    observe(route, res);
+    expect([res.status, res.body.code, Object.keys(res.body).sort()]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      ['code', 'message', 'statusCode'],
+    ]);
+  });
+
+  it('answers 429 RATE_LIMITED on every route that needs a token, once an address failed too often', async () => {
+    const limited = await startTestApp({ AUTH_FAILURE_POINTS: '1' });
+    try {
+      const protectedRoutes = routes.filter((r) => !(Array.isArray(r.op.security) && r.op.security.length === 0));
+      const statuses: number[] = [];
+      for (const route of protectedRoutes) {
+        const res = await (limited.http() as any)
+          [route.method](fillValid(route.path))
+          .set('Authorization', 'Bearer garbage')
+          .send({});
+        observe(route, res);
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, ...protectedRoutes.slice(1).map(() => 429)]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  // Last: the tests above fed it.
+  it('got only answers the document lists for their route', () => {
+    expect([...undocumented].sort()).toEqual([]);
+    expect(observed).toBeGreaterThan(1000);
   });
 });

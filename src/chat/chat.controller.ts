@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { TargetUserDto } from '../streams/dto/target-user.dto';
 import { ChatMutesService } from './chat-mutes.service';
 import { ChatService } from './chat.service';
@@ -27,7 +27,7 @@ export class ChatController {
   })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_IN_LIVE', 'CHAT_DISABLED', 'CHAT_MUTED', 'RATE_LIMITED')
   send(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: SendMessageDto,
   ): Promise<MessageView> {
@@ -42,7 +42,7 @@ export class ChatController {
       '`nextCursor` continues the same way (null at the end), `prevCursor` pages the other way. A cursor from another live is a 400.',
   })
   @ApiErrors(...LIVE_ROUTE_ERRORS)
-  list(@Param('id', ObjectIdPipe) id: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
+  list(@ObjectIdParam('id') id: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.chat.list(id, query);
   }
 
@@ -52,8 +52,8 @@ export class ChatController {
   })
   @ApiErrors(...LIVE_ROUTE_ERRORS, 'MESSAGE_NOT_FOUND', 'CANNOT_DELETE_MESSAGE', 'REMOVED_FROM_LIVE')
   delete(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('messageId', ObjectIdPipe) messageId: string,
+    @ObjectIdParam('id') id: string,
+    @ObjectIdParam('messageId') messageId: string,
     @CurrentUser() user: AuthUser,
   ): Promise<MessageView> {
     return this.chat.delete(id, messageId, user);
@@ -67,7 +67,7 @@ export class ChatController {
   })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   mute(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: MuteUserDto,
   ): Promise<ChatMuteView> {
@@ -79,7 +79,7 @@ export class ChatController {
   @ApiOperation({ summary: 'End a chat mute now (host or co-host; idempotent)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   unmute(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: TargetUserDto,
   ): Promise<ChatMuteView> {

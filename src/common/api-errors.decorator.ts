@@ -1,27 +1,32 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ERROR_STATUS, ErrorCode } from './errors';
+import { ApiExtension, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ErrorCode } from './errors';
 
+/** The body of every error answer (the `ErrorBody` interface, as the API documents show it). */
 export class ErrorResponse {
-  @ApiProperty({ example: 409 }) statusCode!: number;
-  @ApiProperty({ example: 'LIVE_ENDED' }) code!: string;
-  @ApiProperty({ example: 'This live has ended.' }) message!: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { liveId: '665f1c2e8a1b2c3d4e5f6a7b' } })
+  @ApiProperty({ type: 'integer', example: 409, description: 'The HTTP status, repeated' })
+  statusCode!: number;
+  @ApiProperty({ example: 'LIVE_ENDED', description: 'Stable upper-snake code: branch on this' })
+  code!: string;
+  @ApiProperty({ example: 'This live has ended.', description: 'For people; its wording may change' })
+  message!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What a client needs to act, e.g. retryAfterMs, liveId, problems',
+  })
   details?: Record<string, unknown>;
 }
 
-/** Documents a route's error codes in Swagger, grouped by HTTP status. */
+/** The OpenAPI extension that carries a route's declared codes to the document builder (openapi-document.ts). */
+export const ERROR_CODES_EXTENSION = 'x-error-codes';
+
+/**
+ * Declares the error codes a route answers beyond those every route of its kind answers (a bad
+ * body, a missing token, a path id over the limit: see `impliedErrorCodes`). The document shows
+ * them grouped by HTTP status, with a named example per code.
+ */
 export function ApiErrors(...codes: ErrorCode[]) {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of ['VALIDATION_FAILED', ...codes] as ErrorCode[]) {
-    const status = ERROR_STATUS[code];
-    byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
-  }
-  return applyDecorators(
-    ...[...byStatus].map(([status, list]) =>
-      ApiResponse({ status, type: ErrorResponse, description: `Error codes: ${list.join(', ')}` }),
-    ),
-  );
+  return ApiExtension(ERROR_CODES_EXTENSION, codes);
 }
 
 /** What any route on /live/:id can answer: a bad or unknown id, a missing token. */

@@ -25,7 +25,7 @@ interface HealthFailure {
 const isHealthFailure = (response: unknown): response is HealthFailure =>
   typeof response === 'object' && response !== null && (response as HealthFailure).status === 'error';
 
-/** Maps anything thrown to the SPEC's error shape. Unknown errors become a 500 (a bug). */
+/** Maps anything thrown to the API's error shape (`ErrorBody`). Unknown errors become a 500 (a bug). */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
     return { statusCode: error.status, code: error.code, message: error.message, details: error.details };

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from './error-mapping';
 import { DomainError } from './errors';
 
-/** One filter for every HTTP error: the SPEC's `{ statusCode, code, message, details? }`. */
+/** One filter for every HTTP error: `{ statusCode, code, message, details? }` (docs/contract.md). */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');

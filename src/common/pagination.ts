@@ -7,7 +7,7 @@ import { DomainError } from './errors';
 
 /** Query for cursor-paginated lists: `?limit=20&cursor=<opaque>`. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, example: 20 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -15,7 +15,7 @@ export class PageQuery {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page', example: 'eyJ2IjoxMH0' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page of this list; left out: the first page' })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)

@@ -1,10 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminGuard } from '../auth/admin.guard';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
-import { CreateGiftDto, UpdateGiftDto } from './dto/create-gift.dto';
+import { ObjectIdParam } from '../common/object-id.pipe';
+import { CREATE_GIFT_EXAMPLES, CreateGiftDto, UPDATE_GIFT_EXAMPLES, UpdateGiftDto } from './dto/create-gift.dto';
 import { GiftCatalogView, GiftView } from './dto/gift.view';
 import { GiftCatalogService } from './gift-catalog.service';
 
@@ -27,8 +35,9 @@ export class GiftCatalogController {
   @Post('gifts')
   @UseGuards(AdminGuard)
   @ApiOperation({ summary: 'Add a gift to the catalog (admin)' })
-  @ApiOkResponse({ type: GiftView })
-  @ApiErrors('UNAUTHENTICATED', 'ADMIN_ONLY', 'GIFT_KEY_TAKEN')
+  @ApiBody({ type: CreateGiftDto, examples: CREATE_GIFT_EXAMPLES })
+  @ApiCreatedResponse({ type: GiftView })
+  @ApiErrors('ADMIN_ONLY', 'GIFT_KEY_TAKEN')
   create(@Body() body: CreateGiftDto): Promise<GiftView> {
     return this.catalog.create(body);
   }
@@ -36,9 +45,10 @@ export class GiftCatalogController {
   @Patch('gifts/:giftId')
   @UseGuards(AdminGuard)
   @ApiOperation({ summary: 'Change a gift (admin); gifts already sent keep their price' })
+  @ApiBody({ type: UpdateGiftDto, examples: UPDATE_GIFT_EXAMPLES })
   @ApiOkResponse({ type: GiftView })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'ADMIN_ONLY', 'GIFT_NOT_FOUND', 'GIFT_KEY_TAKEN')
-  update(@Param('giftId', ObjectIdPipe) giftId: string, @Body() body: UpdateGiftDto): Promise<GiftView> {
+  @ApiErrors('INVALID_ID', 'ADMIN_ONLY', 'GIFT_NOT_FOUND', 'GIFT_KEY_TAKEN')
+  update(@ObjectIdParam('giftId') giftId: string, @Body() body: UpdateGiftDto): Promise<GiftView> {
     return this.catalog.update(giftId, body);
   }
 
@@ -47,8 +57,8 @@ export class GiftCatalogController {
   @UseGuards(AdminGuard)
   @ApiOperation({ summary: 'Take a gift off the panel (admin, idempotent)' })
   @ApiOkResponse({ type: GiftView })
-  @ApiErrors('INVALID_ID', 'UNAUTHENTICATED', 'ADMIN_ONLY', 'GIFT_NOT_FOUND')
-  deactivate(@Param('giftId', ObjectIdPipe) giftId: string): Promise<GiftView> {
+  @ApiErrors('INVALID_ID', 'ADMIN_ONLY', 'GIFT_NOT_FOUND')
+  deactivate(@ObjectIdParam('giftId') giftId: string): Promise<GiftView> {
     return this.catalog.deactivate(giftId);
   }
 }

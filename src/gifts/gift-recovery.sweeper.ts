@@ -8,7 +8,7 @@ import { METRIC } from '../metrics/metrics';
 import { GiftSettlementService } from './gift-settlement.service';
 
 /**
- * Recovery sweep (SPEC invariant 3): at start-up and on an interval, finishes the gifts a crash
+ * Recovery sweep (docs/money.md): at start-up and on an interval, finishes the gifts a crash
  * left unsettled (or settled with their guard ids still in place). Safe on several instances.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { PageQuery } from '../common/pagination';
 import { GiftersQuery } from './dto/gifters.query';
 import { GifterPage, GiftResultView, RecentGiftPage } from './dto/gift-result.view';
@@ -25,6 +25,7 @@ export const SEND_GIFT_ERRORS = [
   'INSUFFICIENT_BALANCE',
   'IDEMPOTENCY_KEY_REUSED',
   'GIFT_PENDING',
+  'RATE_LIMITED',
 ] as const;
 
 @ApiTags('gifts')
@@ -41,7 +42,7 @@ export class GiftsController {
   @ApiCreatedResponse({ type: GiftResultView })
   @ApiErrors(...SEND_GIFT_ERRORS)
   send(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: SendGiftDto,
   ): Promise<GiftResultView> {
@@ -52,7 +53,7 @@ export class GiftsController {
   @ApiOperation({ summary: "The live's top gifters, most diamonds first" })
   @ApiOkResponse({ type: GifterPage })
   @ApiErrors(...LIVE_ROUTE_ERRORS)
-  top(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<GifterPage> {
+  top(@ObjectIdParam('id') id: string, @Query() query: PageQuery): Promise<GifterPage> {
     return this.gifts.topGifters(id, query);
   }
 
@@ -60,7 +61,7 @@ export class GiftsController {
   @ApiOperation({ summary: "The live's latest gifts, newest first" })
   @ApiOkResponse({ type: RecentGiftPage })
   @ApiErrors(...LIVE_ROUTE_ERRORS)
-  recent(@Param('id', ObjectIdPipe) id: string, @Query() query: PageQuery): Promise<RecentGiftPage> {
+  recent(@ObjectIdParam('id') id: string, @Query() query: PageQuery): Promise<RecentGiftPage> {
     return this.gifts.recent(id, query);
   }
 

@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
+  HealthCheckResult,
   HealthCheckService,
   HealthIndicatorFunction,
   HealthIndicatorService,
@@ -9,7 +10,23 @@ import {
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '../auth/public.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { DomainError } from '../common/errors';
 import { REDIS_CLIENT } from '../common/redis.provider';
+
+/** Terminus's answer: each indicator's state under `info` (up) and `error` (down), all under `details`. */
+const HEALTH_OK = {
+  description: 'Every dependency answers',
+  schema: {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ok'], example: 'ok' },
+      info: { type: 'object', additionalProperties: true, example: { database: { status: 'up' } } },
+      error: { type: 'object', additionalProperties: true, example: {} },
+      details: { type: 'object', additionalProperties: true, example: { database: { status: 'up' } } },
+    },
+  },
+};
 
 @ApiTags('health')
 @Public()
@@ -24,18 +41,29 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers' })
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse(HEALTH_OK)
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer' })
-  @HealthCheck()
-  ready() {
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse(HEALTH_OK)
+  @ApiErrors('SERVICE_UNAVAILABLE')
+  async ready(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [() => this.mongoose.pingCheck('database', { timeout: 2000 })];
     if (this.redis) checks.push(() => this.redisCheck());
-    return this.health.check(checks);
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      // A decided answer in the API's error shape, naming what is down; not a bug to log.
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new DomainError('SERVICE_UNAVAILABLE', `Not ready: ${down.join(', ')} down.`, { checks: result.details });
+    }
   }
 
   private async redisCheck() {

@@ -1,9 +1,9 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { RtcCredentialsView } from './dto/rtc-credentials.view';
 import { RtcService } from './rtc.service';
 
@@ -18,7 +18,7 @@ export class RtcController {
     summary: 'RTC credentials for the live (call again to renew): publisher for host, co-hosts and seated speakers',
   })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'RTC_NOT_CONFIGURED')
-  credentials(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<RtcCredentialsView> {
+  credentials(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<RtcCredentialsView> {
     return this.rtc.credentials(id, user);
   }
 }

@@ -30,7 +30,7 @@ export class RtcService {
     const moderator = roleIn(live, user.userId) !== 'member';
     const ids = { channel: live.streamingChannel, callId: live.callId, uid: user.uid, userId: user.userId };
     if (live.liveType === 'live') {
-      // ZEGOCLOUD's prebuilt kits (the note's setup) sign with the app's own key on the client;
+      // ZEGOCLOUD's prebuilt kits (the app's setup) sign with the app's own key on the client;
       // no maintained server-side ZEGOCLOUD token package is used here, so only the ids go out.
       return {
         provider: 'zegocloud',

@@ -1,4 +1,5 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { Injectable, Param, PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { DomainError } from '../common/errors';
 import { MAX_SEAT_INDEX } from './dto/seat-actions.dto';
 
@@ -15,4 +16,16 @@ export class SeatIndexPipe implements PipeTransform<string, number> {
     }
     return index;
   }
+}
+
+/** `@Param('index')` read through SeatIndexPipe, and documented as the integer it must be. */
+export function SeatIndexParam(): ParameterDecorator {
+  return (target, key, index) => {
+    Param('index', SeatIndexPipe)(target, key!, index);
+    ApiParam({
+      name: 'index',
+      schema: { type: 'integer', minimum: 0, maximum: MAX_SEAT_INDEX },
+      description: "The seat's index; seat 0 is the host's",
+    })(target, key!, Object.getOwnPropertyDescriptor(target, key!)!);
+  };
 }

@@ -4,11 +4,11 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors';
-import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ObjectIdParam } from '../common/object-id.pipe';
 import { LiveView } from '../streams/dto/live.view';
 import { InviteToSeatDto, MicDto, MoveSeatDto, OptionalSeatIndexDto, SeatModeDto } from './dto/seat-actions.dto';
 import { SeatInviteView, SeatRequestView, SeatView } from './dto/seat.view';
-import { SeatIndexPipe } from './seat-index.pipe';
+import { SeatIndexParam } from './seat-index.pipe';
 import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService } from './seats.service';
 
@@ -37,7 +37,7 @@ export class SeatsController {
   @ApiOperation({ summary: 'Every seat of a party/audio live, in index order' })
   @ApiOkResponse({ type: [SeatView] })
   @ApiErrors(...LIVE_ROUTE_ERRORS, 'WRONG_LIVE_TYPE')
-  list(@Param('id', ObjectIdPipe) id: string): Promise<SeatView[]> {
+  list(@ObjectIdParam('id') id: string): Promise<SeatView[]> {
     return this.seats.list(id);
   }
 
@@ -56,8 +56,8 @@ export class SeatsController {
     'NOT_IN_LIVE',
   )
   take(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.take(id, user, index);
@@ -68,8 +68,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Leave your seat (you drop to audience)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT')
   leave(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.leave(id, user, index);
@@ -91,8 +91,8 @@ export class SeatsController {
     'CANNOT_TARGET_SELF',
   )
   move(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
     @Body() body: MoveSeatDto,
   ): Promise<SeatView> {
@@ -106,8 +106,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Switch your own mic on or off (refused while the host muted your seat)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT', 'MUTED_BY_HOST')
   mic(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
     @Body() body: MicDto,
   ): Promise<SeatView> {
@@ -121,8 +121,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Lock an empty seat (an occupied seat is refused: remove the speaker first). Idempotent.' })
   @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'SEAT_OCCUPIED')
   lock(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.lock(id, user, index);
@@ -133,8 +133,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Unlock a seat. Idempotent.' })
   @ApiErrors(...HOST_CODES)
   unlock(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.unlock(id, user, index);
@@ -145,8 +145,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Host-mute a seat: its speaker cannot unmute themself. Idempotent.' })
   @ApiErrors(...HOST_CODES, 'CANNOT_TARGET_HOST')
   mute(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.mute(id, user, index);
@@ -157,8 +157,8 @@ export class SeatsController {
   @ApiOperation({ summary: 'Lift the host mute (the speaker then switches their mic on). Idempotent.' })
   @ApiErrors(...HOST_CODES)
   unmute(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.unmute(id, user, index);
@@ -169,8 +169,8 @@ export class SeatsController {
   @ApiOperation({ summary: "Take the seat's speaker off it (they drop to audience)" })
   @ApiErrors(...HOST_CODES, 'NOT_ON_SEAT', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   remove(
-    @Param('id', ObjectIdPipe) id: string,
-    @Param('index', SeatIndexPipe) index: number,
+    @ObjectIdParam('id') id: string,
+    @SeatIndexParam() index: number,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatView> {
     return this.seats.remove(id, user, { index });
@@ -179,12 +179,8 @@ export class SeatsController {
   @Post('mode')
   @HttpCode(200)
   @ApiOperation({ summary: "Switch the seat mode between 'free' and 'request'" })
-  @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST')
-  mode(
-    @Param('id', ObjectIdPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Body() body: SeatModeDto,
-  ): Promise<LiveView> {
+  @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'CONFLICT')
+  mode(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser, @Body() body: SeatModeDto): Promise<LiveView> {
     return this.seats.setSeatMode(id, user, body.seatMode);
   }
 
@@ -195,7 +191,7 @@ export class SeatsController {
   @ApiOperation({ summary: 'Apply for a seat (request mode); asking again renews the request' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'HOST_SEAT', 'SEAT_MODE', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE')
   request(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: OptionalSeatIndexDto,
   ): Promise<SeatRequestView> {
@@ -206,7 +202,7 @@ export class SeatsController {
   @ApiOperation({ summary: 'Pending seat requests, oldest first (host and co-hosts)' })
   @ApiOkResponse({ type: [SeatRequestView] })
   @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST')
-  requests(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<SeatRequestView[]> {
+  requests(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<SeatRequestView[]> {
     return this.tickets.listRequests(id, user);
   }
 
@@ -214,7 +210,7 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel your pending seat request' })
   @ApiErrors(...LIVE_CODES, 'NO_PENDING_REQUEST')
-  cancelRequest(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<SeatRequestView> {
+  cancelRequest(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<SeatRequestView> {
     return this.tickets.cancelRequest(id, user);
   }
 
@@ -232,7 +228,7 @@ export class SeatsController {
     'NOT_IN_LIVE',
   )
   acceptRequest(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @Param('userId') userId: string,
     @CurrentUser() user: AuthUser,
     @Body() body: OptionalSeatIndexDto,
@@ -245,7 +241,7 @@ export class SeatsController {
   @ApiOperation({ summary: 'Reject a pending request' })
   @ApiErrors(...LIVE_CODES, 'NOT_HOST_OR_COHOST', 'NO_PENDING_REQUEST')
   rejectRequest(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @Param('userId') userId: string,
     @CurrentUser() user: AuthUser,
   ): Promise<SeatRequestView> {
@@ -259,7 +255,7 @@ export class SeatsController {
   @ApiOperation({ summary: 'Invite a viewer to a seat (host and co-hosts, either mode)' })
   @ApiErrors(...HOST_CODES, 'HOST_SEAT', 'ALREADY_ON_SEAT', 'NOT_IN_LIVE', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF')
   invite(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: InviteToSeatDto,
   ): Promise<SeatInviteView> {
@@ -278,7 +274,7 @@ export class SeatsController {
     'ALREADY_ON_SEAT',
     'NOT_IN_LIVE',
   )
-  acceptInvite(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<SeatView> {
+  acceptInvite(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<SeatView> {
     return this.tickets.acceptInvite(id, user);
   }
 
@@ -286,7 +282,7 @@ export class SeatsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Decline your invitation' })
   @ApiErrors(...LIVE_CODES, 'NO_PENDING_INVITE')
-  declineInvite(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<SeatInviteView> {
+  declineInvite(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<SeatInviteView> {
     return this.tickets.declineInvite(id, user);
   }
 }

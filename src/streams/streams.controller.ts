@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
-import { ObjectIdPipe } from '../common/object-id.pipe';
-import { CreateLiveDto } from './dto/create-live.dto';
+import { ObjectIdParam } from '../common/object-id.pipe';
+import { CREATE_LIVE_EXAMPLES, CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
 import { LivePage, LiveView } from './dto/live.view';
 import { TargetUserDto } from './dto/target-user.dto';
-import { UpdateLiveDto } from './dto/update-live.dto';
+import { UPDATE_LIVE_EXAMPLES, UpdateLiveDto } from './dto/update-live.dto';
 import { StreamsService } from './streams.service';
 
 @ApiTags('lives')
@@ -18,6 +18,7 @@ export class StreamsController {
   constructor(private readonly streams: StreamsService) {}
 
   @Post('create')
+  @ApiBody({ type: CreateLiveDto, examples: CREATE_LIVE_EXAMPLES })
   @ApiOperation({ summary: 'Start a live; the caller becomes its host (party/audio: seats are ready on return)' })
   @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE', 'LIVE_SETUP_FAILED')
   create(@CurrentUser() user: AuthUser, @Body() body: CreateLiveDto): Promise<LiveView> {
@@ -36,15 +37,16 @@ export class StreamsController {
   @Get(':id')
   @ApiOperation({ summary: 'Live details (public)' })
   @ApiErrors('INVALID_ID', 'LIVE_NOT_FOUND')
-  get(@Param('id', ObjectIdPipe) id: string): Promise<LiveView> {
+  get(@ObjectIdParam('id') id: string): Promise<LiveView> {
     return this.streams.get(id);
   }
 
   @Patch(':id')
+  @ApiBody({ type: UpdateLiveDto, examples: UPDATE_LIVE_EXAMPLES })
   @ApiOperation({ summary: 'Update title, cover or settings (host or co-host)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST_OR_COHOST', 'CONFLICT')
   update(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: UpdateLiveDto,
   ): Promise<LiveView> {
@@ -55,7 +57,7 @@ export class StreamsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End the live (host only, idempotent): frees every seat, closes every viewer' })
   @ApiErrors(...LIVE_ROUTE_ERRORS, 'NOT_HOST', 'REACTIONS_INCOMPLETE')
-  end(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
+  end(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser): Promise<LiveView> {
     return this.streams.end(id, user);
   }
 
@@ -64,7 +66,7 @@ export class StreamsController {
   @ApiOperation({ summary: 'Name a co-host (host only)' })
   @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_HOST', 'CANNOT_TARGET_HOST', 'CANNOT_TARGET_SELF', 'CONFLICT')
   addCoHost(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: TargetUserDto,
   ): Promise<LiveView> {
@@ -84,7 +86,7 @@ export class StreamsController {
     'REACTIONS_INCOMPLETE',
   )
   removeCoHost(
-    @Param('id', ObjectIdPipe) id: string,
+    @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,
     @Body() body: TargetUserDto,
   ): Promise<LiveView> {
@@ -103,11 +105,7 @@ export class StreamsController {
     'CONFLICT',
     'REACTIONS_INCOMPLETE',
   )
-  kick(
-    @Param('id', ObjectIdPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Body() body: TargetUserDto,
-  ): Promise<LiveView> {
+  kick(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
     return this.streams.kick(id, user, body.targetUserId);
   }
 }

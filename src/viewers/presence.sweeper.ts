@@ -9,7 +9,7 @@ import { StreamsService } from '../streams/streams.service';
 import { ViewersService } from './viewers.service';
 
 /**
- * Presence sweeps (SPEC invariant 6): viewers not seen for the idle timeout are marked left; lives
+ * Presence sweeps (docs/contract.md, invariants): viewers not seen for the idle timeout are marked left; lives
  * whose host has not been seen for the grace period end with `host_timeout`. Every step is a
  * conditional update, so any number of instances can run the sweeps at once.
  */

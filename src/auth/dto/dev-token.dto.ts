@@ -19,7 +19,12 @@ export class DevTokenRequest {
   @IsUrl()
   avatar?: string;
 
-  @ApiPropertyOptional({ example: 12345, description: 'RTC uid; derived from sub when absent' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int64',
+    example: 12345,
+    description: 'RTC uid; derived from sub when absent',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -31,7 +36,7 @@ export class DevTokenRequest {
   @IsBoolean()
   admin?: boolean;
 
-  @ApiPropertyOptional({ example: 3600, description: 'Lifetime in seconds (default 1 day)' })
+  @ApiPropertyOptional({ type: 'integer', example: 3600, description: 'Lifetime in seconds (default 1 day)' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)

@@ -12,7 +12,7 @@ export const MAX_MESSAGE_PAGE = 100;
  * `newer` at the oldest. A cursor carries its own direction; `direction` must then match it or be left out.
  */
 export class ListMessagesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_MESSAGE_PAGE, default: 30, example: 30 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_MESSAGE_PAGE, default: 30, example: 30 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -20,7 +20,7 @@ export class ListMessagesQuery {
   @Max(MAX_MESSAGE_PAGE)
   limit = 30;
 
-  @ApiPropertyOptional({ description: 'nextCursor or prevCursor of a page of this live', example: 'eyJsIjoiNjY1ZiJ9' })
+  @ApiPropertyOptional({ description: 'nextCursor or prevCursor of a page of this live; left out: the first page' })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)

@@ -4,7 +4,7 @@ import { LiveMessage, MESSAGE_TYPES, MessageType } from '../schemas/live-message
 
 export class MessageSenderView {
   @ApiProperty({ example: 'bob' }) userId!: string;
-  @ApiProperty({ example: 67890 }) uid!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 67890 }) uid!: number;
   @ApiProperty({ example: 'Bob' }) name!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
 }

@@ -5,7 +5,11 @@ import { TargetUserDto } from '../../streams/dto/target-user.dto';
 
 /** POST /live/:id/chat/mute. The duration is capped by CHAT_MUTE_MAX_MS. */
 export class MuteUserDto extends TargetUserDto {
-  @ApiPropertyOptional({ example: 600000, description: 'Milliseconds; CHAT_MUTE_DEFAULT_MS when left out' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 600000,
+    description: 'Milliseconds; CHAT_MUTE_DEFAULT_MS when left out',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1000)

@@ -1,10 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/optional-fields';
+import { MAX_MESSAGE_CHARACTERS } from '../chat-text';
 
 /** POST /live/:id/message. The text's own rules (trim, 1..500 characters, no control characters) are in chat-text.ts. */
 export class SendMessageDto {
-  @ApiProperty({ example: 'Hello everyone!', description: 'Trimmed; 1..500 characters; no control characters' })
+  @ApiProperty({
+    example: 'Hello everyone!',
+    minLength: 1,
+    maxLength: MAX_MESSAGE_CHARACTERS,
+    description: `Trimmed, then 1..${MAX_MESSAGE_CHARACTERS} characters; no control characters`,
+  })
   @IsString()
   @MaxLength(4000) // a cheap bound before the exact rule
   text!: string;

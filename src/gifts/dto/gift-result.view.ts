@@ -5,12 +5,13 @@ import { GiftAnimationView } from './gift.view';
 
 export class GiftComboView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6b01' }) comboId!: string;
-  @ApiProperty({ example: 3, description: 'Items sent in this combo so far, this gift included' }) comboCount!: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'Items sent in this combo so far, this gift included' })
+  comboCount!: number;
 }
 
 export class GiftUserView {
   @ApiProperty({ example: 'bob' }) userId!: string;
-  @ApiProperty({ example: 67890, description: 'RTC uid' }) uid!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 67890, description: 'RTC uid' }) uid!: number;
   @ApiProperty({ example: 'Bob', nullable: true, type: String }) name!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
 }
@@ -26,9 +27,9 @@ export class GiftEventView {
   @ApiProperty({ type: GiftAnimationView }) animation!: GiftAnimationView;
   @ApiProperty({ type: GiftUserView }) sender!: GiftUserView;
   @ApiProperty({ example: 'alice' }) receiverId!: string;
-  @ApiProperty({ example: 1 }) count!: number;
-  @ApiProperty({ example: 299, description: 'Coins paid (price x count)' }) coins!: number;
-  @ApiProperty({ example: 299, description: 'Diamonds earned by the receiver' }) diamonds!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) count!: number;
+  @ApiProperty({ type: 'integer', example: 299, description: 'Coins paid (price x count)' }) coins!: number;
+  @ApiProperty({ type: 'integer', example: 299, description: 'Diamonds earned by the receiver' }) diamonds!: number;
   @ApiProperty({ type: GiftComboView, nullable: true }) combo!: GiftComboView | null;
   @ApiProperty({ example: '2026-11-24T20:05:00.000Z' }) settledAt!: string;
 }
@@ -36,10 +37,18 @@ export class GiftEventView {
 /** The answer to a send: the gift and the totals it produced. A retried key answers the same. */
 export class GiftResultView extends GiftEventView {
   @ApiProperty({ enum: ['settled'], example: 'settled' }) state!: 'settled';
-  @ApiProperty({ example: 5200, description: "The live's diamond total after this gift" }) liveDiamonds!: number;
-  @ApiProperty({ example: 17, description: "The live's gift items after this gift" }) liveGiftCount!: number;
-  @ApiProperty({ example: 701, description: "The sender's coins right after the debit" }) senderCoins!: number;
-  @ApiProperty({ example: 2, nullable: true, type: Number, description: "The sender's rank among the live's gifters" })
+  @ApiProperty({ type: 'integer', example: 5200, description: "The live's diamond total after this gift" })
+  liveDiamonds!: number;
+  @ApiProperty({ type: 'integer', example: 17, description: "The live's gift items after this gift" })
+  liveGiftCount!: number;
+  @ApiProperty({ type: 'integer', example: 701, description: "The sender's coins right after the debit" })
+  senderCoins!: number;
+  @ApiProperty({
+    example: 2,
+    nullable: true,
+    type: 'integer',
+    description: "The sender's rank among the live's gifters",
+  })
   senderRank!: number | null;
   @ApiProperty({ example: true, description: 'Whether this gift changed the sender’s rank' }) rankChanged!: boolean;
 }
@@ -49,13 +58,13 @@ export class RecentGiftPage extends PageMeta {
 }
 
 export class GifterView {
-  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) rank!: number;
   @ApiProperty({ example: 'bob' }) userId!: string;
   @ApiProperty({ example: 'Bob' }) name!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
-  @ApiProperty({ example: 1299, description: 'Diamonds given (the ranking key)' }) diamonds!: number;
-  @ApiProperty({ example: 1299 }) coins!: number;
-  @ApiProperty({ example: 12, description: 'Items sent' }) giftCount!: number;
+  @ApiProperty({ type: 'integer', example: 1299, description: 'Diamonds given (the ranking key)' }) diamonds!: number;
+  @ApiProperty({ type: 'integer', example: 1299 }) coins!: number;
+  @ApiProperty({ type: 'integer', example: 12, description: 'Items sent' }) giftCount!: number;
 }
 
 export class GifterPage extends PageMeta {

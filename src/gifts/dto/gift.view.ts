@@ -11,10 +11,11 @@ export class GiftView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a90' }) id!: string;
   @ApiProperty({ example: 'crown' }) key!: string;
   @ApiProperty({ example: 'Crown' }) name!: string;
-  @ApiProperty({ example: 299, description: 'Coins the sender pays per item' }) priceCoins!: number;
-  @ApiProperty({ example: 299, description: 'Diamonds the receiver earns per item' }) diamondValue!: number;
+  @ApiProperty({ type: 'integer', example: 299, description: 'Coins the sender pays per item' }) priceCoins!: number;
+  @ApiProperty({ type: 'integer', example: 299, description: 'Diamonds the receiver earns per item' })
+  diamondValue!: number;
   @ApiProperty({ example: 'premium' }) category!: string;
-  @ApiProperty({ example: 110 }) sortOrder!: number;
+  @ApiProperty({ type: 'integer', example: 110 }) sortOrder!: number;
   @ApiProperty({ example: 'https://cdn.example.com/gifts/crown.png', nullable: true, type: String }) iconUrl!:
     string | null;
   @ApiProperty({ type: GiftAnimationView }) animation!: GiftAnimationView;

@@ -15,7 +15,8 @@ export class RtcCredentialsView {
   appId!: string | null;
   @ApiProperty({ example: 'lv_k3j9x0a7qz2m', description: "The live's streaming channel" }) channel!: string;
   @ApiProperty({ example: 'call_p8d2m4t6w1', description: "The live's call id (ZEGOCLOUD kits)" }) callId!: string;
-  @ApiProperty({ example: 2873461234, description: "The caller's numeric RTC uid" }) uid!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 2873461234, description: "The caller's numeric RTC uid" })
+  uid!: number;
   @ApiProperty({ example: 'alice', description: "The caller's user id (ZEGOCLOUD kits use it as their user id)" })
   userId!: string;
   @ApiProperty({

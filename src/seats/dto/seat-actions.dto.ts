@@ -13,7 +13,7 @@ export class MicDto {
 }
 
 export class OptionalSeatIndexDto {
-  @ApiPropertyOptional({ example: 3, description: 'The seat wanted; left out: the first free seat' })
+  @ApiPropertyOptional({ type: 'integer', example: 3, description: 'The seat wanted; left out: the first free seat' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)

@@ -26,9 +26,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** A seat as clients see it. Empty seats have userId, uid, name and avatar null. */
 export class SeatView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
-  @ApiProperty({ example: 2 }) seatIndex!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) seatIndex!: number;
   @ApiProperty({ example: 'bob', nullable: true, type: String }) userId!: string | null;
-  @ApiProperty({ example: 67890, nullable: true, type: Number }) uid!: number | null;
+  @ApiProperty({ example: 67890, nullable: true, type: 'integer', format: 'int64' }) uid!: number | null;
   @ApiProperty({ example: 'Bob', nullable: true, type: String }) name!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
   @ApiProperty({ example: false }) locked!: boolean;
@@ -36,17 +36,21 @@ export class SeatView {
   hostMuted!: boolean;
   @ApiProperty({ example: true, description: "The speaker's own mic switch; audible = micOn && !hostMuted" })
   micOn!: boolean;
-  @ApiProperty({ example: 7, description: 'Grows with every change: drop an update older than the one shown' })
+  @ApiProperty({
+    type: 'integer',
+    example: 7,
+    description: 'Grows with every change: drop an update older than the one shown',
+  })
   version!: number;
 }
 
 export class SeatRequestView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'carol' }) userId!: string;
-  @ApiProperty({ example: 13579, nullable: true, type: Number }) uid!: number | null;
+  @ApiProperty({ example: 13579, nullable: true, type: 'integer', format: 'int64' }) uid!: number | null;
   @ApiProperty({ example: 'Carol', nullable: true, type: String }) name!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
-  @ApiProperty({ example: 3, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!:
+  @ApiProperty({ example: 3, nullable: true, type: 'integer', description: 'null: any free seat' }) seatIndex!:
     number | null;
   @ApiProperty({ example: '2026-11-24T20:02:00.000Z' }) expiresAt!: string;
 }
@@ -55,7 +59,7 @@ export class SeatInviteView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'dave', description: 'The invited user' }) userId!: string;
   @ApiProperty({ example: 'alice', description: 'Who sent the invitation' }) actorId!: string;
-  @ApiProperty({ example: 4, nullable: true, type: Number, description: 'null: any free seat' }) seatIndex!:
+  @ApiProperty({ example: 4, nullable: true, type: 'integer', description: 'null: any free seat' }) seatIndex!:
     number | null;
   @ApiProperty({ example: '2026-11-24T20:02:00.000Z' }) expiresAt!: string;
 }

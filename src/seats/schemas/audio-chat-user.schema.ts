@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 /**
- * One seat of a party or audio live (the note's AudioChatUser). The seats exist for the whole
+ * One seat of a party or audio live (an AudioChatUser, as the original app names it). The seats exist for the whole
  * live; taking, leaving and moving only change who sits on them.
  *
  * Invariant 1 rests on two unique indexes and nothing else:

@@ -18,14 +18,15 @@ export class CreateLiveDto {
   title!: string;
 
   @ApiPropertyOptional({
-    example: 'test_channel_123',
-    description: 'RTC channel; generated when absent. [A-Za-z0-9_-], 1..64',
+    pattern: CHANNEL_PATTERN.source,
+    description:
+      'RTC channel; generated when absent. One active live per channel: a channel in use answers 409 CHANNEL_IN_USE',
   })
   @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'streamingChannel must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   streamingChannel?: string;
 
-  @ApiPropertyOptional({ example: 'call_abc123', description: 'ZEGOCLOUD call id; generated when absent' })
+  @ApiPropertyOptional({ pattern: CHANNEL_PATTERN.source, description: 'ZEGOCLOUD call id; generated when absent' })
   @IsOptionalNotNull()
   @Matches(CHANNEL_PATTERN, { message: 'callId must be 1..64 characters of A-Z, a-z, 0-9, _ or -' })
   callId?: string;
@@ -37,6 +38,7 @@ export class CreateLiveDto {
   coverUrl?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: MIN_SEATS,
     maximum: MAX_SEATS,
     example: 9,
@@ -53,8 +55,32 @@ export class CreateLiveDto {
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
 
-  @ApiPropertyOptional({ example: 12345, description: "Compatibility: must equal the caller's uid" })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int64',
+    example: 12345,
+    description: "Compatibility: must equal the caller's uid",
+  })
   @IsOptionalNotNull()
   @IsInt()
   authorUid?: number;
 }
+
+/**
+ * Request examples (Swagger UI's "Try it out" sends the one chosen as is). They leave out the
+ * channel and call id, which must be unique among active lives, and authorUid, which must match the token.
+ */
+export const CREATE_LIVE_EXAMPLES = {
+  audio: {
+    summary: 'Audio party room, 9 seats, free seating',
+    value: { liveType: 'audio', title: 'Friday night karaoke', seatCount: 9, seatMode: 'free' },
+  },
+  party: {
+    summary: 'Multi-host video party, 6 seats, on request',
+    value: { liveType: 'party', title: 'Open mic', seatCount: 6, seatMode: 'request' },
+  },
+  live: {
+    summary: 'Single-host video live',
+    value: { liveType: 'live', title: 'Cooking pasta', coverUrl: 'https://cdn.example.com/covers/1.jpg' },
+  },
+} satisfies Record<string, { summary: string; value: CreateLiveDto }>;

@@ -11,25 +11,25 @@ import {
 } from '../schemas/live-stream.schema';
 
 export class LiveSettingsView {
-  @ApiProperty({ example: 9 }) seatCount!: number;
+  @ApiProperty({ type: 'integer', example: 9 }) seatCount!: number;
   @ApiProperty({ enum: SEAT_MODES, example: 'free' }) seatMode!: SeatMode;
   @ApiProperty({ example: true }) chatEnabled!: boolean;
 }
 
 export class LiveStatsView {
-  @ApiProperty({ example: 12 }) viewerCount!: number;
-  @ApiProperty({ example: 30 }) peakViewerCount!: number;
-  @ApiProperty({ example: 41 }) uniqueViewerCount!: number;
-  @ApiProperty({ example: 5200 }) diamonds!: number;
-  @ApiProperty({ example: 17 }) giftCount!: number;
-  @ApiProperty({ example: 230 }) messageCount!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) viewerCount!: number;
+  @ApiProperty({ type: 'integer', example: 30 }) peakViewerCount!: number;
+  @ApiProperty({ type: 'integer', example: 41 }) uniqueViewerCount!: number;
+  @ApiProperty({ type: 'integer', example: 5200 }) diamonds!: number;
+  @ApiProperty({ type: 'integer', example: 17 }) giftCount!: number;
+  @ApiProperty({ type: 'integer', example: 230 }) messageCount!: number;
 }
 
 /** A live as clients see it. */
 export class LiveView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) id!: string;
   @ApiProperty({ example: 'alice' }) hostId!: string;
-  @ApiProperty({ example: 2873461234 }) hostUid!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 2873461234 }) hostUid!: number;
   @ApiProperty({ example: 'Alice' }) hostName!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) hostAvatar!: string | null;
   @ApiProperty({ enum: LIVE_TYPES, example: 'audio' }) liveType!: LiveType;
@@ -40,7 +40,8 @@ export class LiveView {
   @ApiProperty({ enum: ['live', 'ended'], example: 'live' }) status!: 'live' | 'ended';
   @ApiProperty({ example: '2026-11-24T20:00:00.000Z' }) startedAt!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) endedAt!: string | null;
-  @ApiProperty({ enum: [...END_REASONS], nullable: true, example: null }) endReason!: EndReason | null;
+  @ApiProperty({ type: 'string', enum: [...END_REASONS, null], nullable: true, example: null })
+  endReason!: EndReason | null;
   @ApiProperty({ type: [String], example: ['bob'] }) coHostIds!: string[];
   @ApiProperty({ type: LiveSettingsView }) settings!: LiveSettingsView;
   @ApiProperty({ type: LiveStatsView }) stats!: LiveStatsView;
@@ -52,16 +53,16 @@ export class LivePage extends PageMeta {
 
 export class LiveStatisticsView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
-  @ApiProperty({ example: 3600000, description: 'Milliseconds live so far (or in all, once ended)' })
+  @ApiProperty({ type: 'integer', example: 3600000, description: 'Milliseconds live so far (or in all, once ended)' })
   durationMs!: number;
-  @ApiProperty({ example: 12 }) currentViewers!: number;
-  @ApiProperty({ example: 30 }) peakViewers!: number;
-  @ApiProperty({ example: 41 }) uniqueViewers!: number;
-  @ApiProperty({ example: 7200000 }) totalWatchMs!: number;
-  @ApiProperty({ example: 175609 }) averageWatchMs!: number;
-  @ApiProperty({ example: 230 }) messages!: number;
-  @ApiProperty({ example: 17 }) gifts!: number;
-  @ApiProperty({ example: 5200 }) diamonds!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) currentViewers!: number;
+  @ApiProperty({ type: 'integer', example: 30 }) peakViewers!: number;
+  @ApiProperty({ type: 'integer', example: 41 }) uniqueViewers!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 7200000 }) totalWatchMs!: number;
+  @ApiProperty({ type: 'integer', example: 175609 }) averageWatchMs!: number;
+  @ApiProperty({ type: 'integer', example: 230 }) messages!: number;
+  @ApiProperty({ type: 'integer', example: 17 }) gifts!: number;
+  @ApiProperty({ type: 'integer', example: 5200 }) diamonds!: number;
 }
 
 type LiveLike = Pick<

@@ -27,3 +27,10 @@ export class UpdateLiveDto {
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
 }
+
+/** Request examples: one change each (seatMode applies to party and audio lives only). */
+export const UPDATE_LIVE_EXAMPLES = {
+  title: { summary: 'Rename the live', value: { title: 'New title' } },
+  chat: { summary: 'Turn chat off', value: { chatEnabled: false } },
+  cover: { summary: 'Remove the cover', value: { coverUrl: null } },
+} satisfies Record<string, { summary: string; value: UpdateLiveDto }>;

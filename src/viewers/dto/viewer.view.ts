@@ -12,7 +12,7 @@ export class ViewerView {
   id!: string;
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' }) liveStreamId!: string;
   @ApiProperty({ example: 'bob' }) userId!: string;
-  @ApiProperty({ example: 67890 }) uid!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', example: 67890 }) uid!: number;
   @ApiProperty({ example: 'Bob' }) name!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) avatar!: string | null;
   @ApiProperty({ enum: ['host', 'viewer'], example: 'viewer', description: 'The host is never counted as a viewer' })
@@ -20,8 +20,9 @@ export class ViewerView {
   @ApiProperty({ enum: ['active', 'left'], example: 'active' }) status!: 'active' | 'left';
   @ApiProperty({ example: '2026-11-24T20:01:00.000Z' }) joinedAt!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) leftAt!: string | null;
-  @ApiProperty({ enum: [...LEAVE_REASONS], nullable: true, example: null }) leaveReason!: LeaveReason | null;
-  @ApiProperty({ example: 120000, description: 'Milliseconds watched over every visit, closed ones' })
+  @ApiProperty({ type: 'string', enum: [...LEAVE_REASONS, null], nullable: true, example: null })
+  leaveReason!: LeaveReason | null;
+  @ApiProperty({ type: 'integer', example: 120000, description: 'Milliseconds watched over every visit, closed ones' })
   watchMs!: number;
 }
 

@@ -7,7 +7,7 @@ export class CreditCoinsDto {
   @Length(1, 128)
   userId!: string;
 
-  @ApiProperty({ example: 600, minimum: 1, maximum: 10_000_000 })
+  @ApiProperty({ type: 'integer', example: 600, minimum: 1, maximum: 10_000_000 })
   @IsInt()
   @Min(1)
   @Max(10_000_000)

@@ -4,11 +4,11 @@ import { CURRENCIES, Currency, LEDGER_REASONS, LedgerEntry, LedgerReason } from 
 export class LedgerEntryView {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a80' }) id!: string;
   @ApiProperty({ enum: CURRENCIES, example: 'coins' }) currency!: Currency;
-  @ApiProperty({ example: -99, description: 'Signed: negative for a debit' }) amount!: number;
+  @ApiProperty({ type: 'integer', example: -99, description: 'Signed: negative for a debit' }) amount!: number;
   @ApiProperty({
     example: 501,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'null only for an entry booked by crash recovery',
   })
   balanceAfter!: number | null;
@@ -19,8 +19,9 @@ export class LedgerEntryView {
 
 export class WalletView {
   @ApiProperty({ example: 'alice' }) userId!: string;
-  @ApiProperty({ example: 501, description: 'Coins to spend on gifts' }) coins!: number;
-  @ApiProperty({ example: 1200, description: 'Diamonds earned from gifts received' }) diamonds!: number;
+  @ApiProperty({ type: 'integer', example: 501, description: 'Coins to spend on gifts' }) coins!: number;
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Diamonds earned from gifts received' })
+  diamonds!: number;
   @ApiProperty({ type: [LedgerEntryView], description: 'The latest movements, newest first' })
   recentEntries!: LedgerEntryView[];
 }
