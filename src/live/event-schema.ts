@@ -81,7 +81,8 @@ export function orNull(schema: JsonSchema): JsonSchema {
     return { oneOf: [rest.allOf[0], { type: 'null' }], ...annotations };
   }
   if (typeof rest.type === 'string' && !rest.$ref) {
-    return { ...rest, type: [rest.type, 'null'], ...(rest.enum && { enum: [...rest.enum, null] }), ...annotations };
+    const enumOrNull = rest.enum && (rest.enum.includes(null) ? rest.enum : [...rest.enum, null]);
+    return { ...rest, type: [rest.type, 'null'], ...(enumOrNull && { enum: enumOrNull }), ...annotations };
   }
   return { oneOf: [rest, { type: 'null' }], ...annotations };
 }

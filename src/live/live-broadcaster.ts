@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import type { Server } from 'socket.io';
@@ -16,7 +16,7 @@ type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
  * notices to users and to everyone carry no number.
  */
 @Injectable()
-export class LiveBroadcaster {
+export class LiveBroadcaster implements OnApplicationShutdown {
   private server!: LiveServer;
 
   constructor(
@@ -26,6 +26,10 @@ export class LiveBroadcaster {
 
   attach(server: LiveServer): void {
     this.server = server;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.log.close();
   }
 
   /** To everyone in the live's room, numbered. */

@@ -33,6 +33,9 @@ export class EventContract {
     // The document's refs point into itself; ajv resolves them within one schema holding every component.
     const rewritten = JSON.parse(JSON.stringify(document).replaceAll('"#/components/schemas/', '"asyncapi#/$defs/'));
     const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+    // OpenAPI's integer formats: the value must be a whole number in range (JSON numbers are doubles).
+    ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+    ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
     ajv.addSchema({ $id: 'asyncapi', $defs: rewritten.components.schemas });
     const resolve = (ref: string): Json =>
       ref

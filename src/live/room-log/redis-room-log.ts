@@ -100,6 +100,10 @@ export class RedisRoomLog implements RoomLog {
     }
   }
 
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
   async forget(liveId: string): Promise<void> {
     await this.fallback.forget(liveId);
     await this.redis.del(countKey(liveId), streamKey(liveId)).catch(() => undefined);

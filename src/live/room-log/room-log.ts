@@ -31,6 +31,8 @@ export interface RoomLog {
   catchUp(liveId: string, sinceSeq?: number, clientEpoch?: string): Promise<Catchup>;
   /** The live has ended: its events need not be kept any longer. */
   forget(liveId: string): Promise<void>;
+  /** Releases what the log holds open (its Redis connection). */
+  close(): Promise<void>;
 }
 
 export const ROOM_LOG = Symbol('ROOM_LOG');
@@ -107,6 +109,10 @@ export class MemoryRoomLog implements RoomLog {
 
   catchUp(liveId: string, sinceSeq?: number, clientEpoch?: string): Promise<Catchup> {
     return Promise.resolve(this.catchUpNow(liveId, sinceSeq, clientEpoch));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Drops the kept events now and the count after the window (a late event keeps counting up meanwhile). */
