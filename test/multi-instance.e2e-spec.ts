@@ -226,7 +226,10 @@ describe('several instances on Redis', () => {
     expect(data).toMatchObject({ resync: true, live: { title: 'without Redis' } });
     const ready = await request(b.url).get('/api/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { redis: { status: 'down' } } });
+    expect(ready.body).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { checks: { redis: { status: 'down' } } },
+    });
     expect(hostSocket.raw.connected).toBe(true);
   });
 });

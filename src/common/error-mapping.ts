@@ -15,16 +15,6 @@ const CODE_BY_STATUS: Record<number, string> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
 };
 
-/** A failed health check (Terminus): which dependency is down, and every check's state. */
-interface HealthFailure {
-  status: 'error';
-  error: Record<string, unknown>;
-  details: Record<string, unknown>;
-}
-
-const isHealthFailure = (response: unknown): response is HealthFailure =>
-  typeof response === 'object' && response !== null && (response as HealthFailure).status === 'error';
-
 /** Maps anything thrown to the API's error shape (`ErrorBody`). Unknown errors become a 500 (a bug). */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
@@ -33,15 +23,6 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse() as string | { message?: string | string[]; code?: string };
-    if (isHealthFailure(response)) {
-      const down = Object.keys(response.error).join(', ');
-      return {
-        statusCode: status,
-        code: 'SERVICE_UNAVAILABLE',
-        message: `Not ready: ${down} down.`,
-        details: response.details,
-      };
-    }
     const rawMessage = typeof response === 'string' ? response : response.message;
     const message = Array.isArray(rawMessage) ? rawMessage.join('; ') : (rawMessage ?? error.message);
     const code = (typeof response === 'object' && response.code) || CODE_BY_STATUS[status] || 'ERROR';

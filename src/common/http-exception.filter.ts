@@ -13,8 +13,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = toErrorBody(error);
-    // A DomainError (e.g. 503 RTC_NOT_CONFIGURED) or a failed readiness check is a decided answer, not a bug to log.
-    if (body.statusCode >= 500 && !(error instanceof DomainError) && body.code !== 'SERVICE_UNAVAILABLE') {
+    // A DomainError (e.g. 503 RTC_NOT_CONFIGURED) is a decided answer, not a bug to log.
+    if (body.statusCode >= 500 && !(error instanceof DomainError)) {
       this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
       body.details = { requestId: request.id };
     }
