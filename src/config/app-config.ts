@@ -6,7 +6,7 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   host: string;
   port: number;
-  /** Empty: the app starts the embedded database itself. */
+  /** Empty: the app starts the embedded database itself (never in production). */
   mongodbUri: string | undefined;
   dataDir: string;
   jwt: {
@@ -147,6 +147,12 @@ const schema = Joi.object({
     .empty(''),
 })
   .custom((env: Record<string, unknown>, helpers) => {
+    // The embedded database is for development and tests: no replication, no backups, one process.
+    if (env.NODE_ENV === 'production' && !env.MONGODB_URI) {
+      return helpers.message({
+        custom: 'MONGODB_URI is required in production (the embedded database is for development and tests)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
       return helpers.message({ custom: 'JWT_SECRET or JWT_PUBLIC_KEY is required in production' });
     }
