@@ -41,6 +41,12 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).mongodbUri).toBeUndefined();
   });
 
+  it('bounds the embedded database start, configurable', () => {
+    expect(loadConfig({}).embeddedDbStartTimeoutMs).toBe(180_000);
+    expect(loadConfig({ EMBEDDED_DB_START_TIMEOUT_MS: '5000' }).embeddedDbStartTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ EMBEDDED_DB_START_TIMEOUT_MS: '0' })).toThrow(/EMBEDDED_DB_START_TIMEOUT_MS/);
+  });
+
   it('verifies with a public key when one is given, with \\n for line breaks', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .publicKey.export({ type: 'spki', format: 'pem' })

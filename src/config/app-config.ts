@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import Joi from 'joi';
+import { DEFAULT_START_TIMEOUT_MS } from '../database/embedded-database';
 
 /** Typed, validated configuration. Built once at start-up from the environment (see .env.example). */
 export interface AppConfig {
@@ -9,6 +10,8 @@ export interface AppConfig {
   /** Empty: the app starts the embedded database itself (never in production). */
   mongodbUri: string | undefined;
   dataDir: string;
+  /** The embedded database must be listening within this, Maven's first download included. */
+  embeddedDbStartTimeoutMs: number;
   jwt: {
     /** HS256 secret, or undefined when a public key is used. */
     secret: string | undefined;
@@ -100,6 +103,7 @@ const schema = Joi.object({
     .uri({ scheme: ['mongodb', 'mongodb+srv'] })
     .empty(''),
   DATA_DIR: Joi.string().default('./data'),
+  EMBEDDED_DB_START_TIMEOUT_MS: durationMs(DEFAULT_START_TIMEOUT_MS),
   JWT_SECRET: Joi.string().min(16).empty(''),
   JWT_PUBLIC_KEY: Joi.string().empty(''),
   JWT_ALGORITHMS: Joi.string().empty(''),
@@ -199,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: value.PORT,
     mongodbUri: value.MONGODB_URI,
     dataDir: value.DATA_DIR,
+    embeddedDbStartTimeoutMs: value.EMBEDDED_DB_START_TIMEOUT_MS,
     jwt: {
       secret,
       publicKey,
