@@ -20,6 +20,8 @@ export interface EmbeddedDatabaseOptions {
   cacheDir: string;
   /** Resolving the jars and starting the server must end within this, or the start fails. */
   startTimeoutMs?: number;
+  /** The launcher source to run (default: embedded-db/Launcher.java); bench:durable compares another. */
+  launcher?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class EmbeddedDatabase {
           'Raise EMBEDDED_DB_START_TIMEOUT_MS, or set MONGODB_URI to use a MongoDB server instead.',
       );
     const classpath = await resolveClasspath(options.cacheDir, deadline, timedOut);
-    const args = ['-Xss4m', '-cp', classpath, join(EMBEDDED_DB_DIR, 'Launcher.java')];
+    const args = ['-Xss4m', '-cp', classpath, options.launcher ?? join(EMBEDDED_DB_DIR, 'Launcher.java')];
     args.push(...(options.dataFile ? ['h2', options.dataFile] : ['memory']));
     const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const port = await waitForPort(child, deadline, timedOut);
