@@ -1,7 +1,8 @@
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import de.bwaldvogel.mongo.MongoBackend;
@@ -56,16 +57,20 @@ public class Launcher {
  *
  * The store's own auto-commit is off: it commits from a background thread (and from a writing
  * thread once enough memory is unsaved) at any moment, which can capture half a command. Here
- * every command runs under a shared lock and a commit takes it exclusively, so a commit holds
- * whole commands only. One committer thread commits for every waiting command at once (group
- * commit) and keeps the file compact.
+ * commands and commits take turns on one lock, so a commit holds whole commands only, and one
+ * committer thread commits for every command waiting at that moment (group commit).
+ *
+ * Replies are deep copies taken under that lock: mongo-java-server answers with the stored
+ * documents themselves (a findAndModify's "value", a find's batch) and updates them in place, so
+ * a reply encoded later could show a newer command's write that is not committed yet (a
+ * concurrent $inc's value, seen in a kill test).
  */
 final class DurableH2Backend extends H2Backend {
     /**
      * Compaction: at most this often, live pages of chunks less than COMPACT_FILL_RATE percent
      * live are rewritten (up to COMPACT_WRITE_BYTES), so those chunks die and their space is
      * reused; the file shrinks when its end frees up. MVStore.compactFile() also moves chunks,
-     * but it fsyncs several times and held commits back for 0.2-2.7 s on a busy 2-core machine:
+     * but it fsyncs several times and held every command back for 0.2-2.7 s on a busy 2-core machine:
      * a clean stop compacts fully instead.
      */
     private static final long COMPACT_INTERVAL_MS = 500;
@@ -73,8 +78,8 @@ final class DurableH2Backend extends H2Backend {
     private static final int COMPACT_WRITE_BYTES = 1 << 20;
 
     private final MVStore store;
-    /** Shared by commands, exclusive for a commit: a commit never captures half a command. */
-    private final ReentrantReadWriteLock commandLock = new ReentrantReadWriteLock();
+    /** Held by one command or one commit at a time: a commit never captures half a command. */
+    private final ReentrantLock storeTurn = new ReentrantLock();
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
     /** Guards the ticket counters; commandsWaiting wakes the committer, committedUpTo the waiting commands. */
     private final ReentrantLock state = new ReentrantLock();
@@ -99,8 +104,8 @@ final class DurableH2Backend extends H2Backend {
             // 0 also turns off the commit a writing thread makes once enough memory is unsaved.
             .autoCommitBufferSize(0)
             .open();
-        // Dead chunks may be overwritten at once: no command reads across a commit (they run
-        // under the shared lock and cursors are materialized lists), and a killed process loses
+        // Dead chunks may be overwritten at once: no command reads across a commit (they take
+        // turns with commits and cursors are materialized lists), and a killed process loses
         // nothing the operating system has been given. The default (45 s) is for power loss,
         // and with a commit per write it grew the file by tens of megabytes a minute.
         store.setRetentionTime(0);
@@ -118,12 +123,23 @@ final class DurableH2Backend extends H2Backend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return durably(() -> super.handleCommand(channel, database, command, query));
+        return durably(() -> {
+            Document reply = super.handleCommand(channel, database, command, query);
+            return reply == null ? null : reply.cloneDeeply();
+        });
     }
 
     @Override
     public QueryResult handleQuery(MongoQuery query) {
-        return durably(() -> super.handleQuery(query));
+        return durably(() -> {
+            QueryResult result = super.handleQuery(query);
+            if (result == null) {
+                return null;
+            }
+            List<Document> copies = new ArrayList<>();
+            result.collectDocuments().forEach(document -> copies.add(document.cloneDeeply()));
+            return new QueryResult(copies, result.getCursorId());
+        });
     }
 
     @Override
@@ -134,16 +150,16 @@ final class DurableH2Backend extends H2Backend {
         });
     }
 
-    /** Runs a command under the shared lock and, when the store has unsaved changes, waits for them to be committed. */
+    /** Runs a command in its turn and, when the store has unsaved changes, waits for them to be committed. */
     private <T> T durably(Supplier<T> command) {
         int[] nested = depth.get();
         if (nested[0] > 0) {
-            return command.get(); // the outer call holds the lock and waits
+            return command.get(); // the outer call holds the turn and waits
         }
         T result = null;
         RuntimeException failure = null;
         boolean dirty;
-        commandLock.readLock().lock();
+        storeTurn.lock();
         try {
             nested[0]++;
             try {
@@ -153,11 +169,11 @@ final class DurableH2Backend extends H2Backend {
             } finally {
                 nested[0]--;
             }
-            // Checked under the lock, so no commit is half done. A reply that read someone else's
+            // Checked in the turn, so no commit is half done. A reply that read someone else's
             // unsaved write waits too: no reply shows data that a kill could take back.
             dirty = store.hasUnsavedChanges();
         } finally {
-            commandLock.readLock().unlock();
+            storeTurn.unlock();
         }
         if (dirty) {
             awaitCommit();
@@ -202,7 +218,7 @@ final class DurableH2Backend extends H2Backend {
             } finally {
                 state.unlock();
             }
-            commandLock.writeLock().lock();
+            storeTurn.lock();
             try {
                 store.commit();
             } catch (RuntimeException e) {
@@ -216,7 +232,7 @@ final class DurableH2Backend extends H2Backend {
             } catch (RuntimeException e) {
                 System.err.println("embedded database: compaction failed: " + e); // the next commit tells
             } finally {
-                commandLock.writeLock().unlock();
+                storeTurn.unlock();
             }
             state.lock();
             try {
@@ -238,7 +254,7 @@ final class DurableH2Backend extends H2Backend {
         }
     }
 
-    /** Every commit writes a new chunk and leaves older ones partly dead. Runs under the exclusive lock. */
+    /** Every commit writes a new chunk and leaves older ones partly dead. Runs in the committer's turn. */
     private void compactIfDue() {
         long now = System.nanoTime();
         if (now - lastCompaction < COMPACT_INTERVAL_MS * 1_000_000L) {
@@ -285,14 +301,14 @@ final class DurableH2Backend extends H2Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        commandLock.writeLock().lock();
+        storeTurn.lock();
         try {
             // A clean stop rewrites the live data into a fresh file (MVStoreTool.compact: a temporary
             // file, then an atomic rename), so each restart begins with a small file.
             store.close(-1);
             super.close();
         } finally {
-            commandLock.writeLock().unlock();
+            storeTurn.unlock();
         }
     }
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mongoose from 'mongoose';
 import { mintToken } from '../src/auth/mint-token';
+import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { AppProcess } from './support/app-process';
 import { TEST_SECRET, userIds } from './support/test-app';
 
@@ -158,4 +160,76 @@ describe('the persistent embedded database keeps acknowledged writes through a c
       expect({ round, missing }).toEqual({ round, missing: [] });
     }
   }, 600_000);
+});
+
+/**
+ * The database alone, SIGKILLed while 32 writers are in flight (so during commits and compactions):
+ * after each restart every acknowledged write is there, and a many-document insert is there whole
+ * or not at all (a commit never holds half a command).
+ */
+describe('the persistent embedded database killed in the middle of concurrent writes', () => {
+  const KILLS = 4;
+  const BATCH = 20; // documents per insertMany
+  const BATCHES_PER_ROUND = 150; // acknowledged batches before the kill
+  const dataDir = mkdtempSync(join(tmpdir(), 'embedded-kill-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it(`keeps every acknowledged write and no half insertMany through ${KILLS} kills`, async () => {
+    const options = { cacheDir: join(__dirname, '..', 'data'), dataFile: join(dataDir, 'db.mv') };
+    const ackedBatches = new Set<number>();
+    const ackedCounters = new Map<number, number>(); // counter id -> highest value acknowledged
+    let nextBatch = 0;
+    for (let round = 0; round <= KILLS; round++) {
+      const database = await EmbeddedDatabase.start(options);
+      const connection = mongoose.createConnection(`${database.uri}/durable`, { retryWrites: false });
+      try {
+        await connection.asPromise();
+        const db = connection.getClient().db('durable');
+        const docs = db.collection<{ _id: string; batch: number }>('docs');
+        const counters = db.collection<{ _id: number; n: number }>('counters');
+
+        const perBatch = new Map<number, number>();
+        for (const doc of await docs.find().toArray()) perBatch.set(doc.batch, (perBatch.get(doc.batch) ?? 0) + 1);
+        const stored = new Map((await counters.find().toArray()).map((c) => [c._id, c.n]));
+        expect({
+          round,
+          missingBatches: [...ackedBatches].filter((b) => perBatch.get(b) !== BATCH),
+          halfBatches: [...perBatch].filter(([, count]) => count !== BATCH),
+          staleCounters: [...ackedCounters].filter(([id, n]) => (stored.get(id) ?? 0) < n),
+        }).toEqual({ round, missingBatches: [], halfBatches: [], staleCounters: [] });
+        if (round === KILLS) break;
+
+        let ackedThisRound = 0;
+        let killed: Promise<void> | undefined;
+        const writer = async (w: number) => {
+          try {
+            while (!killed) {
+              if (w % 2 === 0) {
+                const batch = nextBatch++;
+                await docs.insertMany(Array.from({ length: BATCH }, (_, i) => ({ _id: `${batch}-${i}`, batch })));
+                ackedBatches.add(batch);
+                if (++ackedThisRound === BATCHES_PER_ROUND) killed = database.kill(); // writers still in flight
+              } else {
+                // A few hot counters: concurrent increments of one document, each answered with its value.
+                const id = w % 10;
+                const after = await counters.findOneAndUpdate(
+                  { _id: id },
+                  { $inc: { n: 1 } },
+                  { upsert: true, returnDocument: 'after' },
+                );
+                ackedCounters.set(id, Math.max(ackedCounters.get(id) ?? 0, after!.n));
+              }
+            }
+          } catch (error) {
+            if (!killed) throw error; // else the database was killed under this write: never acknowledged
+          }
+        };
+        await Promise.all(Array.from({ length: 32 }, (_, w) => writer(w)));
+        await killed;
+      } finally {
+        await connection.close(true).catch(() => undefined);
+        await database.kill();
+      }
+    }
+  }, 300_000);
 });

@@ -54,13 +54,25 @@ export class EmbeddedDatabase {
     return new EmbeddedDatabase(child, `mongodb://127.0.0.1:${port}`, description);
   }
 
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((done) => this.child.once('exit', done));
     this.child.stdin?.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+  }
+
+  /** A crash of the database alone (SIGKILL): nothing is committed or closed. For durability tests. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill('SIGKILL');
+    await exited;
   }
 }
 
