@@ -60,7 +60,9 @@ async function start(mode: (typeof MODES)[number]): Promise<Running> {
 }
 
 /** The durable launcher's counters (serverStatus.durability); absent before. */
-async function durability(connection: Connection): Promise<{ commits?: number; compactions?: number }> {
+async function durability(
+  connection: Connection,
+): Promise<{ commits?: number; commitMillis?: number; compactions?: number; compactionMillis?: number }> {
   return (await connection.getClient().db('admin').command({ serverStatus: 1 })).durability ?? {};
 }
 
@@ -88,7 +90,14 @@ async function main(): Promise<void> {
           'ops/s': round((WRITES * 1000) / ms),
           // Every write waits for a commit; fewer commits than writes: concurrent writes shared them.
           commits: after.commits === undefined ? 'background' : after.commits - before.commits!,
+          // Time the committer spent writing (waiting for the lock excluded), per commit.
+          'ms/commit':
+            after.commits === undefined || after.commits === before.commits
+              ? ''
+              : round((after.commitMillis! - before.commitMillis!) / (after.commits - before.commits!), 3),
           compactions: after.compactions === undefined ? '' : after.compactions - before.compactions!,
+          'compaction ms':
+            after.compactions === undefined ? '' : round(after.compactionMillis! - before.compactionMillis!),
           'file MB after': mb(statSync(m.dataFile).size),
         });
       }
