@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   if (!config.mongodbUri) {
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    embedded = await EmbeddedDatabase.start({ dataFile: join(dataDir, 'embedded-db.mv'), cacheDir: dataDir });
+    embedded = await EmbeddedDatabase.start({
+      dataFile: join(dataDir, 'embedded-db.mv'),
+      cacheDir: dataDir,
+      startTimeoutMs: config.embeddedDbStartTimeoutMs,
+    });
     config.mongodbUri = `${embedded.uri}/live`;
   }
   const app = await createApp(config);

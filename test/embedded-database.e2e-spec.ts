@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
@@ -72,5 +72,19 @@ describe('embedded database launcher', () => {
     expect(await read.collection('notes').findOne({ note: 'kept' })).toMatchObject({ note: 'kept' });
     await read.close();
     await second.stop();
+  });
+
+  it('gives up with an error naming the timeout when the start takes too long, at any stage', async () => {
+    // Classpath cached (global setup): the JVM cannot be listening within 1 ms.
+    const cacheDir = join(__dirname, '..', 'data');
+    await expect(EmbeddedDatabase.start({ cacheDir, startTimeoutMs: 1 })).rejects.toThrow(
+      /did not start within 1 ms \(waiting for the server to listen\).*EMBEDDED_DB_START_TIMEOUT_MS/,
+    );
+    // Nothing cached: the checks for Java and Maven before Maven's resolution hit the deadline.
+    const fresh = mkdtempSync(join(tmpdir(), 'embedded-db-timeout-'));
+    await expect(EmbeddedDatabase.start({ cacheDir: fresh, startTimeoutMs: 1 })).rejects.toThrow(
+      /did not start within 1 ms \(checking for java\)/,
+    );
+    rmSync(fresh, { recursive: true, force: true });
   });
 });

@@ -21,11 +21,30 @@ describe('configuration', () => {
   });
 
   it('requires a real secret and forbids dev tokens in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() =>
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DEV_TOKENS_ENABLED: 'true' }),
-    ).toThrow(/DEV_TOKENS_ENABLED/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devTokensEnabled).toBe(false);
+    const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example.com/live' };
+    expect(() => loadConfig(production)).toThrow(/JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(() => loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32), DEV_TOKENS_ENABLED: 'true' })).toThrow(
+      /DEV_TOKENS_ENABLED/,
+    );
+    expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).devTokensEnabled).toBe(false);
+  });
+
+  it('refuses to start in production without MONGODB_URI (the embedded database is for development and tests)', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig(production)).toThrow(ConfigError);
+    expect(() => loadConfig(production)).toThrow(/MONGODB_URI is required in production/);
+    expect(() => loadConfig({ ...production, MONGODB_URI: '' })).toThrow(/MONGODB_URI/);
+    expect(loadConfig({ ...production, MONGODB_URI: 'mongodb://db.example.com/live' }).mongodbUri).toBe(
+      'mongodb://db.example.com/live',
+    );
+    expect(loadConfig({ NODE_ENV: 'development' }).mongodbUri).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test' }).mongodbUri).toBeUndefined();
+  });
+
+  it('bounds the embedded database start, configurable', () => {
+    expect(loadConfig({}).embeddedDbStartTimeoutMs).toBe(180_000);
+    expect(loadConfig({ EMBEDDED_DB_START_TIMEOUT_MS: '5000' }).embeddedDbStartTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ EMBEDDED_DB_START_TIMEOUT_MS: '0' })).toThrow(/EMBEDDED_DB_START_TIMEOUT_MS/);
   });
 
   it('verifies with a public key when one is given, with \\n for line breaks', () => {

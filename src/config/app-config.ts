@@ -1,14 +1,17 @@
 import { createPublicKey } from 'node:crypto';
 import Joi from 'joi';
+import { DEFAULT_START_TIMEOUT_MS } from '../database/embedded-database';
 
 /** Typed, validated configuration. Built once at start-up from the environment (see .env.example). */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   host: string;
   port: number;
-  /** Empty: the app starts the embedded database itself. */
+  /** Empty: the app starts the embedded database itself (never in production). */
   mongodbUri: string | undefined;
   dataDir: string;
+  /** The embedded database must be listening within this, Maven's first download included. */
+  embeddedDbStartTimeoutMs: number;
   jwt: {
     /** HS256 secret, or undefined when a public key is used. */
     secret: string | undefined;
@@ -107,6 +110,7 @@ const schema = Joi.object({
     .uri({ scheme: ['mongodb', 'mongodb+srv'] })
     .empty(''),
   DATA_DIR: Joi.string().default('./data'),
+  EMBEDDED_DB_START_TIMEOUT_MS: durationMs(DEFAULT_START_TIMEOUT_MS),
   JWT_SECRET: Joi.string().min(16).empty(''),
   JWT_PUBLIC_KEY: Joi.string().empty(''),
   JWT_ALGORITHMS: Joi.string().empty(''),
@@ -160,6 +164,12 @@ const schema = Joi.object({
     .empty(''),
 })
   .custom((env: Record<string, unknown>, helpers) => {
+    // The embedded database is for development and tests: no replication, no backups, one process.
+    if (env.NODE_ENV === 'production' && !env.MONGODB_URI) {
+      return helpers.message({
+        custom: 'MONGODB_URI is required in production (the embedded database is for development and tests)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
       return helpers.message({ custom: 'JWT_SECRET or JWT_PUBLIC_KEY is required in production' });
     }
@@ -211,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: value.PORT,
     mongodbUri: value.MONGODB_URI,
     dataDir: value.DATA_DIR,
+    embeddedDbStartTimeoutMs: value.EMBEDDED_DB_START_TIMEOUT_MS,
     jwt: {
       secret,
       publicKey,

@@ -20,13 +20,21 @@ export class AppProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.record(chunk));
   }
 
-  /** Starts an instance and resolves once /api/health/ready answers 200. */
-  static async start(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
+  /**
+   * Starts an instance and resolves once /api/health/ready answers 200. With `processGroup` the
+   * app leads a process group of its own, so killProcessGroup() takes what it started with it.
+   */
+  static async start(
+    env: Record<string, string>,
+    readyTimeoutMs = 60_000,
+    options: { processGroup?: boolean } = {},
+  ): Promise<AppProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }, env.MONGODB_URI) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
     });
     const app = new AppProcess(child, `http://127.0.0.1:${port}`);
     await app.waitUntilReady(readyTimeoutMs);
@@ -40,6 +48,26 @@ export class AppProcess {
   /** A crash: no shutdown hooks, no session persisted. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL');
+  }
+
+  /**
+   * A crash of the app and of everything it started (the embedded database's JVM) at the same
+   * instant: SIGKILL to its process group (started with `processGroup`). Resolves once every
+   * process of the group is gone, so a restart finds the data file unlocked.
+   */
+  async killProcessGroup(): Promise<void> {
+    const group = this.child.pid!;
+    const alive = () => {
+      try {
+        process.kill(-group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (alive()) process.kill(-group, 'SIGKILL');
+    while (alive()) await sleep(20);
+    if (!this.exited) await new Promise((done) => this.child.once('exit', done));
   }
 
   /** A graceful stop (the app closes its server and exits). */
