@@ -76,8 +76,12 @@ describe('gift settlement survives a crash', () => {
   afterAll(() => database.stop());
 
   /** A live whose sender has 1000 coins, and a crown (299) sent until the process dies at `faultPoint`. */
-  async function crashWhileSending(faultPoint: string, coins = 1000, env: Record<string, string> = {}) {
-    const uri = `${database.uri}/crash_${randomBytes(4).toString('hex')}`;
+  async function crashWhileSending(
+    faultPoint: string,
+    coins = 1000,
+    env: Record<string, string> = {},
+    uri = `${database.uri}/crash_${randomBytes(4).toString('hex')}`,
+  ) {
     db = await mongoose.createConnection(uri).asPromise();
     const [hostId, senderId] = userIds(faultPoint, 2);
     running = await startApp(uri, { GIFT_FAULT_POINT: faultPoint, ...env });
@@ -190,30 +194,36 @@ describe('gift settlement survives a crash', () => {
   });
 
   it('fails a recorded gift whose coins were spent before the sweep could debit it, moving nothing', async () => {
-    // The crashed settler's lease is long enough for the restarted app to spend the coins first.
-    const crashed = await crashWhileSending('after_record', 299, { GIFT_LEASE_MS: '15000' });
-    running = await startApp(crashed.uri);
-    const other = { ...crashed.gift, idempotencyKey: newKey() };
-    const spent = await request(running.url)
-      .post(`/api/live/${crashed.liveId}/gifts`)
-      .set(auth(token(crashed.senderId)))
-      .send(other);
-    expect(spent.status).toBe(201);
-    expect(await coinsOf(crashed.senderId)).toBe(0);
+    // A second instance is already up on the same database when the first dies, so it spends the
+    // coins while the crashed settler's lease still holds the gift (whatever a restart would cost).
+    const uri = `${database.uri}/crash_${randomBytes(4).toString('hex')}`;
+    const survivor = await startApp(uri);
+    try {
+      const crashed = await crashWhileSending('after_record', 299, { GIFT_LEASE_MS: '15000' }, uri);
+      const other = { ...crashed.gift, idempotencyKey: newKey() };
+      const spent = await request(survivor.url)
+        .post(`/api/live/${crashed.liveId}/gifts`)
+        .set(auth(token(crashed.senderId)))
+        .send(other);
+      expect(spent.status).toBe(201);
+      expect(await coinsOf(crashed.senderId)).toBe(0);
 
-    const failed = await eventually(async () => {
-      const doc = await db!
-        .collection('gifts_sent')
-        .findOne({ senderId: crashed.senderId, idempotencyKey: crashed.gift.idempotencyKey });
-      return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
-    }, 30_000);
-    expect(failed.failure).toBe('INSUFFICIENT_BALANCE');
-    const retry = await request(running.url)
-      .post(`/api/live/${crashed.liveId}/gifts`)
-      .set(auth(token(crashed.senderId)))
-      .send(crashed.gift);
-    expect([retry.status, retry.body.code]).toEqual([402, 'INSUFFICIENT_BALANCE']);
-    expect(await diamondsOf(crashed.hostId)).toBe(299);
-    expect((await checkLedger(db!)).problems).toEqual([]);
-  });
+      const failed = await eventually(async () => {
+        const doc = await db!
+          .collection('gifts_sent')
+          .findOne({ senderId: crashed.senderId, idempotencyKey: crashed.gift.idempotencyKey });
+        return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
+      }, 45_000);
+      expect(failed.failure).toBe('INSUFFICIENT_BALANCE');
+      const retry = await request(survivor.url)
+        .post(`/api/live/${crashed.liveId}/gifts`)
+        .set(auth(token(crashed.senderId)))
+        .send(crashed.gift);
+      expect([retry.status, retry.body.code]).toEqual([402, 'INSUFFICIENT_BALANCE']);
+      expect(await diamondsOf(crashed.hostId)).toBe(299);
+      expect((await checkLedger(db!)).problems).toEqual([]);
+    } finally {
+      await stopApp(survivor);
+    }
+  }, 150_000);
 });

@@ -63,7 +63,11 @@ describe('configuration', () => {
   });
 
   it('refuses the test-only reaction fault switch in production, and a malformed one anywhere', () => {
-    const env = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-0123456789' };
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-0123456789',
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/live',
+    };
     expect(() => loadConfig({ ...env, REACTION_FAULT: 'live.created' })).toThrow(/REACTION_FAULT/);
     expect(loadConfig(env).reactions.faultEvents).toEqual([]);
     expect(loadConfig({ REACTION_FAULT: 'live.created,live.ended' }).reactions.faultEvents).toEqual([
