@@ -1,3 +1,4 @@
+import { getConnectionToken } from '@nestjs/mongoose';
 import mongoose, { Connection, Types } from 'mongoose';
 import { bearer } from './support/factories';
 import { startTestApp, TestApp, userIds } from './support/test-app';
@@ -51,5 +52,16 @@ describe('stored id types', () => {
     const ofLive = { liveId: new Types.ObjectId(liveId) };
     expect(await db.collection('live_viewers').countDocuments({ ...ofLive, userId: { $type: 'objectId' } })).toBe(0);
     expect(await db.collection('live_viewers').countDocuments({ ...ofLive, userId: { $type: 'string' } })).toBe(1);
+  });
+
+  it('declares every live id and gift id in every schema as an ObjectId, never as Mixed', () => {
+    const connection = t.app.get<Connection>(getConnectionToken());
+    const declared = Object.values(connection.models).flatMap((model) =>
+      Object.entries(model.schema.paths)
+        .filter(([path]) => /(^|\.)(liveId|giftId)$/.test(path))
+        .map(([path, type]) => `${model.collection.name}.${path}: ${type.instance}`),
+    );
+    expect(declared).toEqual(expect.arrayContaining(['gifts_sent.liveId: ObjectId', 'gifts_sent.giftId: ObjectId']));
+    expect(declared.filter((line) => !line.endsWith(': ObjectId'))).toEqual([]);
   });
 });
