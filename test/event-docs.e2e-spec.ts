@@ -55,7 +55,8 @@ describe('Socket.IO event reference next to Swagger UI', () => {
       .filter((d) => d.severity === ERROR || d.severity === WARNING)
       .map((d) => `${d.code}: ${d.message} at ${d.path.join('/')}`);
     expect(serious).toEqual([]);
-    expect(document).toBeDefined();
+    // The parser produced a document (it answers undefined when it cannot), with every event in it.
+    expect(document?.messages().length).toBeGreaterThan(20);
   });
 
   it('adds seq and epoch to every event sent to a live room, and to live:ended, and to no other', () => {

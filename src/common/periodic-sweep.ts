@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 
 /**
@@ -50,5 +50,23 @@ export class PeriodicSweep {
       this.logger.error({ err: error }, 'sweep failed; retrying next interval');
       return 0;
     }
+  }
+}
+
+/**
+ * A provider that runs its sweeps for the app's lifetime: started at boot (the first run at once
+ * when `runAtBoot`, for work a crash may have left), stopped before shutdown so that no run
+ * outlives the database connection.
+ */
+export abstract class Sweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  protected abstract readonly sweeps: PeriodicSweep[];
+  protected readonly runAtBoot: boolean = false;
+
+  onApplicationBootstrap(): void {
+    for (const sweep of this.sweeps) sweep.start({ runNow: this.runAtBoot });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.sweeps.map((sweep) => sweep.stop()));
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicSweep } from '../common/periodic-sweep';
+import { PeriodicSweep, Sweeper } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
@@ -9,22 +9,17 @@ import { GiftCombosService } from './gift-combos.service';
 
 /** Deletes expired combos every GIFT_SWEEP_INTERVAL_MS, so gift_combos does not grow for ever. */
 @Injectable()
-export class GiftComboSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class GiftComboSweeper extends Sweeper {
   readonly sweep: PeriodicSweep;
+  protected readonly sweeps: PeriodicSweep[];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     combos: GiftCombosService,
     @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
   ) {
+    super();
     this.sweep = new PeriodicSweep('gift_combos', config.gifts.sweepIntervalMs, () => combos.pruneExpired(), sweepRuns);
-  }
-
-  onApplicationBootstrap(): void {
-    this.sweep.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sweep.stop();
+    this.sweeps = [this.sweep];
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicSweep } from '../common/periodic-sweep';
+import { PeriodicSweep, Sweeper } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
@@ -12,27 +12,18 @@ import { GiftSettlementService } from './gift-settlement.service';
  * left unsettled (or settled with their guard ids still in place). Safe on several instances.
  */
 @Injectable()
-export class GiftRecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sweep: PeriodicSweep;
+export class GiftRecoverySweeper extends Sweeper {
+  protected readonly sweeps: PeriodicSweep[];
+  protected readonly runAtBoot = true;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     settlement: GiftSettlementService,
     @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
   ) {
-    this.sweep = new PeriodicSweep(
-      'gift_recovery',
-      config.gifts.sweepIntervalMs,
-      () => settlement.recoverAbandoned(),
-      sweepRuns,
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.sweep.start({ runNow: true });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sweep.stop();
+    super();
+    this.sweeps = [
+      new PeriodicSweep('gift_recovery', config.gifts.sweepIntervalMs, () => settlement.recoverAbandoned(), sweepRuns),
+    ];
   }
 }

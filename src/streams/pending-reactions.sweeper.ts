@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicSweep } from '../common/periodic-sweep';
+import { PeriodicSweep, Sweeper } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
@@ -14,27 +14,23 @@ import { StreamsService } from './streams.service';
  * again. Idempotent, so safe on several instances.
  */
 @Injectable()
-export class PendingReactionsSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class PendingReactionsSweeper extends Sweeper {
   readonly sweep: PeriodicSweep;
+  protected readonly sweeps: PeriodicSweep[];
+  protected readonly runAtBoot = true;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     streams: StreamsService,
     @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
   ) {
+    super();
     this.sweep = new PeriodicSweep(
       'pending_reactions',
       config.presence.sweepIntervalMs,
       () => streams.repairPendingReactions(new Date(Date.now() - config.reactions.repairAfterMs)),
       sweepRuns,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.sweep.start({ runNow: true });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sweep.stop();
+    this.sweeps = [this.sweep];
   }
 }

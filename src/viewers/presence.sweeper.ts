@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicSweep } from '../common/periodic-sweep';
+import { PeriodicSweep, Sweeper } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
@@ -14,8 +14,8 @@ import { ViewersService } from './viewers.service';
  * conditional update, so any number of instances can run the sweeps at once.
  */
 @Injectable()
-export class PresenceSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sweeps: PeriodicSweep[];
+export class PresenceSweeper extends Sweeper {
+  protected readonly sweeps: PeriodicSweep[];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -23,6 +23,7 @@ export class PresenceSweeper implements OnApplicationBootstrap, BeforeApplicatio
     viewers: ViewersService,
     @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
   ) {
+    super();
     const { sweepIntervalMs, viewerIdleTimeoutMs, hostGraceMs } = config.presence;
     this.sweeps = [
       new PeriodicSweep(
@@ -38,13 +39,5 @@ export class PresenceSweeper implements OnApplicationBootstrap, BeforeApplicatio
         sweepRuns,
       ),
     ];
-  }
-
-  onApplicationBootstrap(): void {
-    this.sweeps.forEach((sweep) => sweep.start());
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.sweeps.map((sweep) => sweep.stop()));
   }
 }

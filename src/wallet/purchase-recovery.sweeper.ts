@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicSweep } from '../common/periodic-sweep';
+import { PeriodicSweep, Sweeper } from '../common/periodic-sweep';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
@@ -9,27 +9,18 @@ import { WalletService } from './wallet.service';
 
 /** Finishes purchases whose crediting request died, on the gift recovery interval. Safe on several instances. */
 @Injectable()
-export class PurchaseRecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sweep: PeriodicSweep;
+export class PurchaseRecoverySweeper extends Sweeper {
+  protected readonly sweeps: PeriodicSweep[];
+  protected readonly runAtBoot = true;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     wallets: WalletService,
     @InjectMetric(METRIC.sweepRuns) sweepRuns: Counter<string>,
   ) {
-    this.sweep = new PeriodicSweep(
-      'purchase_recovery',
-      config.gifts.sweepIntervalMs,
-      () => wallets.recoverPurchases(),
-      sweepRuns,
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.sweep.start({ runNow: true });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sweep.stop();
+    super();
+    this.sweeps = [
+      new PeriodicSweep('purchase_recovery', config.gifts.sweepIntervalMs, () => wallets.recoverPurchases(), sweepRuns),
+    ];
   }
 }
