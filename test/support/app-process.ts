@@ -20,13 +20,20 @@ export class AppProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.record(chunk));
   }
 
-  /** Starts an instance and resolves once /api/health/ready answers 200. */
-  static async start(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
+  /**
+   * Starts an instance and resolves once /api/health/ready answers 200. `discardStdout` sends its
+   * stdout (the JSON log) to /dev/null, for benchmarks that pay for log lines but not for reading them.
+   */
+  static async start(
+    env: Record<string, string>,
+    readyTimeoutMs = 60_000,
+    { discardStdout = false } = {},
+  ): Promise<AppProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }, env.MONGODB_URI) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
     });
     const app = new AppProcess(child, `http://127.0.0.1:${port}`);
     await app.waitUntilReady(readyTimeoutMs);
