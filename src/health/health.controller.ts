@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
+  HealthCheckResult,
   HealthCheckService,
   HealthIndicatorFunction,
   HealthIndicatorService,
@@ -10,6 +11,8 @@ import {
 import Redis from 'ioredis';
 import { Public } from '../auth/public.decorator';
 import { REDIS_CLIENT } from '../common/redis.provider';
+
+const LIVE: HealthCheckResult = Object.freeze({ status: 'ok', info: {}, error: {}, details: {} });
 
 @ApiTags('health')
 @Public()
@@ -25,8 +28,9 @@ export class HealthController {
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck()
-  live() {
-    return this.health.check([]);
+  live(): HealthCheckResult {
+    // What terminus answers for no indicators, without its per-request work: the process answers.
+    return LIVE;
   }
 
   @Get('ready')
