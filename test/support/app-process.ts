@@ -40,6 +40,10 @@ export class AppProcess {
     return app;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get exited(): boolean {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
