@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { AppModule } from './app.module';
+import { createLogger, logResponses } from './common/logging';
 import { answerFrameworkError, MAX_PATH_PARAM_LENGTH } from './common/framework-errors';
 import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { serveEventDocs } from './live/event-docs';
@@ -32,16 +33,23 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
+    // No Nest middleware runs (request lines come from a hook), so no middleware runner per request.
+    skipMiddie: true,
   });
-  adapter.getInstance().addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  const fastify = adapter.getInstance();
+  // Swagger UI needs inline scripts, so no content security policy: the rest is the same for every request.
+  const headers = await securityHeaders({ contentSecurityPolicy: false });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers).header('x-request-id', request.id);
+    done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const logger = createLogger(config);
+  logResponses(fastify, logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  await app.register(helmet, { contentSecurityPolicy: false });
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());

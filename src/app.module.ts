@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
@@ -22,21 +22,14 @@ import { WalletModule } from './wallet/wallet.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Fastify assigns the id (see app.factory); the log line carries the same one.
-            genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          },
-        }),
+        // Nest's logger only: its pino-http middleware (a child logger, serialized headers and an async
+        // context per request) is bound to no route; one hook logs each response (see logging.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
         CommonModule,
         MetricsModule.forRoot(),

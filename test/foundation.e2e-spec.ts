@@ -106,6 +106,17 @@ describe('foundation: auth, errors, docs, health', () => {
       const res = await t.http().get('/api/health/live').set('x-request-id', 'abc-123');
       expect(res.headers['x-request-id']).toBe('abc-123');
     });
+
+    it.each(['/api/health/live', '/api/nothing-here', '/api/docs'])('sets the security headers on %s', async (path) => {
+      const res = await t.http().get(path);
+      expect(res.headers).toMatchObject({
+        'strict-transport-security': expect.stringContaining('max-age='),
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-request-id': expect.any(String),
+      });
+      expect(res.headers).not.toHaveProperty('content-security-policy');
+    });
   });
 
   describe('dev tokens', () => {

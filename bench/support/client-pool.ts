@@ -61,6 +61,11 @@ export class ClientPool {
     return { latencies: answers.flatMap((a) => a.latencies), failures: answers.flatMap((a) => a.failures) };
   }
 
+  /** Disconnects every client; the workers stay up for the next target. */
+  async disconnect(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => this.ask(worker, { type: 'disconnect' }, 'disconnected')));
+  }
+
   async close(): Promise<void> {
     await Promise.all(
       this.workers.map(

@@ -9,6 +9,7 @@ export type WorkerCommand =
   | { type: 'listen'; event: string }
   | { type: 'collect' }
   | { type: 'joinstorm'; liveStreamId: string; startAt: number; spreadMs: number }
+  | { type: 'disconnect' }
   | { type: 'close' };
 
 const sockets: Socket[] = [];
@@ -97,6 +98,10 @@ process.on('message', (command: WorkerCommand) => {
       break;
     case 'joinstorm':
       void joinStorm(command.liveStreamId, command.startAt, command.spreadMs);
+      break;
+    case 'disconnect':
+      sockets.splice(0).forEach((s) => s.disconnect());
+      send({ type: 'disconnected' });
       break;
     case 'close':
       sockets.forEach((s) => s.disconnect());

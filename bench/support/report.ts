@@ -30,3 +30,15 @@ export function machineLine(): string {
     .map((l) => l.toFixed(2))
     .join(' ')}, Node ${process.version}`;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { execSync } = require('node:child_process') as typeof import('node:child_process');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  ticksPerSecond ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+let ticksPerSecond: number | undefined;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { toErrorBody } from '../common/error-mapping';
 import { AuthFailures } from './auth-failures';
@@ -7,17 +7,16 @@ import { bearerToken, TokenVerifier } from './token-verifier';
 
 type Next = (error?: Error) => void;
 
-/** Largest delay setTimeout accepts; later expiries are re-armed when it fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often connected sockets are checked for an expired token (tokens count whole seconds). */
+const EXPIRY_CHECK_MS = 1000;
 
 /**
  * Sockets and their tokens: the handshake check (the token from `auth.token` or the Authorization
  * header) and the disconnection of a socket whose token expires while it is connected.
  */
 @Injectable()
-export class SocketAuth {
-  // Off socket.data, which adapters may serialize.
-  private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
+export class SocketAuth implements OnApplicationShutdown {
+  private expiryCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -45,28 +44,35 @@ export class SocketAuth {
     };
   }
 
-  /** Sends `auth:expired` and disconnects the socket when its token expires. */
-  disconnectAtExpiry(socket: Socket): void {
-    const user = socket.data.user as AuthUser;
-    if (user.exp === undefined) return;
-    const delay = user.exp * 1000 - Date.now();
-    const timer = setTimeout(
-      () => {
-        if (user.exp! * 1000 > Date.now()) return this.disconnectAtExpiry(socket);
-        socket.emit('auth:expired', {
-          code: 'TOKEN_EXPIRED',
-          message: 'Your access token expired; reconnect with a new one.',
-        });
-        socket.disconnect(true);
-      },
-      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
-    );
-    this.expiryTimers.set(socket, timer);
+  /**
+   * Sends `auth:expired` and disconnects each socket whose token has expired, at most a second
+   * late: one pass over the connected sockets per second, where a timer per socket cost about half
+   * a kilobyte of each idle socket. Client events are refused at once anyway (WsGuard checks the
+   * expiry on each one).
+   */
+  disconnectExpired(connected: () => Iterable<Socket>): void {
+    clearInterval(this.expiryCheck);
+    this.expiryCheck = setInterval(() => {
+      const now = Date.now();
+      for (const socket of connected()) {
+        const exp = (socket.data.user as AuthUser | undefined)?.exp;
+        if (exp !== undefined && exp * 1000 <= now) expire(socket);
+      }
+    }, EXPIRY_CHECK_MS);
+    this.expiryCheck.unref();
   }
 
-  forget(socket: Socket): void {
-    clearTimeout(this.expiryTimers.get(socket));
+  onApplicationShutdown(): void {
+    clearInterval(this.expiryCheck);
   }
+}
+
+function expire(socket: Socket): void {
+  socket.emit('auth:expired', {
+    code: 'TOKEN_EXPIRED',
+    message: 'Your access token expired; reconnect with a new one.',
+  });
+  socket.disconnect(true);
 }
 
 function refuse(next: Next, code: string, message: string, details?: Record<string, unknown>): void {

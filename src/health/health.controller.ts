@@ -28,6 +28,8 @@ const HEALTH_OK = {
   },
 };
 
+const LIVE: HealthCheckResult = Object.freeze({ status: 'ok', info: {}, error: {}, details: {} });
+
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -43,8 +45,9 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse(HEALTH_OK)
-  live() {
-    return this.health.check([]);
+  live(): HealthCheckResult {
+    // What terminus answers for no indicators, without its per-request work: the process answers.
+    return LIVE;
   }
 
   @Get('ready')

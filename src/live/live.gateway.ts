@@ -3,7 +3,6 @@ import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
-  OnGatewayDisconnect,
   OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -45,7 +44,7 @@ import { WsAckInterceptor } from './ws-ack.interceptor';
 @UseGuards(WsGuard)
 @UseInterceptors(WsAckInterceptor)
 @UsePipes(createValidationPipe())
-export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   @WebSocketServer() server!: Server<Record<string, never>, ServerToClientEvents>;
 
   constructor(
@@ -61,18 +60,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
     server.use(this.auth.handshake());
+    this.auth.disconnectExpired(() => server.of('/').sockets.values() as Iterable<Socket>);
     this.broadcaster.attach(server);
     this.presence.start(() => this.broadcaster.localLiveMembers());
   }
 
+  /**
+   * Nothing happens at a disconnect: presence is not dropped, the user may reconnect; the sweep
+   * marks them left after the timeout. Token expiry is watched by SocketAuth for all sockets.
+   */
   handleConnection(socket: Socket): void {
     void socket.join(userRoom(userOf(socket).userId));
-    this.auth.disconnectAtExpiry(socket);
-  }
-
-  handleDisconnect(socket: Socket): void {
-    // Presence is not dropped here: the user may reconnect; the sweep marks them left after the timeout.
-    this.auth.forget(socket);
   }
 
   @SubscribeMessage('live:join')

@@ -5,14 +5,15 @@ import { METRIC, UNMATCHED_ROUTE } from './metrics';
 
 /**
  * Times every REST response by its route pattern (`/api/live/:id`, not the raw URL, so ids do not
- * become labels). Fastify measures the time itself (reply.elapsedTime).
+ * become labels). Fastify measures the time itself (reply.elapsedTime); a callback hook, not an
+ * async one, so no promise per request.
  */
 export function observeHttpLatency(app: NestFastifyApplication): void {
   const histogram = app.get<Histogram<string>>(getToken(METRIC.httpDuration));
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onResponse', async (request, reply) => {
+    .addHook('onResponse', (request, reply, done) => {
       histogram.observe(
         {
           method: request.method,
@@ -21,5 +22,6 @@ export function observeHttpLatency(app: NestFastifyApplication): void {
         },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 }

@@ -23,22 +23,28 @@ export class AppProcess {
   /**
    * Starts an instance and resolves once /api/health/ready answers 200. With `processGroup` the
    * app leads a process group of its own, so killProcessGroup() takes what it started with it.
+   * `discardStdout` sends its stdout (the JSON log) to /dev/null, for benchmarks that pay for log
+   * lines but not for reading them.
    */
   static async start(
     env: Record<string, string>,
     readyTimeoutMs = 60_000,
-    options: { processGroup?: boolean } = {},
+    options: { processGroup?: boolean; discardStdout?: boolean } = {},
   ): Promise<AppProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }, env.MONGODB_URI) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', options.discardStdout ? 'ignore' : 'pipe', 'pipe'],
       detached: options.processGroup ?? false,
     });
     const app = new AppProcess(child, `http://127.0.0.1:${port}`);
     await app.waitUntilReady(readyTimeoutMs);
     return app;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get exited(): boolean {
