@@ -14,7 +14,7 @@ import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { WalletService } from '../wallet/wallet.service';
 import { GifterPeriod } from './dto/gifters.query';
-import { periodStart } from './gifter-period';
+import { periodStart } from '../common/utc-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
 import { GiftCatalogService } from './gift-catalog.service';
