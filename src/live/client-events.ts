@@ -1,3 +1,5 @@
+import type { BattleView } from '../battles/dto/battle.view';
+import type { ConnectionView } from '../battles/dto/connection.view';
 import type { MessageView } from '../chat/dto/message.view';
 import type { GiftEventView, GifterView } from '../gifts/dto/gift-result.view';
 import type { LiveView } from '../streams/dto/live.view';
@@ -25,6 +27,9 @@ export interface LiveSnapshot {
   seats: SeatView[];
   // gifts: the live's top gifters (first page of GET /live/:id/gifts/top)
   topGifters: GifterView[];
+  // battles: the live's connection or pending invitation, and its battle in progress or resting
+  connection: ConnectionView | null;
+  battle: BattleView | null;
 }
 
 /**
@@ -99,6 +104,18 @@ export interface ServerToClientEvents {
   'live:gift': (
     payload: GiftEventView & { liveDiamonds: number; liveGiftCount: number; senderRank: number | null },
   ) => void;
+  // connections between lives and PK battles: each of the two rooms gets its own copy
+  'live:connection:invite': (payload: { liveStreamId: string; connection: ConnectionView }) => void;
+  'live:connection:update': (payload: { liveStreamId: string; connection: ConnectionView }) => void;
+  'live:battle:started': (payload: { liveStreamId: string; battle: BattleView }) => void;
+  'live:battle:score': (payload: {
+    liveStreamId: string;
+    battleId: string;
+    version: number;
+    scores: { liveId: string; score: number }[];
+    at: string;
+  }) => void;
+  'live:battle:ended': (payload: { liveStreamId: string; battle: BattleView }) => void;
 }
 
 // ---- typed emit helpers (issue 7: one road for every server -> client event) --------------

@@ -1,3 +1,5 @@
+import { BattleView } from '../battles/dto/battle.view';
+import { ConnectionView } from '../battles/dto/connection.view';
 import { MessageView } from '../chat/dto/message.view';
 import { GiftEventView, GiftResultView } from '../gifts/dto/gift-result.view';
 import { SEAT_CHANGES, SeatInviteView, SeatRequestView, SeatView, TICKET_STATUSES } from '../seats/dto/seat.view';
@@ -13,6 +15,7 @@ import { GiftSendDto } from './dto/gift-send.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
+import { BattleActionDto, ConnectionActionDto } from './dto/battle-actions.dto';
 import { arrayOf, int, liveStreamId, object, oneOf, PayloadSpec, str } from './event-schema';
 
 /**
@@ -46,7 +49,7 @@ const userSummary = object({
 });
 const liveSnapshot = object(
   { live: LiveView, viewerCount: int(12), role: oneOf(['host', 'cohost', 'viewer']) },
-  'Everything a client needs to draw the room; modules add their part (seats, recent messages, top gifters).',
+  'Everything a client needs to draw the room; modules add their part (seats, recent messages, top gifters, connection, battle).',
 );
 
 /** client -> server events, answered through the Socket.IO ack. */
@@ -98,6 +101,21 @@ export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
     summary: 'Send a gift (same rules and codes as POST /api/live/:id/gifts; idempotencyKey makes retries safe).',
     payload: GiftSendDto,
     ack: GiftResultView,
+  },
+  // ---- connections between lives and PK battles ----
+  'live:connection:action': {
+    module: 'battles',
+    summary:
+      'A host connects lives: invite (targetLiveId), accept, reject, end (connectionId); same rules and codes as /api/live/:id/connections.',
+    payload: ConnectionActionDto,
+    ack: ConnectionView,
+  },
+  'live:battle:action': {
+    module: 'battles',
+    summary:
+      'A host of a connected live starts a battle (durationMs, punishmentMs?) or ends one early (battleId: that side forfeits); same as /api/live/:id/battles.',
+    payload: BattleActionDto,
+    ack: BattleView,
   },
 };
 
@@ -252,6 +270,43 @@ export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
       },
       'The gift fields (GiftEventView) with these totals added at the top level.',
     ),
+  },
+  // ---- connections between lives and PK battles ----
+  'live:connection:invite': {
+    module: 'battles',
+    summary: "Another live's host invites yours to connect (liveStreamId is your live); answer by accept or reject.",
+    receivers: 'user room',
+    payload: object({ liveStreamId, connection: ConnectionView }),
+  },
+  'live:connection:update': {
+    module: 'battles',
+    summary: "The live's connection changed: pending, connected, rejected, expired or ended. Both lives' rooms.",
+    receivers: 'live room',
+    payload: object({ liveStreamId, connection: ConnectionView }),
+  },
+  'live:battle:started': {
+    module: 'battles',
+    summary: 'A battle started between the two connected lives: its clock (startedAt, endsAt) and sides.',
+    receivers: 'live room',
+    payload: object({ liveStreamId, battle: BattleView }),
+  },
+  'live:battle:score': {
+    module: 'battles',
+    summary: "The battle's scores (absolute), at most 4 per second; drop one whose version is not above the one shown.",
+    receivers: 'live room',
+    payload: object({
+      liveStreamId,
+      battleId: str('665f1c2e8a1b2c3d4e5f6c20'),
+      version: int(42),
+      scores: arrayOf(object({ liveId: str('665f1c2e8a1b2c3d4e5f6a7b'), score: int(5200) })),
+      at: str('2026-11-24T20:03:12.350Z'),
+    }),
+  },
+  'live:battle:ended': {
+    module: 'battles',
+    summary: "The battle ended: winner (or draw), final scores, each side's top gifters, the punishment period.",
+    receivers: 'live room',
+    payload: object({ liveStreamId, battle: BattleView }),
   },
   'auth:expired': {
     module: 'auth',
