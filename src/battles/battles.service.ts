@@ -193,22 +193,18 @@ export class BattlesService implements OnApplicationShutdown {
   // ---- end ----------------------------------------------------------------------------------
 
   /**
-   * A host ends the battle early: their side forfeits. Idempotent: a battle already ending or
-   * ended is returned as it stands (ended, once its end is through).
+   * A host ends the battle early: their side forfeits. Idempotent: a battle already ending is
+   * waited for (bounded), an ended one is returned as it stands.
    */
   async endByHost(liveId: string, user: AuthUser, battleId: string): Promise<BattleView> {
     const live = await this.streams.findLive(liveId);
     assertHost(live, user.userId);
     const battle = await this.battles.findById(battleId, { gifters: 0, scored: 0 }).lean();
-    if (
-      !battle ||
-      !battle.liveIds.some((id) => id.equals(live._id)) ||
-      !['running', 'settling', 'ended'].includes(battle.status)
-    ) {
+    if (!battle || !battle.liveIds.some((id) => id.equals(live._id)) || !isVisible(battle)) {
       throw new DomainError('BATTLE_NOT_FOUND', `This live has no battle ${battleId}.`);
     }
     const claimed = await this.claimEnd(battle._id, 'forfeit', live._id);
-    return toBattleView(await this.finish(claimed ?? battle));
+    return toBattleView(claimed ? await this.finish(claimed) : await this.endOf(battle));
   }
 
   /** The connection ended (a host, or a live's end): its battle is cancelled before it runs, or forfeited by `liveId`. */
@@ -274,8 +270,9 @@ export class BattlesService implements OnApplicationShutdown {
   }
 
   /**
-   * Finishes an end from where it stands: waits for the window's gifts (while settling), freezes
-   * the scores and stores the result (only the first to freeze does), unlinks, announces.
+   * Finishes an end, by whoever claimed it (or the sweep, once the claimer's wait is over or its
+   * work was left by a crash): waits for the window's gifts, freezes the scores (only the first to
+   * freeze goes on), stores the result, unlinks the lives, announces.
    */
   private async finish(battle: BattleRecord): Promise<BattleRecord> {
     let current = battle;
@@ -288,7 +285,7 @@ export class BattlesService implements OnApplicationShutdown {
           { returnDocument: 'after' },
         )
         .lean();
-      if (!frozen) return (await this.battles.findById(current._id, { gifters: 0, scored: 0 }).lean())!;
+      if (!frozen) return this.endOf(current);
       current = await this.storeResult(frozen);
     } else if (current.status === 'ended' && !current.resultStored) {
       current = await this.storeResult((await this.battles.findById(current._id).lean())!);
@@ -298,6 +295,17 @@ export class BattlesService implements OnApplicationShutdown {
     this.events.emit('battle.ended', { battle: toBattleView(current) });
     await this.battles.updateOne({ _id: current._id }, { $set: { announced: true } });
     return { ...current, announced: true };
+  }
+
+  /** The battle once whoever is ending it has stored the result (waited for at most until its settle deadline). */
+  private async endOf(battle: BattleRecord): Promise<BattleRecord> {
+    const deadline = Math.max(battle.settleBy?.getTime() ?? 0, Date.now()) + 2_000;
+    let current = battle;
+    while (!(current.status === 'ended' && current.resultStored) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      current = (await this.battles.findById(battle._id, { gifters: 0, scored: 0 }).lean())!;
+    }
+    return current;
   }
 
   private async waitForGifts(battle: BattleRecord): Promise<void> {
@@ -424,6 +432,11 @@ export class BattlesService implements OnApplicationShutdown {
       },
     );
   }
+}
+
+/** A battle clients may see: it ran (not one still starting, or cancelled before it ran). */
+function isVisible(battle: BattleRecord): boolean {
+  return ['running', 'settling', 'ended'].includes(battle.status);
 }
 
 /** In progress (running, settling, its result not stored yet), or ended with its punishment period still running. */
