@@ -89,8 +89,9 @@ export interface AppConfig {
     /** How often each instance looks for battles whose time is up and invitations that expired. */
     sweepIntervalMs: number;
     /**
-     * One live:battle:score per battle per slot of this length; at least 334 so that no
-     * 1-second window holds more than 4 of them (slots are counted on the instances' clocks).
+     * One live:battle:score per battle per slot of this length. Five events span at least three
+     * whole slots, so at least 334 keeps any second to 4 of them; the default 400 leaves 200 ms for
+     * delivery jitter and for the instances' clocks (slots are counted on them) to disagree.
      */
     scoreEventIntervalMs: number;
   };
@@ -178,7 +179,7 @@ const schema = Joi.object({
   BATTLE_PUNISHMENT_MAX_MS: Joi.number().integer().min(0).default(300_000),
   BATTLE_SETTLE_WAIT_MS: durationMs(10_000),
   BATTLE_SWEEP_INTERVAL_MS: durationMs(1_000),
-  BATTLE_SCORE_EVENT_INTERVAL_MS: Joi.number().integer().min(334).default(350),
+  BATTLE_SCORE_EVENT_INTERVAL_MS: Joi.number().integer().min(334).default(400),
   // reactions to domain events
   REACTION_REPAIR_AFTER_MS: durationMs(30_000),
   REACTION_FAULT: Joi.string()
