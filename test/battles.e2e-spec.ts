@@ -95,6 +95,22 @@ describe('PK battles', () => {
     expect((await endBattle(a, battle.id)).body).toEqual(ack.data); // idempotent
   });
 
+  it('starts one battle when both hosts start at the same instant', async () => {
+    const [a, b] = await twoLives(t);
+    await connectLives(t, a, b);
+    const answers = await Promise.all(
+      [a, b].map((side) => post(t, `/api/live/${side.liveId}/battles`, side.hostToken, { durationMs: 60_000 })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const started = answers.find((r) => r.status === 201)!.body;
+    expect(answers.find((r) => r.status === 409)!.body.details).toMatchObject({
+      battleId: started.id,
+      phase: 'running',
+    });
+    const side = started.sides[0].liveId === a.liveId ? a : b;
+    await endBattle(side, started.id).expect(200);
+  });
+
   it('refuses with a stable code: not connected, not the host, out of bounds, ended live, no battle', async () => {
     const [a, b] = await twoLives(t);
     const code = async (res: Promise<any>) => [(await res).status, (await res).body.code];
