@@ -80,6 +80,12 @@ describe('PK battles', () => {
 
     // The host of B ends it over the socket: B forfeits, A wins.
     const hostB = await t.connect(b.hostToken);
+    const busy = await hostB.request('live:battle:action', {
+      liveStreamId: b.liveId,
+      action: 'start',
+      durationMs: 1000,
+    });
+    expect(busy.error).toMatchObject({ code: 'BATTLE_IN_PROGRESS', details: { battleId: battle.id } });
     const ack = await hostB.request('live:battle:action', {
       liveStreamId: b.liveId,
       action: 'end',
@@ -93,6 +99,21 @@ describe('PK battles', () => {
     });
     expect((await ended(a, battle.id)).battle).toEqual(ack.data);
     expect((await endBattle(a, battle.id)).body).toEqual(ack.data); // idempotent
+  });
+
+  it('starts a battle over the socket, with the same answer as REST', async () => {
+    const [a, b] = await twoLives(t);
+    await connectLives(t, a, b);
+    const hostA = await t.connect(a.hostToken);
+    const started = await hostA.request('live:battle:action', {
+      liveStreamId: a.liveId,
+      action: 'start',
+      durationMs: 60_000,
+      punishmentMs: 0,
+    });
+    expect(started.data).toMatchObject({ status: 'running', startedBy: a.hostId, durationMs: 60_000 });
+    await b.room.waitFor('live:battle:started', (p) => p.battle.id === started.data.id);
+    await endBattle(a, started.data.id).expect(200);
   });
 
   it('starts one battle when both hosts start at the same instant', async () => {

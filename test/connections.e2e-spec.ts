@@ -199,6 +199,11 @@ describe('connections between lives', () => {
     expect(viewer.body).toMatchObject({ channel: connection.inviter.streamingChannel, role: 'subscriber' });
     expect(decode(viewer.body.token).privileges).toEqual([ServiceRtc.kPrivilegeJoinChannel]);
 
+    const kicked = userIds('kicked', 1)[0];
+    await post(t, `/api/live/${b.liveId}/join`, t.token(kicked)).expect(200);
+    await post(t, `/api/live/${b.liveId}/kick`, b.hostToken, { targetUserId: kicked }).expect(200);
+    expect((await rtc(b, t.token(kicked))).body.code).toBe('REMOVED_FROM_LIVE');
+
     await act(a, connection.id, 'end').expect(200);
     const after = await rtc(a, a.hostToken);
     expect([after.status, after.body.code]).toEqual([409, 'NOT_CONNECTED']);
@@ -213,6 +218,24 @@ describe('connections between lives', () => {
       callId: zego.inviter.callId,
       role: 'publisher',
     });
+  });
+
+  it('runs every connection action over the socket, with the same answers as REST', async () => {
+    const [a, b] = await twoLives(t);
+    const [hostA, hostB] = [await t.connect(a.hostToken), await t.connect(b.hostToken)];
+    const action = (socket: any, side: Side, body: object) =>
+      socket.request('live:connection:action', { liveStreamId: side.liveId, ...body });
+    const first = await action(hostA, a, { action: 'invite', targetLiveId: b.liveId });
+    expect(first.data.status).toBe('pending');
+    expect((await action(hostB, b, { action: 'reject', connectionId: first.data.id })).data.status).toBe('rejected');
+    const again = await action(hostB, b, { action: 'accept', connectionId: first.data.id });
+    expect(again.error).toMatchObject({ code: 'CONNECTION_NOT_PENDING', details: { status: 'rejected' } });
+    const second = await action(hostB, b, { action: 'invite', targetLiveId: a.liveId });
+    expect((await action(hostA, a, { action: 'accept', connectionId: second.data.id })).data.status).toBe('connected');
+    const ended = await action(hostA, a, { action: 'end', connectionId: second.data.id });
+    expect(ended.data).toMatchObject({ status: 'ended', endedBy: a.hostId });
+    const refused = await action(hostA, a, { action: 'invite', targetLiveId: a.liveId });
+    expect(refused.error.code).toBe('CANNOT_TARGET_SELF');
   });
 
   it('makes one connection when two hosts invite each other at the same instant', async () => {
@@ -260,6 +283,16 @@ describe('connections between lives', () => {
       const late = await post(short, `/api/live/${b.liveId}/connections/${invited.body.id}/accept`, b.hostToken);
       expect([late.status, late.body.code]).toEqual([409, 'INVITATION_EXPIRED']);
       expect((await connectLives(short, b, a)).status).toBe('connected');
+    });
+
+    it('answers 503 RTC_NOT_CONFIGURED for the other channel of party lives without Agora credentials', async () => {
+      const [a, b] = await twoLives(short, 'party');
+      const connection = await connectLives(short, a, b);
+      const res = await short
+        .http()
+        .get(`/api/live/${a.liveId}/connections/${connection.id}/rtc-token`)
+        .set(auth(a.hostToken));
+      expect([res.status, res.body.code]).toEqual([503, 'RTC_NOT_CONFIGURED']);
     });
 
     it('settles an accept racing the expiry and a withdrawal on one outcome', async () => {
