@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { BattlesModule } from './battles/battles.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -45,6 +46,8 @@ export class AppModule {
         // gifts and wallet
         WalletModule,
         GiftsModule,
+        // connections between lives and PK battles
+        BattlesModule,
         LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

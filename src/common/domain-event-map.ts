@@ -1,3 +1,5 @@
+import type { BattleView } from '../battles/dto/battle.view';
+import type { ConnectionView } from '../battles/dto/connection.view';
 import type { MessageView } from '../chat/dto/message.view';
 import type { AnnouncedHostAction } from '../live/events/streams.events';
 import type { GiftEventView } from '../gifts/dto/gift-result.view';
@@ -58,4 +60,24 @@ export interface DomainEventMap {
     /** The sender's new rank among the live's gifters, only when this gift changed it. */
     senderRank: number | null;
   };
+  // ---- connections between lives and PK battles ----------------------------------------------
+  /** A connection changed state (invited, connected, rejected, expired, ended): both lives' rooms see it. */
+  'connection.updated': { connection: ConnectionView };
+  /** An invitation to connect, for the invited host. */
+  'connection.invited': { connection: ConnectionView };
+  'battle.started': { battle: BattleView };
+  /** The battle's scores, at most one per score-event slot; `version` orders them. */
+  'battle.score': {
+    battleId: string;
+    liveIds: string[];
+    scores: { liveId: string; score: number }[];
+    version: number;
+    at: string;
+  };
+  /**
+   * The battle's time is over. Awaited: listeners wait (until `until` at most) for the gifts
+   * recorded in its lives in [from, to) to settle or fail, so the result counts them.
+   */
+  'battle.settling': { battleId: string; liveIds: string[]; from: Date; to: Date; until: Date };
+  'battle.ended': { battle: BattleView };
 }

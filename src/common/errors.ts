@@ -67,6 +67,20 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: HttpStatus.CONFLICT,
   GIFT_PENDING: HttpStatus.CONFLICT,
   PURCHASE_PENDING: HttpStatus.CONFLICT,
+  // connections between lives and PK battles
+  /** Only two running lives of the same type connect, and only `live` or `party` lives. */
+  INCOMPATIBLE_LIVE_TYPE: HttpStatus.CONFLICT,
+  /** One of the two lives already has a connection or a pending invitation (`details.liveId` says which). */
+  ALREADY_CONNECTED: HttpStatus.CONFLICT,
+  CONNECTION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INVITATION_EXPIRED: HttpStatus.CONFLICT,
+  /** The invitation was already answered or withdrawn (`details.status`). */
+  CONNECTION_NOT_PENDING: HttpStatus.CONFLICT,
+  /** The live is not connected to another one (or no longer). */
+  NOT_CONNECTED: HttpStatus.CONFLICT,
+  /** A battle runs on this connection, or its punishment period does (`details.phase`, `details.until`). */
+  BATTLE_IN_PROGRESS: HttpStatus.CONFLICT,
+  BATTLE_NOT_FOUND: HttpStatus.NOT_FOUND,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

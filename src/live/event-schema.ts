@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 
 /** The module that owns an event (the page groups events by it). */
-export type EventModule = 'streams' | 'viewers' | 'chat' | 'seats' | 'gifts' | 'auth';
+export type EventModule = 'streams' | 'viewers' | 'chat' | 'seats' | 'gifts' | 'battles' | 'auth';
 
 /** Who receives a server event: every client, a live's room, one user's room, or one socket. */
 export type Receivers = 'everyone' | 'live room' | 'user room' | 'this socket';

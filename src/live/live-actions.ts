@@ -74,7 +74,8 @@ export class LiveActions {
   }
 }
 
-function required<T>(value: T | undefined, field: string, action: string): T {
+/** The field an action needs, or VALIDATION_FAILED naming it. */
+export function required<T>(value: T | undefined, field: string, action: string): T {
   if (value === undefined) throw new DomainError('VALIDATION_FAILED', `${field} is required for '${action}'.`);
   return value;
 }

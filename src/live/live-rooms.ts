@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
 import type { Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
+import { BattlesService } from '../battles/battles.service';
+import { ConnectionsService } from '../battles/connections.service';
+import { toConnectionView } from '../battles/dto/connection.view';
 import { ChatMutesService } from '../chat/chat-mutes.service';
 import { ChatService } from '../chat/chat.service';
 import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
@@ -10,7 +14,7 @@ import { roleIn } from '../streams/live-roles';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveJoinAck } from './client-events';
+import { LiveJoinAck, LiveSnapshot } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
 import { liveRoom } from './rooms';
@@ -30,6 +34,8 @@ export class LiveRooms {
     private readonly seats: SeatsService,
     private readonly tickets: SeatTicketsService,
     private readonly leaderboard: GiftLeaderboardService,
+    private readonly connections: ConnectionsService,
+    private readonly battles: BattlesService,
   ) {}
 
   /**
@@ -47,13 +53,14 @@ export class LiveRooms {
       const live = await this.streams.requireActiveLive(liveId, user.userId);
       await this.viewers.joinLive(live, user);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
-      const [view, recentMessages, seats, topGifters, chatMutedUntil, pendingSeatInvite] = await Promise.all([
+      const [view, recentMessages, seats, topGifters, chatMutedUntil, pendingSeatInvite, link] = await Promise.all([
         this.streams.get(liveId),
         this.chat.recent(liveId),
         this.seats.snapshot({ id: liveId, liveType: live.liveType }),
         this.leaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS }),
         this.chatMutes.mutedUntil(liveId, user.userId),
         this.tickets.pendingInvite(liveId, user.userId),
+        this.linkOf(live.connectionId),
       ]);
       const role = roleIn(view, user.userId);
       return {
@@ -63,6 +70,7 @@ export class LiveRooms {
         recentMessages,
         seats,
         topGifters: topGifters.items,
+        ...link,
         me: { chatMutedUntil, pendingSeatInvite },
         ...catchup,
       } as LiveJoinAck;
@@ -70,6 +78,15 @@ export class LiveRooms {
       await socket.leave(room);
       throw error;
     }
+  }
+
+  /** The live's connection (from the link on its document: nothing to read when it has none) and its battle. */
+  private async linkOf(connectionId: Types.ObjectId | undefined): Promise<Pick<LiveSnapshot, 'connection' | 'battle'>> {
+    const connection = await this.connections.snapshotOf(connectionId);
+    return {
+      connection: connection && toConnectionView(connection),
+      battle: await this.battles.snapshotOf(connection),
+    };
   }
 
   async leave(socket: Socket, user: AuthUser, liveId: string): Promise<ViewerView | null> {

@@ -10,6 +10,8 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
+import { BattleView } from '../battles/dto/battle.view';
+import { ConnectionView } from '../battles/dto/connection.view';
 import { SocketAuth } from '../auth/socket-auth';
 import { WsGuard } from '../auth/ws.guard';
 import { ChatService } from '../chat/chat.service';
@@ -21,7 +23,9 @@ import { LiveView } from '../streams/dto/live.view';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { PresenceTicker } from '../viewers/presence.ticker';
+import { BattleActions } from './battle-actions';
 import { LiveJoinAck, ServerToClientEvents } from './client-events';
+import { BattleActionDto, ConnectionActionDto } from './dto/battle-actions.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -56,6 +60,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly streams: StreamsService,
     private readonly chat: ChatService,
     private readonly gifts: GiftsService,
+    private readonly battleActions: BattleActions,
   ) {}
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
@@ -108,6 +113,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   sendGift(@ConnectedSocket() socket: Socket, @MessageBody() body: GiftSendDto): Promise<GiftResultView> {
     const { liveStreamId, ...gift } = body;
     return this.gifts.send(liveStreamId, userOf(socket), gift);
+  }
+
+  @SubscribeMessage('live:connection:action')
+  connectionAction(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ConnectionActionDto,
+  ): Promise<ConnectionView> {
+    return this.battleActions.connection(userOf(socket), body);
+  }
+
+  @SubscribeMessage('live:battle:action')
+  battleAction(@ConnectedSocket() socket: Socket, @MessageBody() body: BattleActionDto): Promise<BattleView> {
+    return this.battleActions.battle(userOf(socket), body);
   }
 }
 

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { BattlesModule } from '../battles/battles.module';
 import { ChatModule } from '../chat/chat.module';
 import { SeatsModule } from '../seats/seats.module';
 import { GiftsModule } from '../gifts/gifts.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
+import { BattleActions } from './battle-actions';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
@@ -13,7 +15,16 @@ import { LiveGateway } from './live.gateway';
 import { roomLogProvider } from './room-log/room-log.provider';
 
 @Module({
-  imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule],
-  providers: [LiveGateway, LiveBroadcaster, LiveRelay, LiveRooms, LiveActions, LiveGauges, roomLogProvider],
+  imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule, BattlesModule],
+  providers: [
+    LiveGateway,
+    LiveBroadcaster,
+    LiveRelay,
+    LiveRooms,
+    LiveActions,
+    BattleActions,
+    LiveGauges,
+    roomLogProvider,
+  ],
 })
 export class LiveModule {}

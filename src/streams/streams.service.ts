@@ -377,30 +377,30 @@ export class StreamsService {
   /**
    * Accepts a gift into the live: only while it runs and the sender is not removed (the live's
    * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
-   * a gift accepted earlier stays accepted. Returns null when accepted, else why not.
+   * a gift accepted earlier stays accepted. Also tells the live's battle, if one may score it.
    */
-  async acceptGift(
-    liveId: string,
-    giftId: string,
-    senderId: string,
-    leaseUntil: Date,
-  ): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' | null> {
-    const accepted = await this.lives.updateOne(
-      {
-        _id: liveId,
-        status: 'live',
-        removedUserIds: { $ne: senderId },
-        acceptedGiftIds: { $ne: giftId },
-        ...withinLease(leaseUntil),
-      },
-      { $push: { acceptedGiftIds: giftId } },
-    );
-    if (accepted.modifiedCount === 1) return null;
-    const live = await this.lives.findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1 }).lean();
-    if (live?.acceptedGiftIds?.includes(giftId)) return null;
-    if (live?.removedUserIds?.includes(senderId)) return 'REMOVED_FROM_LIVE';
-    if (live?.status !== 'live') return 'LIVE_ENDED';
-    return 'LEASE_OVER';
+  async acceptGift(liveId: string, giftId: string, senderId: string, leaseUntil: Date): Promise<GiftAcceptance> {
+    const accepted = await this.lives
+      .findOneAndUpdate(
+        {
+          _id: liveId,
+          status: 'live',
+          removedUserIds: { $ne: senderId },
+          acceptedGiftIds: { $ne: giftId },
+          ...withinLease(leaseUntil),
+        },
+        { $push: { acceptedGiftIds: giftId } },
+        { projection: { battleId: 1 } },
+      )
+      .lean();
+    if (accepted) return { accepted: true, battleId: accepted.battleId?.toString() ?? null };
+    const live = await this.lives
+      .findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1, battleId: 1 })
+      .lean();
+    if (live?.acceptedGiftIds?.includes(giftId)) return { accepted: true, battleId: live.battleId?.toString() ?? null };
+    if (live?.removedUserIds?.includes(senderId)) return { accepted: false, refusal: 'REMOVED_FROM_LIVE' };
+    if (live?.status !== 'live') return { accepted: false, refusal: 'LIVE_ENDED' };
+    return { accepted: false, refusal: 'LEASE_OVER' };
   }
 
   /**
@@ -435,6 +435,21 @@ export class StreamsService {
   }
 
   // ---- end gifts ------------------------------------------------------------------------------
+
+  // ---- links to connections and battles (kept by the battles module) ------------------------
+
+  /** Sets the lives' link to their connection or battle (while each runs). */
+  async link(liveIds: string[], field: 'connectionId' | 'battleId', id: string): Promise<void> {
+    await this.lives.updateMany(
+      { _id: { $in: liveIds }, status: 'live' },
+      { $set: { [field]: new Types.ObjectId(id) } },
+    );
+  }
+
+  /** Clears the link, only where it still names `id` (a newer connection or battle keeps its own). */
+  async unlink(liveIds: string[], field: 'connectionId' | 'battleId', id: string): Promise<void> {
+    await this.lives.updateMany({ _id: { $in: liveIds }, [field]: new Types.ObjectId(id) }, { $unset: { [field]: 1 } });
+  }
 
   /**
    * Runs the set-up reactions (party/audio: the seats, the host on seat 0) and only then opens
@@ -593,6 +608,11 @@ function endedAnyway(error: unknown): true {
   if (isIncomplete(error)) return true;
   throw error;
 }
+
+/** A gift's acceptance into its live, and the live's battle then (which may score the gift). */
+export type GiftAcceptance =
+  | { accepted: true; battleId: string | null }
+  | { accepted: false; refusal: 'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' };
 
 /** The live accepts this user's actions: it runs, and they were not removed from it. */
 export function assertLiveOpenTo(live: Pick<LiveStream, 'status' | 'removedUserIds'>, userId?: string): void {

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const LIVE_TYPES = ['live', 'party', 'audio'] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
@@ -79,6 +79,14 @@ export class LiveStream {
    */
   @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
   @Prop({ type: [String], default: [] }) countedGiftIds!: string[];
+  /**
+   * Links kept by the battles module (through StreamsService): the live's pending or running
+   * connection to another live (read by the join snapshot), and its battle from just before the
+   * battle starts until its result is stored (read when a gift is accepted: only then can a gift
+   * score, so a live without a battle pays nothing for battles).
+   */
+  @Prop({ type: SchemaTypes.ObjectId }) connectionId?: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId }) battleId?: Types.ObjectId;
   // Reactions a request awaits but has not seen finish; the pending-reactions sweep finishes them.
   /** From creation until the set-up reactions are in: a live left so is ended, never opened. */
   @Prop({ type: Boolean }) pendingSetup?: boolean;
