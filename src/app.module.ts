@@ -16,6 +16,8 @@ import { LiveModule } from './live/live.module';
 import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { BansModule } from './moderation/bans.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -41,6 +43,7 @@ export class AppModule {
         CommonModule,
         MetricsModule.forRoot(),
         DatabaseModule,
+        BansModule,
         AuthModule.forRoot(config),
         HealthModule,
         StreamsModule,
@@ -53,6 +56,8 @@ export class AppModule {
         WalletModule,
         GiftsModule,
         LiveModule,
+        // trust and safety
+        ModerationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

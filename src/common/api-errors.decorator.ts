@@ -10,10 +10,14 @@ export class ErrorResponse {
   details?: Record<string, unknown>;
 }
 
-/** Documents a route's error codes in Swagger, grouped by HTTP status. */
+/**
+ * Documents a route's error codes in Swagger, grouped by HTTP status. A route that needs a token
+ * also answers BANNED (the auth guard refuses a banned caller).
+ */
 export function ApiErrors(...codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of ['VALIDATION_FAILED', ...codes] as ErrorCode[]) {
+  const banned: ErrorCode[] = codes.includes('UNAUTHENTICATED') ? ['BANNED'] : [];
+  for (const code of ['VALIDATION_FAILED', ...codes, ...banned] as ErrorCode[]) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
   }

@@ -66,6 +66,16 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: HttpStatus.CONFLICT,
   GIFT_PENDING: HttpStatus.CONFLICT,
   PURCHASE_PENDING: HttpStatus.CONFLICT,
+  // trust and safety
+  /** Banned from the app; `details.until` is when the ban ends (null: permanent). */
+  BANNED: HttpStatus.FORBIDDEN,
+  /** Slow mode: `details.retryAfterMs` until this user may write again in this live. */
+  SLOW_MODE: HttpStatus.TOO_MANY_REQUESTS,
+  REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  REPORT_ALREADY_RESOLVED: HttpStatus.CONFLICT,
+  USER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The resolution does not fit the report (e.g. delete_message on a live report). */
+  ACTION_NOT_APPLICABLE: HttpStatus.BAD_REQUEST,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -13,6 +13,16 @@ export interface UserSummary {
   avatar: string | null;
 }
 
+/** A live's counts as the operator console shows them; only the counts that changed are present. */
+export interface AdminLiveCounts {
+  liveStreamId: string;
+  viewerCount?: number;
+  diamonds?: number;
+  giftCount?: number;
+  /** Messages since the previous admin:live:stats. */
+  newMessages?: number;
+}
+
 /** What live:join's ack carries: everything a client needs to draw the room. */
 export interface LiveSnapshot {
   live: LiveView;
@@ -58,6 +68,10 @@ export interface ServerToClientEvents {
     viewerCount: number;
   }) => void;
   'auth:expired': (payload: { code: string; message: string }) => void;
+  /** Banned from the app: the server disconnects every socket of the user. */
+  'auth:banned': (payload: { code: string; message: string; until: string | null }) => void;
+  /** To admins watching the console: the counts of the lives that changed since the last one. */
+  'admin:live:stats': (payload: { lives: AdminLiveCounts[] }) => void;
   // chat
   /** A new message: the message itself (it carries liveStreamId). */
   'live:message': (payload: MessageView) => void;

@@ -34,7 +34,7 @@ export interface ServerEventDoc {
   module: string;
   summary: string;
   /** Who receives it: everyone, a live's room, or one user's room. */
-  receivers: 'everyone' | 'live room' | 'user room' | 'this socket';
+  receivers: 'everyone' | 'live room' | 'user room' | 'this socket' | 'admin room';
   payload: PayloadSpec;
 }
 
@@ -98,6 +98,14 @@ export const CLIENT_EVENTS: Record<string, ClientEventDoc> = {
     summary: 'Send a gift (same rules and codes as POST /api/live/:id/gifts; idempotencyKey makes retries safe).',
     payload: GiftSendDto,
     ack: GiftResultView,
+  },
+  // ---- trust and safety ----
+  'admin:watch': {
+    module: 'moderation',
+    summary:
+      'Admins only (ADMIN_ONLY otherwise): receive admin:live:stats, the counts of every running live as they change (the operator console).',
+    payload: object({}),
+    ack: object({ watching: { type: 'boolean' } }),
   },
 };
 
@@ -252,6 +260,32 @@ export const SERVER_EVENTS: { [E in ServerEventName]: ServerEventDoc } = {
       },
       'The gift fields (GiftEventView) with these totals added at the top level.',
     ),
+  },
+  'auth:banned': {
+    module: 'moderation',
+    summary:
+      'You were banned from the app (until `until`, null: for good); the server disconnects every socket of yours. A new connection fails with connect_error BANNED.',
+    receivers: 'user room',
+    payload: object({ code: str('BANNED'), message: str(), until: { type: 'string', nullable: true } }),
+  },
+  'admin:live:stats': {
+    module: 'moderation',
+    summary:
+      'At most one per batch window: the lives whose counts changed, with the new counts (viewers, diamonds, gifts) and the messages since the last one.',
+    receivers: 'admin room',
+    payload: object({
+      lives: arrayOf({
+        type: 'object',
+        properties: {
+          liveStreamId,
+          viewerCount: int(12),
+          diamonds: int(5200),
+          giftCount: int(17),
+          newMessages: int(3),
+        },
+        required: ['liveStreamId'],
+      }),
+    }),
   },
   'auth:expired': {
     module: 'auth',

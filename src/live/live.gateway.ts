@@ -30,6 +30,7 @@ import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
+import { AdminFeed } from './admin-feed';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { JoinAck, LiveRooms } from './live-rooms';
@@ -57,6 +58,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly streams: StreamsService,
     private readonly chat: ChatService,
     private readonly gifts: GiftsService,
+    private readonly adminFeed: AdminFeed,
   ) {}
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
@@ -67,6 +69,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: Socket): void {
     void socket.join(userRoom(userOf(socket).userId));
+    this.auth.recheckBan(socket);
     this.auth.disconnectAtExpiry(socket);
   }
 
@@ -110,6 +113,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   sendGift(@ConnectedSocket() socket: Socket, @MessageBody() body: GiftSendDto): Promise<GiftResultView> {
     const { liveStreamId, ...gift } = body;
     return this.gifts.send(liveStreamId, userOf(socket), gift);
+  }
+
+  @SubscribeMessage('admin:watch')
+  adminWatch(@ConnectedSocket() socket: Socket): Promise<{ watching: boolean }> {
+    return this.adminFeed.watch(socket, userOf(socket));
   }
 }
 

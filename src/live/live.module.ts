@@ -4,6 +4,8 @@ import { SeatsModule } from '../seats/seats.module';
 import { GiftsModule } from '../gifts/gifts.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
+import { AdminFeed } from './admin-feed';
+import { BanEnforcer } from './ban-enforcer';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
@@ -14,6 +16,17 @@ import { roomLogProvider } from './room-log/room-log.provider';
 
 @Module({
   imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule],
-  providers: [LiveGateway, LiveBroadcaster, LiveRelay, LiveRooms, LiveActions, LiveGauges, roomLogProvider],
+  providers: [
+    LiveGateway,
+    LiveBroadcaster,
+    LiveRelay,
+    LiveRooms,
+    LiveActions,
+    LiveGauges,
+    roomLogProvider,
+    // trust and safety
+    BanEnforcer,
+    AdminFeed,
+  ],
 })
 export class LiveModule {}

@@ -14,6 +14,10 @@ export class LiveSettingsView {
   @ApiProperty({ example: 9 }) seatCount!: number;
   @ApiProperty({ enum: SEAT_MODES, example: 'free' }) seatMode!: SeatMode;
   @ApiProperty({ example: true }) chatEnabled!: boolean;
+  @ApiProperty({ example: 0, description: 'Slow mode: least ms between two messages of one viewer (0: off)' })
+  slowModeMs!: number;
+  @ApiProperty({ type: [String], example: ['spoiler'], description: "Words masked in this live's chat" })
+  blockedWords!: string[];
 }
 
 export class LiveStatsView {
@@ -106,6 +110,8 @@ export function toLiveView(live: LiveLike): LiveView {
       seatCount: live.settings.seatCount,
       seatMode: live.settings.seatMode,
       chatEnabled: live.settings.chatEnabled,
+      slowModeMs: live.settings.slowModeMs ?? 0,
+      blockedWords: [...(live.settings.blockedWords ?? [])],
     },
     stats: {
       viewerCount: Math.max(0, stats.viewerCount ?? 0),
