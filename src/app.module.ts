@@ -18,6 +18,7 @@ import { SeatsModule } from './seats/seats.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { BansModule } from './moderation/bans.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { StatsModule } from './stats/stats.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -58,6 +59,7 @@ export class AppModule {
         LiveModule,
         // trust and safety
         ModerationModule,
+        StatsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

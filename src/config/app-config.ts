@@ -76,6 +76,8 @@ export interface AppConfig {
     /** Gifts per sender per live (retries of a key are free). */
     rateLimit: RateRule;
   };
+  /** Statistics over time: per-live minute counters are written this often (a crash loses at most this much). */
+  stats: { flushIntervalMs: number };
   /** Reactions to domain events (seats created with a live, freed at its end or on a kick...). */
   reactions: {
     /** Reactions a request left unfinished for this long are finished (or undone) by a sweep. */
@@ -153,6 +155,7 @@ const schema = Joi.object({
   GIFT_FAULT_POINT: Joi.string()
     .valid(...GIFT_FAULT_POINTS)
     .empty(''),
+  STATS_FLUSH_INTERVAL_MS: durationMs(60_000),
   // reactions to domain events
   REACTION_REPAIR_AFTER_MS: durationMs(30_000),
   REACTION_FAULT: Joi.string()
@@ -268,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       faultPoint: value.GIFT_FAULT_POINT,
       rateLimit: { points: value.GIFT_RATE_POINTS, windowMs: value.GIFT_RATE_WINDOW_MS },
     },
+    stats: { flushIntervalMs: value.STATS_FLUSH_INTERVAL_MS },
     reactions: {
       repairAfterMs: value.REACTION_REPAIR_AFTER_MS,
       faultEvents: value.REACTION_FAULT?.split(',') ?? [],
