@@ -11,6 +11,7 @@ import { PUBLIC_EXTENSION } from './auth/public.decorator';
 import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { serveConsole } from './console/console-static';
 import { eventCatalogueModels, serveEventDocs } from './live/asyncapi';
 import { SocketIoAdapter } from './live/socket-io.adapter';
 import { observeHttpLatency } from './metrics/http-metrics';
@@ -45,6 +46,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
   observeHttpLatency(app);
   setUpSwagger(app);
+  await serveConsole(app);
   return app;
 }
 
