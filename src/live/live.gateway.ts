@@ -23,6 +23,7 @@ import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { PresenceTicker } from '../viewers/presence.ticker';
 import { ServerToClientEvents } from './client-events';
+import { AdminWatchDto } from './dto/admin-watch.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -116,7 +117,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('admin:watch')
-  adminWatch(@ConnectedSocket() socket: Socket): Promise<{ watching: boolean }> {
+  adminWatch(@ConnectedSocket() socket: Socket, @MessageBody() _body: AdminWatchDto): Promise<{ watching: boolean }> {
     return this.adminFeed.watch(socket, userOf(socket));
   }
 }
