@@ -260,6 +260,21 @@ describe('trust and safety', () => {
       await post(`/api/live/${s.liveId}/join`, s.viewer).expect(200);
     });
 
+    it('takes a banned co-host out of the live, role and all', async () => {
+      const s = await scene('bancohost', 'party');
+      await post(`/api/live/${s.liveId}/cohosts`, s.host, { targetUserId: s.viewerId }).expect(200);
+      await post(`/api/live/${s.liveId}/seats/2/join`, s.viewer).expect(201);
+      await post('/api/admin/bans', admin, { userId: s.viewerId, durationMs: 60_000 }).expect(200);
+      const live = await t.http().get(`/api/live/${s.liveId}`).expect(200);
+      expect(live.body.coHostIds).toEqual([]);
+      const seats = await get(`/api/live/${s.liveId}/seats`, s.host).expect(200);
+      expect(seats.body.map((seat: { userId: string | null }) => seat.userId)).not.toContain(s.viewerId);
+      const removed = await get(`/api/live/${s.liveId}/bans`, s.host).expect(200);
+      expect(removed.body).toEqual([{ userId: s.viewerId, until: expect.any(String), byBan: true }]);
+      await del(`/api/admin/bans/${s.viewerId}`, admin).expect(200);
+      expect((await get(`/api/live/${s.liveId}/bans`, s.host).expect(200)).body).toEqual([]);
+    });
+
     it('ends by itself when its time is over', async () => {
       const s = await scene('banshort');
       await post('/api/admin/bans', admin, { userId: s.viewerId, durationMs: 1200 }).expect(200);

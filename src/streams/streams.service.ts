@@ -387,20 +387,25 @@ export class StreamsService {
 
   /**
    * Removes a banned user from every running live until the ban ends, beside any kick of theirs
-   * (a removal ends when all of its entries have). This write is the ban's gate: every join,
-   * message, seat and gift passes a live's document, so none of theirs lands after it. Banning
+   * (a removal ends when all of its entries have), and takes their co-host roles. This write is
+   * the ban's gate: every join, message, seat and gift passes a live's document, and every
+   * moderator action the role in it, so none of theirs lands after it. Banning
    * again replaces the ban's entries (the user stays removed in between). One or two writes,
    * whatever the number of lives.
    */
   async excludeFromRunningLives(userId: string, until: Date | null): Promise<void> {
     await this.lives.updateMany(
       { status: 'live', removals: { $elemMatch: { userId, byBan: true } } },
-      { $addToSet: { removedUserIds: userId }, $pull: { removals: { userId, byBan: true } } },
+      { $addToSet: { removedUserIds: userId }, $pull: { removals: { userId, byBan: true }, coHostIds: userId } },
     );
     await this.lives.updateMany(
       // A user removed with no entry at all is out for the rest of the live already.
       { status: 'live', $or: [{ removedUserIds: { $ne: userId } }, { 'removals.userId': userId }] },
-      { $addToSet: { removedUserIds: userId }, $push: { removals: { userId, until, byBan: true } } },
+      {
+        $addToSet: { removedUserIds: userId },
+        $push: { removals: { userId, until, byBan: true } },
+        $pull: { coHostIds: userId },
+      },
     );
   }
 
@@ -426,21 +431,22 @@ export class StreamsService {
   }
 
   /**
-   * Takes a banned user out of a live they are in (co-host role, viewer record, seat), through
-   * the kick's reactions. The ban's gate write is already on the live; this only tidies up.
+   * Takes a banned user out of a live they are in (viewer record, seat; a former co-host's seat
+   * actions are fenced), through the kick's reactions. The ban's gate write already took the
+   * co-host role with it; this only tidies up.
    */
-  async expelBannedUser(liveId: string, userId: string, actorId: string): Promise<void> {
+  async expelBannedUser(liveId: string, userId: string, actorId: string, wasCoHost: boolean): Promise<void> {
     const kick = { userId, actorId, at: new Date() };
     const before = await this.lives
       .findOneAndUpdate(
         { _id: liveId, status: 'live', removals: { $elemMatch: { userId, byBan: true } } },
         { $pull: { coHostIds: userId }, $push: { pendingKicks: kick } },
-        { returnDocument: 'before', projection: { coHostIds: 1, moderatorEpoch: 1 } },
+        { returnDocument: 'before', projection: { moderatorEpoch: 1 } },
       )
       .lean();
     if (!before) return;
     let epoch = before.moderatorEpoch ?? 0;
-    if (before.coHostIds.includes(userId)) {
+    if (wasCoHost) {
       const raised = await this.lives
         .findOneAndUpdate({ _id: liveId }, { $inc: { moderatorEpoch: 1 } }, { returnDocument: 'after' })
         .lean();
