@@ -12,13 +12,14 @@ import { BanUserDto, BanView, UnbanView } from './dto/ban.dto';
  * accepted after the ban:
  * 1. the ban is written: every new request (the guard) and socket handshake is refused from here;
  * 2. every socket of the user is cut, on every instance, and that is confirmed;
- * 3. the user is removed from every running live, and loses every co-host role (one write: the
+ * 3. their own live ends (`host_banned`): nothing more of its host lands in it;
+ * 4. the user is removed from every running live, and loses every co-host role (one write: the
  *    gate). Every join, message, seat and gift passes a live's document, and every moderator
  *    action the role in it, so a request that passed the guard before step 1 and lands after
- *    step 3 is refused there; lives created after step 3 were never seen by a request or a
+ *    step 4 is refused there; lives created after step 4 were never seen by a request or a
  *    socket of theirs (neither exists any more);
- * 4. their own live ends (`host_banned`); they leave the lives they were in (viewer record, seat;
- *    a former co-host's seat actions are fenced) through the kick's reactions.
+ * 5. they leave the lives they were in (viewer record, seat; a former co-host's seat actions are
+ *    fenced) through the kick's reactions.
  */
 @Injectable()
 export class ModerationService {
@@ -48,9 +49,9 @@ export class ModerationService {
     await this.events.emitAsync('user.banned', { userId, until: ban.until, actorId }).catch((error: unknown) => {
       if (!(error instanceof ReactionError)) throw error; // logged and counted; the gate still closes
     });
+    const ended = await this.streams.endLiveOfHost(userId, 'host_banned');
     const coHosted = new Set(await this.streams.livesCoHostedBy(userId));
     await this.streams.excludeFromRunningLives(userId, until);
-    const ended = await this.streams.endLiveOfHost(userId, 'host_banned');
     const lives = new Set([...(await this.viewers.activeLiveIds(userId)), ...coHosted]);
     for (const liveId of lives) {
       await this.streams.expelBannedUser(liveId, userId, actorId, coHosted.has(liveId)).catch((error: unknown) => {
