@@ -159,6 +159,8 @@ describe('trust and safety', () => {
       expect(Date.parse(refused.body.details.until)).toBeGreaterThan(Date.now());
       const removed = await get(`/api/live/${s.liveId}/bans`, s.host).expect(200);
       expect(removed.body).toEqual([{ userId: s.viewerId, until: refused.body.details.until, byBan: false }]);
+      expect((await get(`/api/live/${s.liveId}/bans`, s.other)).body.code).toBe('NOT_HOST_OR_COHOST');
+      await get(`/api/live/${s.liveId}/bans`, admin).expect(200);
       await eventually(async () => (await post(`/api/live/${s.liveId}/join`, s.viewer)).status === 200, 10_000, 200);
       expect((await get(`/api/live/${s.liveId}/bans`, s.host).expect(200)).body).toEqual([]);
     });
