@@ -17,6 +17,9 @@ import { LiveModule } from './live/live.module';
 import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { BansModule } from './moderation/bans.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { StatsModule } from './stats/stats.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -35,6 +38,7 @@ export class AppModule {
         CommonModule,
         MetricsModule.forRoot(),
         DatabaseModule,
+        BansModule,
         AuthModule.forRoot(config),
         HealthModule,
         StreamsModule,
@@ -49,6 +53,9 @@ export class AppModule {
         // connections between lives and PK battles
         BattlesModule,
         LiveModule,
+        // trust and safety
+        ModerationModule,
+        StatsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

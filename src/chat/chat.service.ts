@@ -13,7 +13,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
+import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { ChatMutesService } from './chat-mutes.service';
+import { LiveWordMasks, SlowMode } from './live-chat-rules';
 import { blockedWordsMasker, normalizeMessageText } from './chat-text';
 import { ListMessagesQuery, PAGE_DIRECTIONS, PageDirection } from './dto/list-messages.query';
 import { MessagePage, MessageView, toMessageView } from './dto/message.view';
@@ -36,6 +38,8 @@ interface MessageCursor extends Record<string, unknown> {
 @Injectable()
 export class ChatService {
   private readonly mask: (text: string) => string;
+  private readonly liveMasks = new LiveWordMasks();
+  private readonly slowMode: SlowMode;
 
   constructor(
     @InjectModel(LiveMessage.name) private readonly messages: Model<LiveMessage>,
@@ -47,6 +51,7 @@ export class ChatService {
     private readonly events: DomainEvents,
   ) {
     this.mask = blockedWordsMasker(config.chat.blockedWords);
+    this.slowMode = new SlowMode(rateLimits);
     rateLimits.define(CHAT_RATE_BUCKET, [config.chat.rateLimit.burst, config.chat.rateLimit.sustained]);
   }
 
@@ -55,12 +60,16 @@ export class ChatService {
    * A retry with the same clientMessageId returns the first message: no second message, count or event.
    */
   async send(liveId: string, user: AuthUser, dto: SendMessageDto): Promise<MessageView> {
-    const text = this.mask(normalizeMessageText(dto.text));
+    const normalized = this.mask(normalizeMessageText(dto.text));
     const dedupeKey = dto.clientMessageId ? `${liveId}:${user.userId}:${dto.clientMessageId}` : undefined;
     const earlier = dedupeKey && (await this.messages.findOne({ dedupeKey }).lean());
     if (earlier) return toMessageView(earlier);
 
-    await this.assertMaySend(liveId, user);
+    const live = await this.assertMaySend(liveId, user);
+    const text = this.liveMasks.mask(liveId, live.settings.blockedWords ?? [], normalized);
+    if (live.settings.slowModeMs && roleIn(live, user.userId) === 'member') {
+      await this.slowMode.consume(liveId, user.userId, live.settings.slowModeMs);
+    }
     await this.rateLimits.consume(CHAT_RATE_BUCKET, `${liveId}:${user.userId}`);
     const message = await this.insert({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
     if (!message.isNew) return toMessageView(message.record);
@@ -136,6 +145,26 @@ export class ChatService {
     return docs.reverse().map(toMessageView);
   }
 
+  /** A message by id, deleted or not, or 404 MESSAGE_NOT_FOUND (reports name messages). */
+  async findMessage(messageId: string): Promise<MessageView> {
+    const message = Types.ObjectId.isValid(messageId) ? await this.messages.findById(messageId).lean() : null;
+    if (!message) throw new DomainError('MESSAGE_NOT_FOUND', `No message with id ${messageId}.`);
+    return toMessageView(message);
+  }
+
+  /** An admin's deletion (a report's resolution): the same as a moderator's, in any live. */
+  async deleteByAdmin(messageId: string, actorId: string): Promise<MessageView> {
+    const message = await this.findMessage(messageId);
+    const deleted = await this.messages
+      .findOneAndUpdate({ _id: messageId, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: actorId } })
+      .lean();
+    if (deleted) {
+      const liveId = message.liveStreamId;
+      this.events.emit('chat.message_deleted', { liveId, messageId, actorId, senderId: message.sender.userId });
+    }
+    return message;
+  }
+
   /** Deletes a message (its sender, the host or a co-host). Idempotent; the room hears it once. */
   async delete(liveId: string, messageId: string, actor: AuthUser): Promise<MessageView> {
     const live = await this.streams.findLive(liveId);
@@ -152,18 +181,22 @@ export class ChatService {
         { returnDocument: 'after' },
       )
       .lean();
-    if (deleted) this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId });
+    if (deleted) {
+      const senderId = message.sender.userId;
+      this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId, senderId });
+    }
     return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);
   }
 
   /** Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and not muted. */
-  private async assertMaySend(liveId: string, user: AuthUser): Promise<void> {
+  private async assertMaySend(liveId: string, user: AuthUser): Promise<LiveStream> {
     const live = await this.streams.requireActiveLive(liveId, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
     if (roleIn(live, user.userId) === 'member' && !(await this.viewers.isActiveViewer(liveId, user.userId))) {
       throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
     }
     await this.mutes.assertNotMuted(liveId, user.userId);
+    return live;
   }
 
   /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */

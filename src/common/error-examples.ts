@@ -140,4 +140,17 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     details: { battleId: '665f1c2e8a1b2c3d4e5f6c20', phase: 'running', until: '2026-11-24T20:06:00.000Z' },
   },
   BATTLE_NOT_FOUND: { message: 'This live has no battle in progress.' },
+  // trust and safety
+  BANNED: {
+    message: 'You are banned from this app; GET /api/me/ban says until when.',
+    details: { until: '2026-11-25T20:00:00.000Z' },
+  },
+  SLOW_MODE: { message: 'Slow mode is on in this live: wait 4 s.', details: { retryAfterMs: 3400 } },
+  REPORT_NOT_FOUND: { message: 'No report with id 665f1c2e8a1b2c3d4e5f6d01.' },
+  REPORT_ALREADY_RESOLVED: {
+    message: 'This report was already resolved.',
+    details: { resolution: { action: 'dismiss', actorId: 'admin-1' } },
+  },
+  USER_NOT_FOUND: { message: 'No user carol in that live.' },
+  ACTION_NOT_APPLICABLE: { message: "'delete_message' does not apply to a live report." },
 };

@@ -81,6 +81,16 @@ export const ERROR_STATUS = {
   /** A battle runs on this connection, or its punishment period does (`details.phase`, `details.until`). */
   BATTLE_IN_PROGRESS: HttpStatus.CONFLICT,
   BATTLE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  // trust and safety
+  /** Banned from the app; `details.until` is when the ban ends (null: permanent). */
+  BANNED: HttpStatus.FORBIDDEN,
+  /** Slow mode: `details.retryAfterMs` until this user may write again in this live. */
+  SLOW_MODE: HttpStatus.TOO_MANY_REQUESTS,
+  REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  REPORT_ALREADY_RESOLVED: HttpStatus.CONFLICT,
+  USER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The resolution does not fit the report (e.g. delete_message on a live report). */
+  ACTION_NOT_APPLICABLE: HttpStatus.BAD_REQUEST,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -98,6 +98,8 @@ export interface AppConfig {
      */
     scoreEventIntervalMs: number;
   };
+  /** Statistics over time: per-live minute counters are written this often (a crash loses at most this much). */
+  stats: { flushIntervalMs: number };
   /** Reactions to domain events (seats created with a live, freed at its end or on a kick...). */
   reactions: {
     /** Reactions a request left unfinished for this long are finished (or undone) by a sweep. */
@@ -184,6 +186,7 @@ const schema = Joi.object({
   BATTLE_SETTLE_WAIT_MS: durationMs(10_000),
   BATTLE_SWEEP_INTERVAL_MS: durationMs(1_000),
   BATTLE_SCORE_EVENT_INTERVAL_MS: Joi.number().integer().min(334).default(400),
+  STATS_FLUSH_INTERVAL_MS: durationMs(60_000),
   // reactions to domain events
   REACTION_REPAIR_AFTER_MS: durationMs(30_000),
   REACTION_FAULT: Joi.string()
@@ -318,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       sweepIntervalMs: value.BATTLE_SWEEP_INTERVAL_MS,
       scoreEventIntervalMs: value.BATTLE_SCORE_EVENT_INTERVAL_MS,
     },
+    stats: { flushIntervalMs: value.STATS_FLUSH_INTERVAL_MS },
     reactions: {
       repairAfterMs: value.REACTION_REPAIR_AFTER_MS,
       faultEvents: value.REACTION_FAULT?.split(',') ?? [],

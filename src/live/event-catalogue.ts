@@ -12,6 +12,7 @@ import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
+import { AdminWatchDto } from './dto/admin-watch.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { ClientEventDoc, ServerEventDoc } from './event-schema';
 import { AuthExpiredEvent } from './events/auth.events';
@@ -19,6 +20,7 @@ import { LiveBattleEvent, LiveBattleScoreEvent, LiveConnectionEvent } from './ev
 import { LIVE_ID_EXAMPLE } from './events/examples';
 import { LiveChatMutedEvent, LiveMessageDeletedEvent } from './events/chat.events';
 import { LiveGiftEvent } from './events/gifts.events';
+import { AdminLiveStatsEvent, AdminWatchAck, AuthBannedEvent } from './events/moderation.events';
 import { LiveJoinAck } from './events/join-ack';
 import {
   LiveSeatInviteEvent,
@@ -164,6 +166,14 @@ export const CLIENT_EVENTS = {
       'A host of a connected live starts a battle (durationMs, punishmentMs?) or ends one early (battleId: that side forfeits); same as /api/live/:id/battles.',
     payload: BattleActionDto,
     acks: [{ data: BattleView }],
+  },
+  // ---- trust and safety ----
+  'admin:watch': {
+    module: 'moderation',
+    summary:
+      'Admins only (ADMIN_ONLY otherwise): receive admin:live:stats, the counts of every running live as they change (the operator console).',
+    payload: AdminWatchDto,
+    acks: [{ data: AdminWatchAck }],
   },
 } as const satisfies Record<string, ClientEventDoc>;
 
@@ -315,6 +325,21 @@ export const SERVER_EVENTS = {
     summary: "The battle ended: winner (or draw), final scores, each side's top gifters, the punishment period.",
     receivers: 'live room',
     payload: LiveBattleEvent,
+  },
+  // ---- trust and safety ----
+  'auth:banned': {
+    module: 'moderation',
+    summary:
+      'You were banned from the app (until `until`, null: for good); the server disconnects every socket of yours. A new connection fails with connect_error BANNED.',
+    receivers: 'user room',
+    payload: AuthBannedEvent,
+  },
+  'admin:live:stats': {
+    module: 'moderation',
+    summary:
+      'At most one per batch window: the lives whose counts changed, with the new counts (viewers, diamonds, gifts) and the messages since the last one.',
+    receivers: 'admin room',
+    payload: AdminLiveStatsEvent,
   },
   // ---- auth ----
   'auth:expired': {

@@ -23,7 +23,7 @@ export class LiveActions {
     const target = (b: HostActionDto) => required(b.targetUserId, 'targetUserId', b.action);
     const targetSeat = (b: HostActionDto) => required(b.targetSeatIndex, 'targetSeatIndex', b.action);
     this.hostActions = {
-      kick: (user, b) => streams.kick(b.liveStreamId, user, target(b)),
+      kick: (user, b) => streams.kick(b.liveStreamId, user, target(b), b.durationMs),
       add_cohost: (user, b) => streams.addCoHost(b.liveStreamId, user, target(b)),
       remove_cohost: (user, b) => streams.removeCoHost(b.liveStreamId, user, target(b)),
       end: (user, b) => streams.end(b.liveStreamId, user),

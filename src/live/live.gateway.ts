@@ -26,6 +26,7 @@ import { PresenceTicker } from '../viewers/presence.ticker';
 import { BattleActions } from './battle-actions';
 import { LiveJoinAck, ServerToClientEvents } from './client-events';
 import { BattleActionDto, ConnectionActionDto } from './dto/battle-actions.dto';
+import { AdminWatchDto } from './dto/admin-watch.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -33,6 +34,7 @@ import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
+import { AdminFeed } from './admin-feed';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveRooms } from './live-rooms';
@@ -61,6 +63,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly chat: ChatService,
     private readonly gifts: GiftsService,
     private readonly battleActions: BattleActions,
+    private readonly adminFeed: AdminFeed,
   ) {}
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
@@ -76,6 +79,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
    */
   handleConnection(socket: Socket): void {
     void socket.join(userRoom(userOf(socket).userId));
+    this.auth.recheckBan(socket);
   }
 
   @SubscribeMessage('live:join')
@@ -126,6 +130,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   @SubscribeMessage('live:battle:action')
   battleAction(@ConnectedSocket() socket: Socket, @MessageBody() body: BattleActionDto): Promise<BattleView> {
     return this.battleActions.battle(userOf(socket), body);
+  }
+
+  @SubscribeMessage('admin:watch')
+  adminWatch(@ConnectedSocket() socket: Socket, @MessageBody() _body: AdminWatchDto): Promise<{ watching: boolean }> {
+    return this.adminFeed.watch(socket, userOf(socket));
   }
 }
 

@@ -6,6 +6,8 @@ import { GiftsModule } from '../gifts/gifts.module';
 import { StreamsModule } from '../streams/streams.module';
 import { ViewersModule } from '../viewers/viewers.module';
 import { BattleActions } from './battle-actions';
+import { AdminFeed } from './admin-feed';
+import { BanEnforcer } from './ban-enforcer';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
@@ -25,6 +27,9 @@ import { roomLogProvider } from './room-log/room-log.provider';
     BattleActions,
     LiveGauges,
     roomLogProvider,
+    // trust and safety
+    BanEnforcer,
+    AdminFeed,
   ],
 })
 export class LiveModule {}

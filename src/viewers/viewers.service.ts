@@ -108,6 +108,17 @@ export class ViewersService {
     return (await this.viewers.exists({ liveId, userId, status: 'active' })) !== null;
   }
 
+  /** The lives the user is an active viewer of (a ban takes them out of each). */
+  async activeLiveIds(userId: string): Promise<string[]> {
+    const visits = await this.viewers.find({ userId, status: 'active' }, { liveId: 1 }).lean();
+    return visits.map((visit) => visit.liveId.toString());
+  }
+
+  /** True when the user ever joined a live (this one, when given): a user this service knows. */
+  async hasVisited(userId: string, liveId?: string): Promise<boolean> {
+    return (await this.viewers.exists(liveId ? { liveId, userId } : { userId })) !== null;
+  }
+
   async list(liveId: string, query: PageQuery): Promise<Page<ViewerView>> {
     await this.streams.findLive(liveId);
     const filter: QueryFilter<LiveViewer> = {
