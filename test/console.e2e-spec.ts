@@ -1,33 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { Connection, Types } from 'mongoose';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './support/browser';
 import { auth } from './support/gift-fixtures';
 import { startTestApp, TestApp, userIds } from './support/test-app';
 
-/** Debian's chromium package, which .ci/run installs. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox', // tests run as root
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },
 ];
 /** Screenshots go to docs/ when SAVE_SCREENSHOTS is set (to refresh the README's), else to a temporary folder. */
 const SHOTS = process.env.SAVE_SCREENSHOTS ? join(__dirname, '..', 'docs') : join(tmpdir(), 'console-shots');
-
-// Without chromium the console cannot be tested: skipped on a developer's machine, a failure in CI.
-const haveChromium = existsSync(CHROMIUM);
-const describeInBrowser = haveChromium || process.env.CI ? describe : describe.skip;
-if (!haveChromium && !process.env.CI) console.warn(`console tests skipped: no ${CHROMIUM}`);
 
 describeInBrowser('the operator console in a browser', () => {
   let t: TestApp;
@@ -36,10 +21,9 @@ describeInBrowser('the operator console in a browser', () => {
   const outsideRequests: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ STATS_FLUSH_INTERVAL_MS: '200', VIEWER_BATCH_MS: '100' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     db = await mongoose.createConnection(t.config.mongodbUri!).asPromise();
   });
   afterAll(async () => {

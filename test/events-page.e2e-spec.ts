@@ -1,24 +1,8 @@
-import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './support/browser';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** Debian's chromium package, which .ci/run installs. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox', // tests run as root
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const WIDTH = 1400;
-
-// Without chromium the page cannot be tested: skipped on a developer's machine, a failure in CI.
-const haveChromium = existsSync(CHROMIUM);
-const describeInBrowser = haveChromium || process.env.CI ? describe : describe.skip;
-if (!haveChromium && !process.env.CI) console.warn(`events page tests skipped: no ${CHROMIUM}`);
 
 type Json = Record<string, any>;
 
@@ -30,10 +14,9 @@ describeInBrowser('the events page in a browser, 1,400 px wide', () => {
   const outsideRequests: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
     t = await startTestApp();
     doc = (await t.http().get('/api/docs/asyncapi.json').expect(200)).body;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: WIDTH, height: 1000 } });
     page.on('request', (request) => {
       if (!request.url().startsWith(t.url)) outsideRequests.push(request.url());
