@@ -322,8 +322,10 @@ describe('connections between lives', () => {
         }
         expect(withdraw.status).toBe(200);
         expect(withdraw.body.status).toBe(stored!.status);
-        // Nothing left held: both lives connect again.
-        expect((await connectLives(short, a, b)).status).toBe('connected');
+        // Nothing left held: a new invitation between the two lives is taken (and withdrawn).
+        const again = await post(short, `/api/live/${a.liveId}/connections`, a.hostToken, { targetLiveId: b.liveId });
+        expect(again.status).toBe(201);
+        await post(short, `/api/live/${a.liveId}/connections/${again.body.id}/end`, a.hostToken).expect(200);
       }
     });
   });
