@@ -14,6 +14,8 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../src/app.factory';
@@ -173,6 +175,7 @@ async function phase(
 ): Promise<PhaseResult> {
   const total = Math.round(opts.rate * opts.seconds);
   const intervalMs = 1000 / opts.rate;
+  const profile = await startProfile();
   const startedAt = now();
   const sends: Promise<boolean>[] = [];
   for (let seq = 0; seq < total; seq++) {
@@ -189,6 +192,7 @@ async function phase(
     await new Promise((r) => setTimeout(r, 250));
     reports = await workers.report();
   }
+  await profile?.stop(name);
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const lastDeliveryAt = Math.max(...reports.map((r) => r.lastDeliveryAt));
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
@@ -202,6 +206,26 @@ async function phase(
     p50: at(0.5),
     p99: at(0.99),
     max: latencies[latencies.length - 1] ?? NaN,
+  };
+}
+
+/**
+ * BENCH_CPU_PROFILE=<dir>: a CPU profile of this process (the server side: the app, or the bare
+ * server) over each phase's sending and draining, written as <dir>/<phase>.cpuprofile.
+ */
+async function startProfile(): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (name) => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `${name.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
   };
 }
 
