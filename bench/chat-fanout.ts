@@ -5,6 +5,10 @@
  *
  *   npm run bench:chat -- --viewers 1000 --rate 20 --seconds 10 --workers 2
  *   (or BENCH_VIEWERS, BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS)
+ *   npm run bench:chat:frames: the same with --frames (the app's viewers accept live:frame), 200 msg/s
+ *
+ * With --frames the app's viewers connect with `auth: { frames: true }` and unpack each live:frame;
+ * the bare server's viewers get single events (bare Socket.IO has no frames).
  *
  * The app runs on 127.0.0.1 against the embedded database in memory; the clients run in worker
  * processes so the harness is not what limits the figures. The run exits by itself.
@@ -12,6 +16,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
@@ -34,7 +39,7 @@ const now = () => performance.timeOrigin + performance.now();
 // ---- worker: holds a share of the viewer sockets and records delivery latency ----------------
 
 type WorkerCommand =
-  | { cmd: 'connect'; url: string; liveStreamId: string; users: string[]; withTokens: boolean }
+  | { cmd: 'connect'; url: string; liveStreamId: string; users: string[]; withTokens: boolean; frames: boolean }
   | { cmd: 'report' }
   | { cmd: 'disconnect' };
 
@@ -49,11 +54,15 @@ async function runWorker(): Promise<void> {
       latencies = [];
       for (let i = 0; i < command.users.length; i += CONNECT_BATCH) {
         const batch = command.users.slice(i, i + CONNECT_BATCH).map(async (user) => {
-          const auth = command.withTokens ? { token: mintToken(SECRET, { sub: user }) } : {};
+          const auth = command.withTokens ? { token: mintToken(SECRET, { sub: user }), frames: command.frames } : {};
           const socket = io(command.url, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
-          socket.on('live:message', (message: { text: string }) => {
+          const received = (message: { text: string }) => {
             latencies.push(now() - Number(message.text.split(' ')[2]));
             lastDeliveryAt = now();
+          };
+          socket.on('live:message', received);
+          socket.on('live:frame', (frame: { events: { event: string; data: { text: string } }[] }) => {
+            for (const { event, data } of frame.events) if (event === 'live:message') received(data);
           });
           await new Promise<void>((resolve, reject) => {
             socket.once('connect', resolve);
@@ -84,11 +93,13 @@ interface Options {
   rate: number;
   seconds: number;
   workers: number;
+  /** The app's viewers accept live:frame. */
+  frames: boolean;
 }
 
 function options(): Options {
   const arg = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
+    const i = process.argv.lastIndexOf(`--${name}`); // the last one wins: npm run x -- --rate 50
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const num = (name: string, env: string, fallback: number) => {
@@ -101,6 +112,7 @@ function options(): Options {
     rate: num('rate', 'BENCH_RATE', 20),
     seconds: num('seconds', 'BENCH_SECONDS', 10),
     workers: Math.floor(num('workers', 'BENCH_WORKERS', 2)),
+    frames: process.argv.includes('--frames'),
   };
 }
 
@@ -136,9 +148,9 @@ class Workers {
     );
   }
 
-  connect(url: string, liveStreamId: string, users: string[], withTokens: boolean): Promise<unknown[]> {
+  connect(url: string, liveStreamId: string, users: string[], withTokens: boolean, frames = false): Promise<unknown[]> {
     const share = (i: number) => users.filter((_, u) => u % this.children.length === i);
-    return this.all((i) => ({ cmd: 'connect', url, liveStreamId, users: share(i), withTokens }), 'connected');
+    return this.all((i) => ({ cmd: 'connect', url, liveStreamId, users: share(i), withTokens, frames }), 'connected');
   }
 
   report(): Promise<{ latencies: number[]; lastDeliveryAt: number }[]> {
@@ -255,11 +267,12 @@ async function benchmarkApp(opts: Options, workers: Workers, database: EmbeddedD
     const live = (await created.json()) as { id: string };
     const users = Array.from({ length: opts.viewers }, (_, i) => `bench-viewer-${i}`);
     const joinStart = now();
-    await workers.connect(url, live.id, users, true);
+    await workers.connect(url, live.id, users, true, opts.frames);
     console.log(
       `app: ${opts.viewers} viewers joined (socket + viewer record) in ${((now() - joinStart) / 1000).toFixed(1)} s`,
     );
-    const result = await phase('app (REST -> DB -> event -> gateway)', opts, workers, async (text) => {
+    const name = `app (REST -> DB -> event -> gateway${opts.frames ? ', viewers take live:frame' : ''})`;
+    const result = await phase(name, opts, workers, async (text) => {
       const res = await fetch(`${url}/api/live/${live.id}/message`, {
         method: 'POST',
         headers,
@@ -313,7 +326,10 @@ async function benchmarkBareSocketIo(opts: Options, workers: Workers): Promise<P
 
 function print(opts: Options, results: PhaseResult[]): void {
   console.log(
-    `\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers`,
+    `\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers` +
+      `${opts.frames ? ', app viewers accept live:frame' : ''}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   console.table(
     results.map((r) => ({
@@ -336,6 +352,11 @@ function print(opts: Options, results: PhaseResult[]): void {
 
 async function main(): Promise<void> {
   const opts = options();
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const hardStop = setTimeout(() => {
     console.error('benchmark took too long; stopping');
     process.exit(2);
