@@ -5,6 +5,10 @@
  *
  *   npm run bench:chat -- --viewers 1000 --rate 20 --seconds 10 --workers 2
  *   (or BENCH_VIEWERS, BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS)
+ *   npm run bench:chat:frames: the same with --frames (the app's viewers accept live:frame), 200 msg/s
+ *
+ * With --frames the app's viewers connect with `auth: { frames: true }` and unpack each live:frame;
+ * the bare server's viewers get single events (bare Socket.IO has no frames).
  *
  * The app runs on 127.0.0.1 against the embedded database in memory; the clients run in worker
  * processes so the harness is not what limits the figures. The run exits by itself.
@@ -12,8 +16,11 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../src/app.factory';
@@ -32,7 +39,7 @@ const now = () => performance.timeOrigin + performance.now();
 // ---- worker: holds a share of the viewer sockets and records delivery latency ----------------
 
 type WorkerCommand =
-  | { cmd: 'connect'; url: string; liveStreamId: string; users: string[]; withTokens: boolean }
+  | { cmd: 'connect'; url: string; liveStreamId: string; users: string[]; withTokens: boolean; frames: boolean }
   | { cmd: 'report' }
   | { cmd: 'disconnect' };
 
@@ -47,11 +54,15 @@ async function runWorker(): Promise<void> {
       latencies = [];
       for (let i = 0; i < command.users.length; i += CONNECT_BATCH) {
         const batch = command.users.slice(i, i + CONNECT_BATCH).map(async (user) => {
-          const auth = command.withTokens ? { token: mintToken(SECRET, { sub: user }) } : {};
+          const auth = command.withTokens ? { token: mintToken(SECRET, { sub: user }), frames: command.frames } : {};
           const socket = io(command.url, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
-          socket.on('live:message', (message: { text: string }) => {
+          const received = (message: { text: string }) => {
             latencies.push(now() - Number(message.text.split(' ')[2]));
             lastDeliveryAt = now();
+          };
+          socket.on('live:message', received);
+          socket.on('live:frame', (frame: { events: { event: string; data: { text: string } }[] }) => {
+            for (const { event, data } of frame.events) if (event === 'live:message') received(data);
           });
           await new Promise<void>((resolve, reject) => {
             socket.once('connect', resolve);
@@ -82,11 +93,13 @@ interface Options {
   rate: number;
   seconds: number;
   workers: number;
+  /** The app's viewers accept live:frame. */
+  frames: boolean;
 }
 
 function options(): Options {
   const arg = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
+    const i = process.argv.lastIndexOf(`--${name}`); // the last one wins: npm run x -- --rate 50
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const num = (name: string, env: string, fallback: number) => {
@@ -99,6 +112,7 @@ function options(): Options {
     rate: num('rate', 'BENCH_RATE', 20),
     seconds: num('seconds', 'BENCH_SECONDS', 10),
     workers: Math.floor(num('workers', 'BENCH_WORKERS', 2)),
+    frames: process.argv.includes('--frames'),
   };
 }
 
@@ -134,9 +148,9 @@ class Workers {
     );
   }
 
-  connect(url: string, liveStreamId: string, users: string[], withTokens: boolean): Promise<unknown[]> {
+  connect(url: string, liveStreamId: string, users: string[], withTokens: boolean, frames = false): Promise<unknown[]> {
     const share = (i: number) => users.filter((_, u) => u % this.children.length === i);
-    return this.all((i) => ({ cmd: 'connect', url, liveStreamId, users: share(i), withTokens }), 'connected');
+    return this.all((i) => ({ cmd: 'connect', url, liveStreamId, users: share(i), withTokens, frames }), 'connected');
   }
 
   report(): Promise<{ latencies: number[]; lastDeliveryAt: number }[]> {
@@ -173,6 +187,7 @@ async function phase(
 ): Promise<PhaseResult> {
   const total = Math.round(opts.rate * opts.seconds);
   const intervalMs = 1000 / opts.rate;
+  const profile = await startProfile();
   const startedAt = now();
   const sends: Promise<boolean>[] = [];
   for (let seq = 0; seq < total; seq++) {
@@ -189,6 +204,7 @@ async function phase(
     await new Promise((r) => setTimeout(r, 250));
     reports = await workers.report();
   }
+  await profile?.stop(name);
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const lastDeliveryAt = Math.max(...reports.map((r) => r.lastDeliveryAt));
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
@@ -202,6 +218,26 @@ async function phase(
     p50: at(0.5),
     p99: at(0.99),
     max: latencies[latencies.length - 1] ?? NaN,
+  };
+}
+
+/**
+ * BENCH_CPU_PROFILE=<dir>: a CPU profile of this process (the server side: the app, or the bare
+ * server) over each phase's sending and draining, written as <dir>/<phase>.cpuprofile.
+ */
+async function startProfile(): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (name) => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `${name.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
   };
 }
 
@@ -231,11 +267,12 @@ async function benchmarkApp(opts: Options, workers: Workers, database: EmbeddedD
     const live = (await created.json()) as { id: string };
     const users = Array.from({ length: opts.viewers }, (_, i) => `bench-viewer-${i}`);
     const joinStart = now();
-    await workers.connect(url, live.id, users, true);
+    await workers.connect(url, live.id, users, true, opts.frames);
     console.log(
       `app: ${opts.viewers} viewers joined (socket + viewer record) in ${((now() - joinStart) / 1000).toFixed(1)} s`,
     );
-    const result = await phase('app (REST -> DB -> event -> gateway)', opts, workers, async (text) => {
+    const name = `app (REST -> DB -> event -> gateway${opts.frames ? ', viewers take live:frame' : ''})`;
+    const result = await phase(name, opts, workers, async (text) => {
       const res = await fetch(`${url}/api/live/${live.id}/message`, {
         method: 'POST',
         headers,
@@ -289,7 +326,10 @@ async function benchmarkBareSocketIo(opts: Options, workers: Workers): Promise<P
 
 function print(opts: Options, results: PhaseResult[]): void {
   console.log(
-    `\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers`,
+    `\nChat fan-out: ${opts.viewers} viewers, ${opts.rate} msg/s for ${opts.seconds} s, ${opts.workers} client workers` +
+      `${opts.frames ? ', app viewers accept live:frame' : ''}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   console.table(
     results.map((r) => ({
@@ -312,6 +352,11 @@ function print(opts: Options, results: PhaseResult[]): void {
 
 async function main(): Promise<void> {
   const opts = options();
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const hardStop = setTimeout(() => {
     console.error('benchmark took too long; stopping');
     process.exit(2);

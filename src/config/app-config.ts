@@ -42,6 +42,12 @@ export interface AppConfig {
     viewerBatchMs: number;
     /** Client events one socket may send per window, whatever the event. */
     eventRateLimit: RateRule;
+    /**
+     * A live room with at least `minSockets` sockets on this instance is big: while it is busy, its
+     * events are sent together once per `windowMs` (0: never), one live:frame to the sockets that
+     * accept frames and one write per socket for the others.
+     */
+    bigRoom: { minSockets: number; windowMs: number };
   };
   // chat
   chat: {
@@ -152,6 +158,8 @@ const schema = Joi.object({
   RECOVERY_MAX_EVENTS: Joi.number().integer().min(1).max(100_000).default(1_000),
   RECOVERY_WINDOW_MS: durationMs(300_000),
   VIEWER_BATCH_MS: durationMs(1_000),
+  BIG_ROOM_MIN_SOCKETS: Joi.number().integer().min(1).default(200),
+  BIG_ROOM_WINDOW_MS: Joi.number().integer().min(0).max(50).default(50),
   SOCKET_EVENT_RATE_POINTS: Joi.number().integer().min(1).default(100),
   SOCKET_EVENT_RATE_WINDOW_MS: Joi.number().integer().min(1000).default(10_000),
   // chat
@@ -280,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     socket: {
       recovery: { maxEvents: value.RECOVERY_MAX_EVENTS, windowMs: value.RECOVERY_WINDOW_MS },
       viewerBatchMs: value.VIEWER_BATCH_MS,
+      bigRoom: { minSockets: value.BIG_ROOM_MIN_SOCKETS, windowMs: value.BIG_ROOM_WINDOW_MS },
       eventRateLimit: { points: value.SOCKET_EVENT_RATE_POINTS, windowMs: value.SOCKET_EVENT_RATE_WINDOW_MS },
     },
     // chat

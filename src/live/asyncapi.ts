@@ -7,6 +7,7 @@ import {
   ClientEventDoc,
   exampleOf,
   isNumbered,
+  isNumberedRoomEvent,
   JsonSchema,
   orNull,
   PayloadClass,
@@ -15,7 +16,7 @@ import {
   ServerEventDoc,
   toJsonSchema,
 } from './event-schema';
-import { MissedRoomEvent } from './events/join-ack';
+import { RoomEventEntry } from './events/join-ack';
 import { RoomEventStamp } from './events/room-event-stamp';
 import { LiveModule } from './live.module';
 
@@ -88,10 +89,10 @@ export function buildAsyncApi(classSchemas: Record<string, JsonSchema>, version:
       doc.receivers === 'live room' ? schemas[RoomEventStamp.name] : lastSeqStamp,
     );
   };
-  schemas[MissedRoomEvent.name] = {
-    description: 'One room event the joiner missed, as it was sent: `event` names it, `data` is its payload.',
+  schemas[RoomEventEntry.name] = {
+    description: 'One room event as it was sent: `event` names it, `data` is its payload with its seq and epoch.',
     oneOf: Object.entries<ServerEventDoc>(SERVER_EVENTS)
-      .filter(([, doc]) => doc.receivers === 'live room')
+      .filter(([, doc]) => isNumberedRoomEvent(doc))
       .map(([event, doc]) => ({
         type: 'object',
         title: event,

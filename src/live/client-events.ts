@@ -21,15 +21,23 @@ export type ServerToClientEvents = { [E in ServerEventName]: (payload: ServerEve
 
 /** The events that carry the room's seq and epoch. */
 export type NumberedEventName = {
-  [E in ServerEventName]: ServerCatalogue[E] extends { receivers: 'live room' } | { numbered: true } ? E : never;
+  [E in ServerEventName]: ServerCatalogue[E] extends { numbered: false }
+    ? never
+    : ServerCatalogue[E] extends { receivers: 'live room' } | { numbered: true }
+      ? E
+      : never;
 }[ServerEventName];
 
 /** A numbered event as a client receives it. */
 export type NumberedEvent<E extends NumberedEventName> = ServerEventPayload<E> & RoomEventStamp;
 
-/** The events sent to a live's room (what the live:join ack replays). */
+/** The numbered events sent to a live's room (what the live:join ack replays, what a live:frame holds). */
 export type RoomEventName = {
-  [E in ServerEventName]: ServerCatalogue[E] extends { receivers: 'live room' } ? E : never;
+  [E in ServerEventName]: ServerCatalogue[E] extends { numbered: false }
+    ? never
+    : ServerCatalogue[E] extends { receivers: 'live room' }
+      ? E
+      : never;
 }[ServerEventName];
 
 /** A room event as the live:join ack replays it. */

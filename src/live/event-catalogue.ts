@@ -19,6 +19,7 @@ import { AuthExpiredEvent } from './events/auth.events';
 import { LiveBattleEvent, LiveBattleScoreEvent, LiveConnectionEvent } from './events/battles.events';
 import { LIVE_ID_EXAMPLE } from './events/examples';
 import { LiveChatMutedEvent, LiveMessageDeletedEvent } from './events/chat.events';
+import { LiveFrameEvent } from './events/frame.events';
 import { LiveGiftEvent } from './events/gifts.events';
 import { AdminLiveStatsEvent, AdminWatchAck, AuthBannedEvent } from './events/moderation.events';
 import { LiveJoinAck } from './events/join-ack';
@@ -205,6 +206,20 @@ export const SERVER_EVENTS = {
     summary: 'A host or co-host acted on a user: kick, co-host changes, chat mutes.',
     receivers: 'live room',
     payload: LiveHostActionEvent,
+  },
+  'live:frame': {
+    module: 'streams',
+    summary: "Several room events at once, for a socket that accepts frames, while a big live's room is busy.",
+    description:
+      'Sent only to sockets that connected with `auth: { frames: true }` (or the query `frames=1`), in a room ' +
+      'with at least `BIG_ROOM_MIN_SOCKETS` sockets on the instance that gets more than one event per ' +
+      '`BIG_ROOM_WINDOW_MS` (at most 50 ms): the events of each window travel together. The frame has no seq of ' +
+      'its own; each inner event keeps its seq and epoch, so a client unpacks the frame and applies the events ' +
+      'one by one, in order, with the same rules as single events. Such a socket still gets single events too ' +
+      "(in a quiet or small room), and a catch-up's `missed` always lists single events.",
+    receivers: 'live room',
+    numbered: false,
+    payload: LiveFrameEvent,
   },
   'live:kicked': {
     module: 'streams',

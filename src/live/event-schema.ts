@@ -15,8 +15,12 @@ export interface ServerEventDoc {
   /** Behaviour a client must know beyond the payload (markdown). */
   description?: string;
   receivers: Receivers;
-  /** Carries the live room's seq and epoch although it is not a room event (live:ended). */
-  numbered?: true;
+  /**
+   * Whether it carries the live room's seq and epoch, when that differs from its receivers: true for
+   * an event beside the room (live:ended), false for a room event that only carries numbered ones
+   * (live:frame). Left out: room events are numbered, others not.
+   */
+  numbered?: boolean;
   payload: PayloadClass;
 }
 
@@ -41,7 +45,10 @@ export interface ClientEventDoc {
 }
 
 /** Events that carry the room's seq and epoch: every room event, and the ones that say so. */
-export const isNumbered = (doc: ServerEventDoc): boolean => doc.receivers === 'live room' || doc.numbered === true;
+export const isNumbered = (doc: ServerEventDoc): boolean => doc.numbered ?? doc.receivers === 'live room';
+
+/** The numbered events sent to a live's room: what a catch-up replays and a frame carries. */
+export const isNumberedRoomEvent = (doc: ServerEventDoc): boolean => doc.receivers === 'live room' && isNumbered(doc);
 
 export type JsonSchema = Record<string, any>;
 

@@ -3,10 +3,14 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import type { Server } from 'socket.io';
 import type { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { METRIC } from '../metrics/metrics';
 import type { ServerEventName, ServerEventPayload, ServerToClientEvents } from './client-events';
-import { Catchup, ROOM_LOG, RoomLog } from './room-log/room-log';
-import { ADMIN_ROOM, LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
+import { RoomBatcher } from './room-batcher';
+import { Catchup, LoggedEvent, ROOM_LOG, RoomLog } from './room-log/room-log';
+import { writeEventsToRoom } from './room-write';
+import { ADMIN_ROOM, liveFramesRoom, liveOfRoom, liveRoom, liveRooms, userRoom } from './rooms';
 
 type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -14,21 +18,38 @@ type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
  * The one road from the server to clients, with one argument per event. Events to a live's room
  * are numbered and kept by the room log (seq, epoch) so clients can notice gaps and catch up;
  * notices to users and to everyone carry no number.
+ *
+ * A big room (at least `bigRoom.minSockets` sockets here) that gets events faster than one per
+ * `bigRoom.windowMs` has them sent together once per window (RoomBatcher): the sockets that accept
+ * frames get one `live:frame` holding them all, the others get the same single events in a row,
+ * written once per socket when this instance is alone (no Redis adapter). Either way each event is
+ * encoded once for the whole room, whatever its size.
  */
 @Injectable()
 export class LiveBroadcaster implements OnApplicationShutdown {
   private server!: LiveServer;
+  private readonly batcher?: RoomBatcher;
+  private readonly bigRoomMinSockets: number;
+  /** One instance, Socket.IO's in-memory adapter: a window's events can be written here directly. */
+  private readonly aloneHere: boolean;
 
   constructor(
     @Inject(ROOM_LOG) private readonly log: RoomLog,
     @InjectMetric(METRIC.eventsEmitted) private readonly eventsEmitted: Counter<string>,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const { minSockets, windowMs } = config.socket.bigRoom;
+    this.bigRoomMinSockets = minSockets;
+    this.aloneHere = !config.redisUrl;
+    if (windowMs > 0) this.batcher = new RoomBatcher(windowMs, (liveId, events) => this.sendRoomEvents(liveId, events));
+  }
 
   attach(server: LiveServer): void {
     this.server = server;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.batcher?.flushAll();
     await this.log.close();
   }
 
@@ -36,7 +57,9 @@ export class LiveBroadcaster implements OnApplicationShutdown {
   async toLive<E extends ServerEventName>(liveId: string, event: E, payload: ServerEventPayload<E>): Promise<void> {
     // The payload types leave `seq` and `epoch` out: this is the one place that adds them.
     const stamped = await this.log.append(liveId, event, payload);
-    this.emit(this.server.to(liveRoom(liveId)), event, stamped);
+    const numbered: LoggedEvent = { event, data: stamped as unknown as LoggedEvent['data'] };
+    if (this.batcher && (this.batcher.isBusy(liveId) || this.isBigRoom(liveId))) this.batcher.push(liveId, numbered);
+    else this.sendRoomEvents(liveId, [numbered]);
   }
 
   /** To every socket of these users, on any instance. */
@@ -50,9 +73,10 @@ export class LiveBroadcaster implements OnApplicationShutdown {
 
   /** The live's end, to everyone with the room's last number; the room empties and its log goes. */
   async liveEnded(liveId: string, payload: ServerEventPayload<'live:ended'>): Promise<void> {
+    this.batcher?.flush(liveId);
     const { epoch, seq } = await this.log.catchUp(liveId);
     this.emit(this.server, 'live:ended', { ...payload, epoch, seq });
-    this.server.in(liveRoom(liveId)).socketsLeave(liveRoom(liveId));
+    this.server.in(liveRooms(liveId)).socketsLeave(liveRooms(liveId));
     await this.log.forget(liveId);
   }
 
@@ -77,24 +101,26 @@ export class LiveBroadcaster implements OnApplicationShutdown {
 
   /** Unsubscribes every socket of a user from a live's room, on every instance. */
   removeFromLive(userId: string, liveId: string): void {
-    this.server.in(userRoom(userId)).socketsLeave(liveRoom(liveId));
+    this.batcher?.flush(liveId);
+    this.server.in(userRoom(userId)).socketsLeave(liveRooms(liveId));
   }
 
   /** The users with a socket in each live's room on this instance (who is present here). */
   localLiveMembers(): Map<string, string[]> {
     const { rooms } = this.server.of('/').adapter;
     const sockets = this.server.of('/').sockets;
-    const members = new Map<string, string[]>();
+    const members = new Map<string, Set<string>>();
     for (const [room, socketIds] of rooms) {
-      if (!room.startsWith(LIVE_ROOM_PREFIX)) continue;
-      const userIds = new Set<string>();
+      const liveId = liveOfRoom(room);
+      if (liveId === undefined) continue;
+      let userIds = members.get(liveId);
+      if (!userIds) members.set(liveId, (userIds = new Set()));
       for (const id of socketIds) {
         const userId = (sockets.get(id)?.data.user as AuthUser | undefined)?.userId;
         if (userId) userIds.add(userId);
       }
-      members.set(room.slice(LIVE_ROOM_PREFIX.length), [...userIds]);
     }
-    return members;
+    return new Map([...members].map(([liveId, userIds]) => [liveId, [...userIds]]));
   }
 
   /** Sockets connected to this instance. */
@@ -104,6 +130,34 @@ export class LiveBroadcaster implements OnApplicationShutdown {
 
   catchUp(liveId: string, sinceSeq?: number, epoch?: string): Promise<Catchup> {
     return this.log.catchUp(liveId, sinceSeq, epoch);
+  }
+
+  private isBigRoom(liveId: string): boolean {
+    const { rooms } = this.server.of('/').adapter;
+    const size = (rooms.get(liveRoom(liveId))?.size ?? 0) + (rooms.get(liveFramesRoom(liveId))?.size ?? 0);
+    return size >= this.bigRoomMinSockets;
+  }
+
+  /**
+   * One room event to the live's whole audience; several (a window of a busy big room): one
+   * live:frame to the sockets that accept frames, and the events in a row to the others.
+   */
+  private sendRoomEvents(liveId: string, events: LoggedEvent[]): void {
+    if (events.length === 1) {
+      const [{ event, data }] = events;
+      this.emit(this.server.to(liveRooms(liveId)), event as ServerEventName, data);
+      return;
+    }
+    const framesRoom = liveFramesRoom(liveId);
+    if (!this.aloneHere || this.server.of('/').adapter.rooms.has(framesRoom)) {
+      this.emit(this.server.to(framesRoom), 'live:frame', { events });
+    }
+    const room = liveRoom(liveId);
+    if (this.aloneHere && writeEventsToRoom(this.server.of('/'), room, events)) {
+      for (const { event } of events) this.eventsEmitted.inc({ event });
+      return;
+    }
+    for (const { event, data } of events) this.emit(this.server.to(room), event as ServerEventName, data);
   }
 
   /** Exactly one argument per event: the payload. */

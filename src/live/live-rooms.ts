@@ -17,7 +17,7 @@ import { ViewersService } from '../viewers/viewers.service';
 import { LiveJoinAck, LiveSnapshot } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
-import { liveRoom } from './rooms';
+import { acceptsFrames, liveFramesRoom, liveRoom, liveRooms } from './rooms';
 
 /** How many top gifters the join snapshot carries. */
 const SNAPSHOT_TOP_GIFTERS = 10;
@@ -44,10 +44,11 @@ export class LiveRooms {
    * kick or an end: their write comes before they unsubscribe the room, so either the gate sees the
    * write and the socket leaves, or the write (and its unsubscription) comes after this subscription.
    * The room's count is read before the snapshot: the snapshot may already hold later events.
+   * A socket that accepts frames joins the live's frames room instead of its room (see rooms.ts).
    */
   async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<LiveJoinAck> {
     const liveId = body.liveStreamId;
-    const room = liveRoom(liveId);
+    const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
     await socket.join(room);
     try {
       const live = await this.streams.requireActiveLive(liveId, user.userId);
@@ -90,7 +91,7 @@ export class LiveRooms {
   }
 
   async leave(socket: Socket, user: AuthUser, liveId: string): Promise<ViewerView | null> {
-    await socket.leave(liveRoom(liveId));
+    await Promise.all(liveRooms(liveId).map((room) => socket.leave(room)));
     return this.viewers.leave(liveId, user);
   }
 }

@@ -54,10 +54,11 @@ export class JoinerState {
 }
 
 /**
- * One room event the joiner missed, as it was sent. The AsyncAPI document lists the exact shape of
- * each room event (`event` names it, `data` is its payload with seq and epoch).
+ * One room event as it was sent (one the joiner missed, or one of a live:frame). The AsyncAPI
+ * document lists the exact shape of each room event (`event` names it, `data` is its payload with
+ * seq and epoch).
  */
-export class MissedRoomEvent {
+export class RoomEventEntry {
   @ApiProperty({ example: 'live:message' }) event!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
 }
@@ -73,7 +74,7 @@ export class LiveJoinAck extends LiveSnapshot {
   })
   seq!: number;
   @ApiPropertyOptional({
-    type: [MissedRoomEvent],
+    type: [RoomEventEntry],
     description: 'With sinceSeq: every room event in (sinceSeq, seq], in order, when the server still holds them all',
   })
   missed?: MissedEvent[];
