@@ -1,4 +1,8 @@
 import type { Namespace } from 'socket.io';
+import * as ws from 'ws';
+
+// Sender.frame is not in ws's typings; socket.io-adapter calls it the same way.
+const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
 
 /** Socket.IO's packet type of an event (socket.io-parser's PacketType.EVENT). */
 const EVENT_PACKET = 2;
@@ -60,26 +64,10 @@ export function writeEventsToRoom(namespace: Namespace, room: string, events: Ou
 }
 
 /**
- * An unmasked, unfragmented WebSocket text frame (RFC 6455, 5.2): FIN and opcode 1, then the
- * payload length in 7 bits, or 126 and 16 bits, or 127 and 64 bits; a server never masks.
- * The "4" before the text is Engine.IO's message type.
+ * An unmasked, unfragmented WebSocket text frame, built by ws (the library under Engine.IO), as
+ * Socket.IO's own adapter builds the frame it pre-encodes for a broadcast. The "4" before the
+ * text is Engine.IO's message type.
  */
 function webSocketTextFrame(text: string): Buffer[] {
-  const payload = Buffer.from(text);
-  const length = payload.length;
-  let header: Buffer;
-  if (length < 126) {
-    header = Buffer.from([0x81, length]);
-  } else if (length < 65536) {
-    header = Buffer.alloc(4);
-    header[0] = 0x81;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-  } else {
-    header = Buffer.alloc(10);
-    header[0] = 0x81;
-    header[1] = 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  return [header, payload];
+  return Sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
 }
