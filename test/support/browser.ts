@@ -20,12 +20,9 @@ const haveChromium = existsSync(CHROMIUM);
  * machine (with a warning) and fail in CI, where .ci/run installs it.
  */
 export function describeInBrowser(what: string, tests: () => void): void {
-  if (!haveChromium && !process.env.CI) {
-    console.warn(`${what}: skipped, no ${CHROMIUM}`);
-    describe.skip(what, tests);
-    return;
-  }
-  describe(what, tests);
+  const runs = haveChromium || Boolean(process.env.CI);
+  if (!runs) console.warn(`${what}: skipped, no ${CHROMIUM}`);
+  (runs ? describe : describe.skip)(what, tests);
 }
 
 /** Headless Chromium; throws in CI when it is missing. */
