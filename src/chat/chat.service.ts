@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { RateLimits } from '../common/rate-limit';
+import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
@@ -134,6 +135,19 @@ export class ChatService {
   async recent(liveId: string, count = RECENT_MESSAGES): Promise<MessageView[]> {
     const docs = await this.messages.find({ liveId, deletedAt: null }).sort({ _id: -1 }).limit(count).lean();
     return docs.reverse().map(toMessageView);
+  }
+
+  /** The last messages as a part of the live:join snapshot (oldest first). */
+  recentPart(liveId: string, count = RECENT_MESSAGES): SnapshotPart<MessageView[]> {
+    return {
+      from: this.messages.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), deletedAt: null } },
+        { $sort: { _id: -1 } },
+        { $limit: count },
+      ],
+      read: (docs) => (docs as MessageRecord[]).reverse().map(toMessageView),
+    };
   }
 
   /** Deletes a message (its sender, the host or a co-host). Idempotent; the room hears it once. */

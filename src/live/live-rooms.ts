@@ -2,21 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
 import { ChatMutesService } from '../chat/chat-mutes.service';
-import { ChatService } from '../chat/chat.service';
-import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
-import { SeatsService } from '../seats/seats.service';
 import { roleIn } from '../streams/live-roles';
+import { toLiveView } from '../streams/dto/live.view';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveJoinAck } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
+import { LiveSnapshots } from './live-snapshots';
 import { liveRoom } from './rooms';
-
-/** How many top gifters the join snapshot carries. */
-const SNAPSHOT_TOP_GIFTERS = 10;
 
 /** A socket entering and leaving a live's room. */
 @Injectable()
@@ -25,11 +21,9 @@ export class LiveRooms {
     private readonly broadcaster: LiveBroadcaster,
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
-    private readonly chat: ChatService,
     private readonly chatMutes: ChatMutesService,
-    private readonly seats: SeatsService,
     private readonly tickets: SeatTicketsService,
-    private readonly leaderboard: GiftLeaderboardService,
+    private readonly snapshots: LiveSnapshots,
   ) {}
 
   /**
@@ -44,26 +38,24 @@ export class LiveRooms {
     const room = liveRoom(liveId);
     await socket.join(room);
     try {
-      const live = await this.streams.requireActiveLive(liveId, user.userId);
-      await this.viewers.joinLive(live, user);
+      // A join that counted the caller in passed the gate with that write; one already in passes it here.
+      const entered = await this.viewers.enter(liveId, user);
+      const live = entered.live ?? (await this.streams.requireActiveLive(liveId, user.userId));
+      const view = toLiveView(live);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
-      const [view, recentMessages, seats, topGifters, chatMutedUntil, pendingSeatInvite] = await Promise.all([
-        this.streams.get(liveId),
-        this.chat.recent(liveId),
-        this.seats.snapshot({ id: liveId, liveType: live.liveType }),
-        this.leaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS }),
+      const [shared, chatMutedUntil] = await Promise.all([
+        this.snapshots.of(view),
         this.chatMutes.mutedUntil(liveId, user.userId),
-        this.tickets.pendingInvite(liveId, user.userId),
       ]);
       const role = roleIn(view, user.userId);
       return {
         live: view,
         viewerCount: view.stats.viewerCount,
         role: role === 'member' ? 'viewer' : role,
-        recentMessages,
-        seats,
-        topGifters: topGifters.items,
-        me: { chatMutedUntil, pendingSeatInvite },
+        recentMessages: shared.recentMessages,
+        seats: shared.seats,
+        topGifters: shared.topGifters,
+        me: { chatMutedUntil, pendingSeatInvite: this.tickets.inviteOf(shared.invites, user.userId) },
         ...catchup,
       } as LiveJoinAck;
     } catch (error) {

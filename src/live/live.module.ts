@@ -9,11 +9,21 @@ import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
 import { LiveRelay } from './live-relay';
 import { LiveRooms } from './live-rooms';
+import { LiveSnapshots } from './live-snapshots';
 import { LiveGateway } from './live.gateway';
 import { roomLogProvider } from './room-log/room-log.provider';
 
 @Module({
   imports: [StreamsModule, ViewersModule, ChatModule, SeatsModule, GiftsModule],
-  providers: [LiveGateway, LiveBroadcaster, LiveRelay, LiveRooms, LiveActions, LiveGauges, roomLogProvider],
+  providers: [
+    LiveGateway,
+    LiveBroadcaster,
+    LiveRelay,
+    LiveRooms,
+    LiveSnapshots,
+    LiveActions,
+    LiveGauges,
+    roomLogProvider,
+  ],
 })
 export class LiveModule {}

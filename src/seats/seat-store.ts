@@ -46,6 +46,10 @@ export class SeatStore {
     }
   }
 
+  get collectionName(): string {
+    return this.seats.collection.collectionName;
+  }
+
   list(liveId: string): Promise<SeatRecord[]> {
     return this.seats.find({ liveId }).sort({ index: 1 }).lean();
   }

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { LiveView } from '../streams/dto/live.view';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
 import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
@@ -61,6 +62,15 @@ export class SeatsService {
   /** The seats for the live:join snapshot: empty for a live without seats. */
   async snapshot(live: Pick<LiveView, 'id' | 'liveType'>): Promise<SeatView[]> {
     return live.liveType === 'live' ? [] : (await this.store.list(live.id)).map(toSeatView);
+  }
+
+  /** The seats as a part of the live:join snapshot, in index order. */
+  snapshotPart(liveId: string): SnapshotPart<SeatView[]> {
+    return {
+      from: this.store.collectionName,
+      pipeline: [{ $match: { liveId: new Types.ObjectId(liveId) } }, { $sort: { index: 1 } }],
+      read: (docs) => (docs as SeatRecord[]).map(toSeatView),
+    };
   }
 
   async isSeated(liveId: string, userId: string): Promise<boolean> {
