@@ -12,7 +12,7 @@ import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
-import { removedFromLive, StreamsService } from '../streams/streams.service';
+import { assertLiveOpenTo, removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { ChatMutesService } from './chat-mutes.service';
 import { blockedWordsMasker, normalizeMessageText } from './chat-text';
@@ -170,14 +170,23 @@ export class ChatService {
     return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);
   }
 
-  /** Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and not muted. */
+  /**
+   * Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and
+   * not muted. Read in one command with the live's document; the write's own gate comes after.
+   */
   private async assertMaySend(liveId: string, user: AuthUser): Promise<void> {
-    const live = await this.streams.requireActiveLive(liveId, user.userId);
+    const { live, parts } = await this.streams.readLiveWith(liveId, {
+      inLive: this.viewers.activeVisitPart(liveId, user.userId),
+      mutedUntil: this.mutes.mutedUntilPart(liveId, user.userId),
+    });
+    assertLiveOpenTo(live, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
-    if (roleIn(live, user.userId) === 'member' && !(await this.viewers.isActiveViewer(liveId, user.userId))) {
+    if (roleIn(live, user.userId) === 'member' && !parts.inLive) {
       throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
     }
-    await this.mutes.assertNotMuted(liveId, user.userId);
+    if (parts.mutedUntil) {
+      throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: parts.mutedUntil });
+    }
   }
 
   /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */

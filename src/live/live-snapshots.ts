@@ -44,7 +44,7 @@ export class LiveSnapshots {
 
   private async read(live: { id: string; liveType: LiveType }) {
     const hasSeats = live.liveType !== 'live';
-    const parts = await this.streams.readSnapshotParts(live.id, {
+    const { parts } = await this.streams.readLiveWith(live.id, {
       recentMessages: this.chat.recentPart(live.id),
       topGifters: this.leaderboard.topPart(live.id, SNAPSHOT_TOP_GIFTERS),
       ...(hasSeats

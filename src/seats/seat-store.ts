@@ -96,6 +96,17 @@ export class SeatStore {
       .lean();
   }
 
+  /** Frees seat `index` if `userId` sits on it. null: they do not. */
+  vacateAt(liveId: string, index: number, userId: string): Promise<SeatRecord | null> {
+    return this.seats
+      .findOneAndUpdate(
+        { liveId, index, occupantKey: userId },
+        { $set: { occupantKey: emptyKey(index), ...VACANT_FIELDS }, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+  }
+
   /**
    * A move in three conditional steps, each keeping both invariants (see SeatsService.moveOccupant):
    * 1. hold: the vacant target gets the key `moving:<user>:<index>`; it stays empty (no user on

@@ -425,21 +425,24 @@ export class StreamsService {
     return wrong.length;
   }
 
-  /** Reads every part of a join snapshot in one aggregation around the live's document. */
-  async readSnapshotParts<P extends Record<string, SnapshotPart<unknown>>>(
+  /**
+   * The live's document and the given parts of other collections, in one aggregation around it
+   * (a `$lookup` each): a join snapshot, or a gate that needs the live and the user's visit.
+   */
+  async readLiveWith<P extends Record<string, SnapshotPart<unknown>>>(
     liveId: string,
     parts: P,
-  ): Promise<{ [K in keyof P]: ReturnType<P[K]['read']> }> {
+  ): Promise<{ live: LiveRecord; parts: { [K in keyof P]: ReturnType<P[K]['read']> } }> {
     const names = Object.keys(parts);
-    const [row] = await this.lives.aggregate<Record<string, unknown[]>>([
+    const [row] = await this.lives.aggregate<LiveRecord & Record<string, unknown[]>>([
       { $match: { _id: new Types.ObjectId(liveId) } },
-      { $project: { _id: 1 } },
-      ...names.map((name) => ({ $lookup: { from: parts[name].from, pipeline: parts[name].pipeline, as: name } })),
+      ...names.map((name) => ({ $lookup: { from: parts[name].from, pipeline: parts[name].pipeline, as: `$${name}` } })),
     ] as PipelineStage[]);
     if (!row) throw new DomainError('LIVE_NOT_FOUND', `No live with id ${liveId}.`);
-    return Object.fromEntries(names.map((name) => [name, parts[name].read(row[name] ?? [])])) as {
-      [K in keyof P]: ReturnType<P[K]['read']>;
-    };
+    const read = Object.fromEntries(names.map((name) => [name, parts[name].read(row[`$${name}`] ?? [])]));
+    for (const name of names) delete row[`$${name}`];
+    this.remember(row);
+    return { live: row, parts: read as { [K in keyof P]: ReturnType<P[K]['read']> } };
   }
 
   /**

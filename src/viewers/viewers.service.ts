@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey, upsertWithRetry } from '../common/mongo-errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
@@ -111,6 +112,18 @@ export class ViewersService {
     return (await this.viewers.exists({ liveId, userId, status: 'active' })) !== null;
   }
 
+  /** Whether the user is an active viewer, as a part read with the live's document. */
+  activeVisitPart(liveId: string, userId: string): SnapshotPart<boolean> {
+    return {
+      from: this.viewers.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), userId, status: 'active' } },
+        { $project: { _id: 1 } },
+      ],
+      read: (docs) => docs.length > 0,
+    };
+  }
+
   async list(liveId: string, query: PageQuery): Promise<Page<ViewerView>> {
     await this.streams.findLive(liveId);
     const filter: QueryFilter<LiveViewer> = {
@@ -190,7 +203,8 @@ export class ViewersService {
     const liveId = visit.liveId.toString();
     const live = await this.streams.findLive(liveId);
     const reason = live.status === 'live' ? 'kicked' : 'live_ended';
-    if (!(await this.closeVisit(visit, reason, {}, false))) await this.streams.restoreViewerCount(liveId);
+    // Never counted in, so never announced: closing it again is silent.
+    if (!(await this.closeVisit(visit, reason, {}, false, false))) await this.streams.restoreViewerCount(liveId);
     assertLiveOpenTo(live, user.userId);
     throw new DomainError('CONFLICT', 'The live changed while you joined it; join again.');
   }
@@ -253,6 +267,7 @@ export class ViewersService {
     reason: LeaveReason,
     extraFilter: QueryFilter<LiveViewer> = {},
     countOut = true,
+    announce = true,
   ): Promise<ViewerRecord | null> {
     const now = new Date();
     const liveId = visit.liveId.toString();
@@ -270,7 +285,7 @@ export class ViewersService {
       .lean();
     if (!closed) return null;
     const viewerCount = countOut && closed.counted ? await this.countOut(liveId) : undefined;
-    if (closed.counted) {
+    if (closed.counted && announce) {
       this.events.emit('viewer.left', { liveId, userId: visit.userId, reason, viewerCount: viewerCount ?? 0 });
     }
     return closed;
