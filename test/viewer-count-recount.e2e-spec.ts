@@ -56,7 +56,11 @@ describe('viewer counts after a crash', () => {
       expect(after).toMatchObject({ viewerCount: 3, peakViewerCount: 3 });
       // Every active visit is counted once: they leave to zero.
       for (const user of [a, b, c]) {
-        await restarted.http().post(`/api/live/${liveId}/leave`).set(auth(restarted.token(user))).expect(200);
+        await restarted
+          .http()
+          .post(`/api/live/${liveId}/leave`)
+          .set(auth(restarted.token(user)))
+          .expect(200);
       }
       expect((await restarted.http().get(`/api/live/${liveId}`).expect(200)).body.stats.viewerCount).toBe(0);
     } finally {

@@ -5,7 +5,6 @@ import { ChatMutesService } from '../chat/chat-mutes.service';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { roleIn } from '../streams/live-roles';
 import { toLiveView } from '../streams/dto/live.view';
-import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveJoinAck } from './client-events';
@@ -19,7 +18,6 @@ import { liveRoom } from './rooms';
 export class LiveRooms {
   constructor(
     private readonly broadcaster: LiveBroadcaster,
-    private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
     private readonly chatMutes: ChatMutesService,
     private readonly tickets: SeatTicketsService,
@@ -38,9 +36,8 @@ export class LiveRooms {
     const room = liveRoom(liveId);
     await socket.join(room);
     try {
-      // A join that counted the caller in passed the gate with that write; one already in passes it here.
-      const entered = await this.viewers.enter(liveId, user);
-      const live = entered.live ?? (await this.streams.requireActiveLive(liveId, user.userId));
+      // The join passes the live's gate after this subscription (its count-in, or a read when already in).
+      const { live } = await this.viewers.enter(liveId, user);
       const view = toLiveView(live);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
       const [shared, chatMutedUntil] = await Promise.all([

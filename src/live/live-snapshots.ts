@@ -47,9 +47,7 @@ export class LiveSnapshots {
     const { parts } = await this.streams.readLiveWith(live.id, {
       recentMessages: this.chat.recentPart(live.id),
       topGifters: this.leaderboard.topPart(live.id, SNAPSHOT_TOP_GIFTERS),
-      ...(hasSeats
-        ? { seats: this.seats.snapshotPart(live.id), invites: this.tickets.invitesPart(live.id) }
-        : {}),
+      ...(hasSeats ? { seats: this.seats.snapshotPart(live.id), invites: this.tickets.invitesPart(live.id) } : {}),
     });
     return { ...parts, seats: parts.seats ?? [], invites: parts.invites ?? [] };
   }

@@ -12,7 +12,10 @@ export function assertHasSeats(live: Pick<SeatLive, 'liveType'>): void {
   }
 }
 
-export function assertSeatIndex(live: { settings: { seatCount: number } } | { seatCount: number }, index: number): void {
+export function assertSeatIndex(
+  live: { settings: { seatCount: number } } | { seatCount: number },
+  index: number,
+): void {
   const seatCount = 'settings' in live ? live.settings.seatCount : live.seatCount;
   if (!Number.isInteger(index) || index < 0 || index >= seatCount) {
     throw new DomainError('INVALID_SEAT_INDEX', `This live has seats 0..${seatCount - 1}.`, {

@@ -40,7 +40,7 @@ export class ViewersService {
    * Joins the caller as a viewer (idempotent). The host is answered but never counted.
    * A new visit is written first and then passes the live's gate, which counts it in: a kick or an
    * end either comes before the gate (which refuses, and the visit is closed again) or after it
-   * (and its reaction closes the visit it finds). A user already in costs one command.
+   * (and its reaction closes the visit it finds). A user already in passes the gate with a read.
    */
   async join(liveId: string, user: AuthUser, claimedUid?: number): Promise<ViewerView> {
     if (claimedUid !== undefined && claimedUid !== user.uid) {
@@ -51,11 +51,10 @@ export class ViewersService {
   }
 
   /**
-   * The join itself, for REST and socket. `live` is the live as the gate saw it when this call
-   * counted the caller in; otherwise (already in, or the host) it is left out and the caller
-   * passes the gate itself when it needs to.
+   * The join itself, for REST and socket, with the live as its gate saw it (the count-in's update,
+   * or a read when the caller was already in).
    */
-  async enter(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live?: LiveRecord }> {
+  async enter(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live: LiveRecord }> {
     const facts = await this.streams.liveFacts(liveId);
     if (facts.hostId === user.userId) {
       const live = await this.streams.requireActiveLive(liveId, user.userId);
@@ -65,7 +64,9 @@ export class ViewersService {
     if (facts.hostUid === user.uid) throw uidConflict();
 
     const { visit, firstVisit, isNewVisit } = await this.openVisit(liveId, user);
-    if (!isNewVisit) return { view: toViewerView(visit) };
+    // Already in: still passes the gate (a kick or an end whose reactions have not closed it yet).
+    if (!isNewVisit)
+      return { view: toViewerView(visit), live: await this.streams.requireActiveLive(liveId, user.userId) };
 
     const live = await this.streams.countViewerIn(liveId, user.userId, firstVisit);
     if (!live) await this.refused(visit, user);
@@ -301,7 +302,8 @@ export class ViewersService {
       const count = await this.streams.countViewerOut(liveId);
       if (count !== null) return count;
       const live = await this.streams.findLive(liveId);
-      if (live.status !== 'live' || live.stats.viewerCount > 0) continue;
+      if (live.status !== 'live') return 0;
+      if (live.stats.viewerCount > 0) continue;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     return 0;
