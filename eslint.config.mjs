@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,6 +9,11 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
+  // The operator console's page script runs in the browser, with the libraries its page loads.
+  {
+    files: ['src/console/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, io: 'readonly', Chart: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -12,6 +12,7 @@ import { MAX_PAYLOAD_BYTES } from './common/payload-limits';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { serveConsole } from './console/console-static';
 import { serveEventDocs } from './live/event-docs';
 import { SocketIoAdapter } from './live/socket-io.adapter';
 import { observeHttpLatency } from './metrics/http-metrics';
@@ -56,6 +57,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
   observeHttpLatency(app);
   setUpSwagger(app);
+  await serveConsole(app);
   return app;
 }
 

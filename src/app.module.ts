@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { BattlesModule } from './battles/battles.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -16,6 +17,9 @@ import { LiveModule } from './live/live.module';
 import { RtcModule } from './rtc/rtc.module';
 import { SeatsModule } from './seats/seats.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { BansModule } from './moderation/bans.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { StatsModule } from './stats/stats.module';
 import { StreamsModule } from './streams/streams.module';
 import { ViewersModule } from './viewers/viewers.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -34,6 +38,7 @@ export class AppModule {
         CommonModule,
         MetricsModule.forRoot(),
         DatabaseModule,
+        BansModule,
         AuthModule.forRoot(config),
         HealthModule,
         StreamsModule,
@@ -45,7 +50,12 @@ export class AppModule {
         // gifts and wallet
         WalletModule,
         GiftsModule,
+        // connections between lives and PK battles
+        BattlesModule,
         LiveModule,
+        // trust and safety
+        ModerationModule,
+        StatsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

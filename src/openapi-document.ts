@@ -11,6 +11,7 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
+import { ALLOW_BANNED_EXTENSION } from './auth/ban-check.decorator';
 import { PUBLIC_EXTENSION } from './auth/public.decorator';
 import { ERROR_CODES_EXTENSION, ErrorResponse } from './common/api-errors.decorator';
 import { ERROR_EXAMPLES } from './common/error-examples';
@@ -105,14 +106,18 @@ export function impliedErrorCodes(method: string, operation: OperationObject): E
   // The guard: a missing or bad token, and too many failed authentications from one address.
   const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
   if (!isPublic) codes.push('UNAUTHENTICATED', 'RATE_LIMITED');
+  // The guard also refuses a banned caller, except on the routes a banned user may still call.
+  if (!isPublic && !(operation as unknown as Record<string, unknown>)[ALLOW_BANNED_EXTENSION]) codes.push('BANNED');
   return codes;
 }
 
 function documentErrors(path: string, method: string, operation: Operation): void {
   const declared = (operation[ERROR_CODES_EXTENSION] as ErrorCode[] | undefined) ?? [];
+  const implied = impliedErrorCodes(method, operation);
   delete operation[ERROR_CODES_EXTENSION];
+  delete operation[ALLOW_BANNED_EXTENSION];
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set([...impliedErrorCodes(method, operation), ...declared])) {
+  for (const code of new Set([...implied, ...declared])) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

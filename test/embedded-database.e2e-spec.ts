@@ -72,7 +72,8 @@ describe('embedded database launcher', () => {
     expect(await read.collection('notes').findOne({ note: 'kept' })).toMatchObject({ note: 'kept' });
     await read.close();
     await second.stop();
-  });
+    // Maven resolves the classpath from nothing, then two JVMs start: slow on a busy 2-core machine.
+  }, 180_000);
 
   it('gives up with an error naming the timeout when the start takes too long, at any stage', async () => {
     // Classpath cached (global setup): the JVM cannot be listening within 1 ms.

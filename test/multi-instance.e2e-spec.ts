@@ -109,6 +109,34 @@ describe('several instances on Redis', () => {
     expect(notice).toMatchObject({ liveStreamId: liveId, viewerCount: 2 });
   });
 
+  it('enforces a ban made through A on B: sockets cut, reconnects refused, requests refused', async () => {
+    const [host, user, adminId] = userIds('mi-ban', 3);
+    const admin = mintToken(TEST_SECRET, { sub: adminId, admin: true });
+    const liveId = await hostedLive(host);
+    const onB = await viewerIn(b.url, user, liveId);
+    const alsoOnA = await connect(a.url, user);
+    const cut = new Promise((resolve) => onB.raw.once('disconnect', resolve));
+    await request(a.url)
+      .post('/api/admin/bans')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ userId: user })
+      .expect(200);
+    expect(await onB.waitFor('auth:banned')).toMatchObject({ code: 'BANNED', until: null });
+    await cut;
+    expect(alsoOnA.raw.connected).toBe(false);
+    const refused = await connectSocket(b.url, token(user)).then(
+      () => null,
+      (error: Error & { data?: { code: string } }) => error.data?.code,
+    );
+    expect(refused).toBe('BANNED');
+    const rest = await request(b.url)
+      .post(`/api/live/${liveId}/join`)
+      .set('Authorization', `Bearer ${token(user)}`);
+    expect([rest.status, rest.body.code]).toEqual([403, 'BANNED']);
+    await request(b.url).delete(`/api/admin/bans/${user}`).set('Authorization', `Bearer ${admin}`).expect(200);
+    await viewerIn(a.url, user, liveId);
+  });
+
   it('ends a live whose host went away exactly once, with both instances sweeping', async () => {
     const [host, onA, onB] = userIds('mi-sweep', 3);
     const liveId = await createLive(a.url, token(host)); // the host never connects a socket

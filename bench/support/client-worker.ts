@@ -17,10 +17,11 @@ let listening = { event: '', deliveries: 0, latencies: [] as number[], lastAt: 0
 
 const send = (message: unknown) => process.send!(message);
 
-/** Bench events carry their send time in the title: `bench <sentAtMs> <seq>`. */
-function onEvent(event: string, payload: { live?: { title?: string } }): void {
+/** Bench events carry their send time in the title (`bench <sentAtMs> <seq>`), or in `at` (battle scores). */
+function onEvent(event: string, payload: { live?: { title?: string }; at?: string }): void {
   if (event !== listening.event) return;
-  const sentAt = Number(payload?.live?.title?.split(' ')[1]);
+  const title = payload?.live?.title;
+  const sentAt = title ? Number(title.split(' ')[1]) : Date.parse(payload?.at ?? '');
   if (!Number.isFinite(sentAt)) return;
   const now = Date.now();
   listening.deliveries++;

@@ -25,7 +25,7 @@ export class ChatController {
   @ApiOperation({
     summary: 'Send a chat message (host, co-host or joined viewer, while live). Same as socket live:message:send.',
   })
-  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_IN_LIVE', 'CHAT_DISABLED', 'CHAT_MUTED', 'RATE_LIMITED')
+  @ApiErrors(...LIVE_ACTION_ERRORS, 'NOT_IN_LIVE', 'CHAT_DISABLED', 'CHAT_MUTED', 'RATE_LIMITED', 'SLOW_MODE')
   send(
     @ObjectIdParam('id') id: string,
     @CurrentUser() user: AuthUser,

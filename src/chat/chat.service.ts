@@ -12,9 +12,11 @@ import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
-import { assertLiveOpenTo, removedFromLive, StreamsService } from '../streams/streams.service';
+import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
+import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { ChatMutesService } from './chat-mutes.service';
+import { LiveWordMasks, SlowMode } from './live-chat-rules';
 import { blockedWordsMasker, normalizeMessageText } from './chat-text';
 import { ListMessagesQuery, PAGE_DIRECTIONS, PageDirection } from './dto/list-messages.query';
 import { MessagePage, MessageView, toMessageView } from './dto/message.view';
@@ -37,6 +39,8 @@ interface MessageCursor extends Record<string, unknown> {
 @Injectable()
 export class ChatService {
   private readonly mask: (text: string) => string;
+  private readonly liveMasks = new LiveWordMasks();
+  private readonly slowMode: SlowMode;
 
   constructor(
     @InjectModel(LiveMessage.name) private readonly messages: Model<LiveMessage>,
@@ -48,6 +52,7 @@ export class ChatService {
     private readonly events: DomainEvents,
   ) {
     this.mask = blockedWordsMasker(config.chat.blockedWords);
+    this.slowMode = new SlowMode(rateLimits);
     rateLimits.define(CHAT_RATE_BUCKET, [config.chat.rateLimit.burst, config.chat.rateLimit.sustained]);
   }
 
@@ -56,12 +61,16 @@ export class ChatService {
    * A retry with the same clientMessageId returns the first message: no second message, count or event.
    */
   async send(liveId: string, user: AuthUser, dto: SendMessageDto): Promise<MessageView> {
-    const text = this.mask(normalizeMessageText(dto.text));
+    const normalized = this.mask(normalizeMessageText(dto.text));
     const dedupeKey = dto.clientMessageId ? `${liveId}:${user.userId}:${dto.clientMessageId}` : undefined;
     const earlier = dedupeKey && (await this.messages.findOne({ dedupeKey }).lean());
     if (earlier) return toMessageView(earlier);
 
-    await this.assertMaySend(liveId, user);
+    const live = await this.assertMaySend(liveId, user);
+    const text = this.liveMasks.mask(liveId, live.settings.blockedWords ?? [], normalized);
+    if (live.settings.slowModeMs && roleIn(live, user.userId) === 'member') {
+      await this.slowMode.consume(liveId, user.userId, live.settings.slowModeMs);
+    }
     await this.rateLimits.consume(CHAT_RATE_BUCKET, `${liveId}:${user.userId}`);
     const message = await this.insert({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
     if (!message.isNew) return toMessageView(message.record);
@@ -150,6 +159,26 @@ export class ChatService {
     };
   }
 
+  /** A message by id, deleted or not, or 404 MESSAGE_NOT_FOUND (reports name messages). */
+  async findMessage(messageId: string): Promise<MessageView> {
+    const message = Types.ObjectId.isValid(messageId) ? await this.messages.findById(messageId).lean() : null;
+    if (!message) throw new DomainError('MESSAGE_NOT_FOUND', `No message with id ${messageId}.`);
+    return toMessageView(message);
+  }
+
+  /** An admin's deletion (a report's resolution): the same as a moderator's, in any live. */
+  async deleteByAdmin(messageId: string, actorId: string): Promise<MessageView> {
+    const message = await this.findMessage(messageId);
+    const deleted = await this.messages
+      .findOneAndUpdate({ _id: messageId, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: actorId } })
+      .lean();
+    if (deleted) {
+      const liveId = message.liveStreamId;
+      this.events.emit('chat.message_deleted', { liveId, messageId, actorId, senderId: message.sender.userId });
+    }
+    return message;
+  }
+
   /** Deletes a message (its sender, the host or a co-host). Idempotent; the room hears it once. */
   async delete(liveId: string, messageId: string, actor: AuthUser): Promise<MessageView> {
     const live = await this.streams.findLive(liveId);
@@ -166,20 +195,25 @@ export class ChatService {
         { returnDocument: 'after' },
       )
       .lean();
-    if (deleted) this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId });
+    if (deleted) {
+      const senderId = message.sender.userId;
+      this.events.emit('chat.message_deleted', { liveId, messageId, actorId: actor.userId, senderId });
+    }
     return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);
   }
 
   /**
    * Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and
-   * not muted. Read in one command with the live's document; the write's own gate comes after.
+   * not muted. Read in one command with the live's document (which also carries the live's slow
+   * mode and blocked words); the write's own gate comes after.
    */
-  private async assertMaySend(liveId: string, user: AuthUser): Promise<void> {
-    const { live, parts } = await this.streams.readLiveWith(liveId, {
+  private async assertMaySend(liveId: string, user: AuthUser): Promise<LiveStream> {
+    const read = await this.streams.readLiveWith(liveId, {
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       mutedUntil: this.mutes.mutedUntilPart(liveId, user.userId),
     });
-    assertLiveOpenTo(live, user.userId);
+    const { parts } = read;
+    const live = await this.streams.admit(read.live, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
     if (roleIn(live, user.userId) === 'member' && !parts.inLive) {
       throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
@@ -187,6 +221,7 @@ export class ChatService {
     if (parts.mutedUntil) {
       throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: parts.mutedUntil });
     }
+    return live;
   }
 
   /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */

@@ -20,7 +20,8 @@ type Sums = Map<string, number>;
  * The checks: coins debited for gifts == prices of settled gifts; diamonds credited == diamond
  * values of settled gifts (also per gift, per live against the live's counters, and per sender
  * against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
- * zero; no guard left behind by a gift or purchase that is finished and cleaned.
+ * zero; no guard left behind by a gift or purchase that is finished and cleaned; no battle counts
+ * more than the gifts sent in its lives during its window, and an ended battle keeps no guard.
  */
 export async function checkLedger(connection: Connection): Promise<LedgerReport> {
   const problems: string[] = [];
@@ -100,7 +101,11 @@ export async function checkLedger(connection: Connection): Promise<LedgerReport>
       );
     }
   }
-  problems.push(...(await checkLeaderboards(connection)), ...(await checkGuards(connection)));
+  problems.push(
+    ...(await checkLeaderboards(connection)),
+    ...(await checkGuards(connection)),
+    ...(await checkBattles(connection)),
+  );
   const pendingGifts = await gifts.countDocuments({ state: 'pending' });
   return {
     ok: problems.length === 0,
@@ -191,6 +196,54 @@ async function checkGuards(connection: Connection): Promise<string[]> {
     .toArray();
   for (const sender of senders) {
     for (const id of sender.appliedGiftIds as string[]) leftGift(`leaderboard ${sender.liveId}/${sender.senderId}`, id);
+  }
+  return problems;
+}
+
+/**
+ * Battles: a side's score is at most the diamonds of its live's gifts recorded in the window that
+ * settled (or are still settling: a gift scores before it is marked settled), so no gift counted
+ * twice; an ended battle holds no guard (its end drops them); an active one only guards gifts of
+ * its own lives (those cleaned since this instance's last update of the battle wait for the next, or the end).
+ */
+async function checkBattles(connection: Connection): Promise<string[]> {
+  const problems: string[] = [];
+  const battles = await connection
+    .collection('battles')
+    .find({ status: { $in: ['running', 'settling', 'ended'] } }, { projection: { gifters: 0 } })
+    .toArray();
+  for (const battle of battles) {
+    const liveIds: string[] = battle.liveIds.map(String);
+    const guards = Object.keys(battle.scored ?? {});
+    if (battle.status === 'ended' && guards.length > 0)
+      problems.push(`battle ${battle._id}: ended with ${guards.length} guard(s) left`);
+    for (const id of guards) {
+      const gift = mongoose.isValidObjectId(id)
+        ? await connection.collection('gifts_sent').findOne({ _id: new mongoose.Types.ObjectId(id) })
+        : null;
+      if (!gift || !liveIds.includes(gift.liveId.toString()))
+        problems.push(`battle ${battle._id}: guard of gift ${id}, not a gift of its lives`);
+    }
+    for (const liveId of liveIds) {
+      const [row] = await connection
+        .collection('gifts_sent')
+        .aggregate([
+          {
+            $match: {
+              liveId: new mongoose.Types.ObjectId(liveId),
+              state: { $in: ['settled', 'pending'] },
+              createdAt: { $gte: battle.startedAt, $lt: battle.endsAt },
+            },
+          },
+          { $group: { _id: null, diamonds: { $sum: '$diamonds' } } },
+        ])
+        .toArray();
+      const score = battle.scores?.[liveId] ?? 0;
+      if (score > (row?.diamonds ?? 0))
+        problems.push(
+          `battle ${battle._id}: ${liveId} scored ${score} > its gifts in the window ${row?.diamonds ?? 0}`,
+        );
+    }
   }
   return problems;
 }

@@ -1,3 +1,5 @@
+import type { BattleView } from '../battles/dto/battle.view';
+import type { ConnectionView } from '../battles/dto/connection.view';
 import type { MessageView } from '../chat/dto/message.view';
 import type { AnnouncedHostAction } from '../live/events/streams.events';
 import type { GiftEventView } from '../gifts/dto/gift-result.view';
@@ -14,8 +16,17 @@ export interface DomainEventMap {
   'live.created': { live: LiveView };
   'live.updated': { live: LiveView; changes: string[]; actorId: string };
   'live.ended': { live: LiveView; reason: EndReason };
-  /** A host or co-host action on a user (kick, co-host changes), announced to the room. */
-  'live.host_action': { liveId: string; action: AnnouncedHostAction; actorId: string; targetUserId: string };
+  /**
+   * A host or co-host action on a user (kick, co-host changes), announced to the room. `until`:
+   * when a timed kick ends.
+   */
+  'live.host_action': {
+    liveId: string;
+    action: AnnouncedHostAction;
+    actorId: string;
+    targetUserId: string;
+    until?: string | null;
+  };
   /**
    * A user removed from the live: reactions close their viewer record and free their seat.
    * `moderatorEpoch` is the live's after the kick (it grew if the user was a co-host).
@@ -28,7 +39,8 @@ export interface DomainEventMap {
   // chat
   /** Published once per stored message (never for an idempotent retry). */
   'chat.message': { liveId: string; message: MessageView };
-  'chat.message_deleted': { liveId: string; messageId: string; actorId: string };
+  /** `senderId`: who wrote the message (a deletion by someone else is moderation). */
+  'chat.message_deleted': { liveId: string; messageId: string; actorId: string; senderId?: string };
   /** A user muted in a live's chat until `until`, or unmuted (`until` null). */
   'chat.user_muted': { liveId: string; userId: string; actorId: string; until: string | null };
   // ---- seats -------------------------------------------------------------------------------
@@ -48,6 +60,22 @@ export interface DomainEventMap {
   'seat.request': { liveId: string; request: SeatRequestView; status: TicketStatus; moderatorIds: string[] };
   /** A seat invitation changed state; relayed to its target and to whoever sent it. */
   'seat.invite': { liveId: string; invite: SeatInviteView; status: TicketStatus };
+  // trust and safety
+  /**
+   * A ban was written: awaited before the ban's gate, so every instance has cut the user's sockets
+   * (and confirmed it) before the running lives are closed to them.
+   */
+  'user.banned': { userId: string; until: string | null; actorId: string };
+  /** An admin's moderation action (ban, unban, a report's resolution), for the audit log. */
+  'moderation.action': {
+    actorId: string;
+    action: string;
+    targetType: 'user' | 'live' | 'message' | 'report';
+    targetId: string;
+    liveId: string | null;
+    reason: string | null;
+    result: Record<string, unknown>;
+  };
   // gifts
   /** A gift settled (all effects in): the room plays it; chat may add a gift-type message. */
   'gift.settled': {
@@ -58,4 +86,24 @@ export interface DomainEventMap {
     /** The sender's new rank among the live's gifters, only when this gift changed it. */
     senderRank: number | null;
   };
+  // ---- connections between lives and PK battles ----------------------------------------------
+  /** A connection changed state (invited, connected, rejected, expired, ended): both lives' rooms see it. */
+  'connection.updated': { connection: ConnectionView };
+  /** An invitation to connect, for the invited host. */
+  'connection.invited': { connection: ConnectionView };
+  'battle.started': { battle: BattleView };
+  /** The battle's scores, at most one per score-event slot; `version` orders them. */
+  'battle.score': {
+    battleId: string;
+    liveIds: string[];
+    scores: { liveId: string; score: number }[];
+    version: number;
+    at: string;
+  };
+  /**
+   * The battle's time is over. Awaited: listeners wait (until `until` at most) for the gifts
+   * recorded in its lives in [from, to) to settle or fail, so the result counts them.
+   */
+  'battle.settling': { battleId: string; liveIds: string[]; from: Date; to: Date; until: Date };
+  'battle.ended': { battle: BattleView };
 }

@@ -116,4 +116,41 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'This purchase is still being credited; retry with the same purchaseRef.',
     details: { purchaseRef: 'gp-order-3381-2026-11-24' },
   },
+  // connections between lives and PK battles
+  INCOMPATIBLE_LIVE_TYPE: {
+    message: "Only two running lives of the same type connect, both 'live' or both 'party'.",
+    details: { liveType: 'live', targetLiveType: 'party' },
+  },
+  ALREADY_CONNECTED: {
+    message: 'The invited live already has a connection or a pending invitation.',
+    details: { liveId: LIVE_ID, connectionId: '665f1c2e8a1b2c3d4e5f6b10' },
+  },
+  CONNECTION_NOT_FOUND: { message: 'This live has no connection.' },
+  INVITATION_EXPIRED: {
+    message: 'This invitation has expired; send a new one.',
+    details: { expiresAt: '2026-11-24T20:01:30.000Z' },
+  },
+  CONNECTION_NOT_PENDING: {
+    message: 'This invitation is no longer pending (rejected).',
+    details: { status: 'rejected' },
+  },
+  NOT_CONNECTED: { message: 'Connect this live to another one before starting a battle.' },
+  BATTLE_IN_PROGRESS: {
+    message: 'A battle is already running on this connection.',
+    details: { battleId: '665f1c2e8a1b2c3d4e5f6c20', phase: 'running', until: '2026-11-24T20:06:00.000Z' },
+  },
+  BATTLE_NOT_FOUND: { message: 'This live has no battle in progress.' },
+  // trust and safety
+  BANNED: {
+    message: 'You are banned from this app; GET /api/me/ban says until when.',
+    details: { until: '2026-11-25T20:00:00.000Z' },
+  },
+  SLOW_MODE: { message: 'Slow mode is on in this live: wait 4 s.', details: { retryAfterMs: 3400 } },
+  REPORT_NOT_FOUND: { message: 'No report with id 665f1c2e8a1b2c3d4e5f6d01.' },
+  REPORT_ALREADY_RESOLVED: {
+    message: 'This report was already resolved.',
+    details: { resolution: { action: 'dismiss', actorId: 'admin-1' } },
+  },
+  USER_NOT_FOUND: { message: 'No user carol in that live.' },
+  ACTION_NOT_APPLICABLE: { message: "'delete_message' does not apply to a live report." },
 };

@@ -67,6 +67,30 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: HttpStatus.CONFLICT,
   GIFT_PENDING: HttpStatus.CONFLICT,
   PURCHASE_PENDING: HttpStatus.CONFLICT,
+  // connections between lives and PK battles
+  /** Only two running lives of the same type connect, and only `live` or `party` lives. */
+  INCOMPATIBLE_LIVE_TYPE: HttpStatus.CONFLICT,
+  /** One of the two lives already has a connection or a pending invitation (`details.liveId` says which). */
+  ALREADY_CONNECTED: HttpStatus.CONFLICT,
+  CONNECTION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INVITATION_EXPIRED: HttpStatus.CONFLICT,
+  /** The invitation was already answered or withdrawn (`details.status`). */
+  CONNECTION_NOT_PENDING: HttpStatus.CONFLICT,
+  /** The live is not connected to another one (or no longer). */
+  NOT_CONNECTED: HttpStatus.CONFLICT,
+  /** A battle runs on this connection, or its punishment period does (`details.phase`, `details.until`). */
+  BATTLE_IN_PROGRESS: HttpStatus.CONFLICT,
+  BATTLE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  // trust and safety
+  /** Banned from the app; `details.until` is when the ban ends (null: permanent). */
+  BANNED: HttpStatus.FORBIDDEN,
+  /** Slow mode: `details.retryAfterMs` until this user may write again in this live. */
+  SLOW_MODE: HttpStatus.TOO_MANY_REQUESTS,
+  REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  REPORT_ALREADY_RESOLVED: HttpStatus.CONFLICT,
+  USER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The resolution does not fit the report (e.g. delete_message on a live report). */
+  ACTION_NOT_APPLICABLE: HttpStatus.BAD_REQUEST,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -18,7 +18,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
       body.details = { requestId: request.id };
     }
-    if (body.code === 'RATE_LIMITED' && typeof body.details?.retryAfterMs === 'number') {
+    if ((body.code === 'RATE_LIMITED' || body.code === 'SLOW_MODE') && typeof body.details?.retryAfterMs === 'number') {
       reply.header('Retry-After', Math.ceil(body.details.retryAfterMs / 1000));
     }
     void reply.status(body.statusCode).send(body);

@@ -76,4 +76,15 @@ describe('configuration', () => {
     ]);
     expect(() => loadConfig({ REACTION_FAULT: 'everything' })).toThrow(/REACTION_FAULT/);
   });
+
+  it('validates the battle bounds', () => {
+    expect(loadConfig({}).battles).toMatchObject({
+      durationMinMs: 30_000,
+      durationMaxMs: 600_000,
+      punishmentMaxMs: 300_000,
+    });
+    expect(() => loadConfig({ BATTLE_DURATION_MIN_MS: '700000' })).toThrow(/BATTLE_DURATION_MIN_MS/);
+    expect(() => loadConfig({ BATTLE_SCORE_EVENT_INTERVAL_MS: '250' })).toThrow(/BATTLE_SCORE_EVENT_INTERVAL_MS/);
+    expect(() => loadConfig({ CONNECTION_INVITE_TTL_MS: '0' })).toThrow(/CONNECTION_INVITE_TTL_MS/);
+  });
 });

@@ -79,6 +79,27 @@ export interface AppConfig {
     /** Gifts per sender per live (retries of a key are free). */
     rateLimit: RateRule;
   };
+  // ---- connections between lives and PK battles ---------------------------------------------
+  battles: {
+    /** An invitation to connect two lives expires after this long. */
+    inviteTtlMs: number;
+    /** Bounds of a battle's `durationMs` and `punishmentMs`. */
+    durationMinMs: number;
+    durationMaxMs: number;
+    punishmentMaxMs: number;
+    /** How long a battle's end waits for the gifts recorded in its window to settle or fail. */
+    settleWaitMs: number;
+    /** How often each instance looks for battles whose time is up and invitations that expired. */
+    sweepIntervalMs: number;
+    /**
+     * One live:battle:score per battle per slot of this length. Five events span at least three
+     * whole slots, so at least 334 keeps any second to 4 of them; the default 400 leaves 200 ms for
+     * delivery jitter and for the instances' clocks (slots are counted on them) to disagree.
+     */
+    scoreEventIntervalMs: number;
+  };
+  /** Statistics over time: per-live minute counters are written this often (a crash loses at most this much). */
+  stats: { flushIntervalMs: number };
   /** Reactions to domain events (seats created with a live, freed at its end or on a kick...). */
   reactions: {
     /** Reactions a request left unfinished for this long are finished (or undone) by a sweep. */
@@ -157,6 +178,15 @@ const schema = Joi.object({
   GIFT_FAULT_POINT: Joi.string()
     .valid(...GIFT_FAULT_POINTS)
     .empty(''),
+  // connections between lives and PK battles
+  CONNECTION_INVITE_TTL_MS: durationMs(30_000),
+  BATTLE_DURATION_MIN_MS: durationMs(30_000),
+  BATTLE_DURATION_MAX_MS: durationMs(600_000),
+  BATTLE_PUNISHMENT_MAX_MS: Joi.number().integer().min(0).default(300_000),
+  BATTLE_SETTLE_WAIT_MS: durationMs(10_000),
+  BATTLE_SWEEP_INTERVAL_MS: durationMs(1_000),
+  BATTLE_SCORE_EVENT_INTERVAL_MS: Joi.number().integer().min(334).default(400),
+  STATS_FLUSH_INTERVAL_MS: durationMs(60_000),
   // reactions to domain events
   REACTION_REPAIR_AFTER_MS: durationMs(30_000),
   REACTION_FAULT: Joi.string()
@@ -178,6 +208,9 @@ const schema = Joi.object({
     }
     if (Boolean(env.AGORA_APP_ID) !== Boolean(env.AGORA_APP_CERTIFICATE)) {
       return helpers.message({ custom: 'AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together' });
+    }
+    if ((env.BATTLE_DURATION_MIN_MS as number) > (env.BATTLE_DURATION_MAX_MS as number)) {
+      return helpers.message({ custom: 'BATTLE_DURATION_MIN_MS must not be above BATTLE_DURATION_MAX_MS' });
     }
     if (env.NODE_ENV === 'production' && env.GIFT_FAULT_POINT) {
       return helpers.message({
@@ -279,6 +312,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       faultPoint: value.GIFT_FAULT_POINT,
       rateLimit: { points: value.GIFT_RATE_POINTS, windowMs: value.GIFT_RATE_WINDOW_MS },
     },
+    battles: {
+      inviteTtlMs: value.CONNECTION_INVITE_TTL_MS,
+      durationMinMs: value.BATTLE_DURATION_MIN_MS,
+      durationMaxMs: value.BATTLE_DURATION_MAX_MS,
+      punishmentMaxMs: value.BATTLE_PUNISHMENT_MAX_MS,
+      settleWaitMs: value.BATTLE_SETTLE_WAIT_MS,
+      sweepIntervalMs: value.BATTLE_SWEEP_INTERVAL_MS,
+      scoreEventIntervalMs: value.BATTLE_SCORE_EVENT_INTERVAL_MS,
+    },
+    stats: { flushIntervalMs: value.STATS_FLUSH_INTERVAL_MS },
     reactions: {
       repairAfterMs: value.REACTION_REPAIR_AFTER_MS,
       faultEvents: value.REACTION_FAULT?.split(',') ?? [],

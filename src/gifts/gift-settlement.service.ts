@@ -4,6 +4,7 @@ import { METRIC } from '../metrics/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
+import { BattleScores } from '../battles/battle-scores';
 import { LEASE_EXPIRED, leaseEnd, withinLease } from '../common/lease';
 import { DomainEvents } from '../common/domain-events';
 import { AppConfig, GiftFaultPoint } from '../config/app-config';
@@ -24,10 +25,11 @@ interface Gathered {
   rank?: RankChange;
 }
 
-/** The record after a settler's run, and whether this settler finished it within its own lease. */
+/** The record after a settler's run, whether this settler finished it within its own lease, and the battle that may have scored it. */
 interface Run {
   gift: GiftRecord;
   finishedHere: boolean;
+  battleId?: string | null;
 }
 
 /**
@@ -45,6 +47,7 @@ interface Run {
  *   gift settled or failed within its lease (every earlier settler's lease ended before it
  *   claimed), or by the sweep once the last lease is over. From then on the gift's state guards it.
  * The ledger entry of each wallet movement is written once (unique per wallet and reference).
+ * A battle between the gift's live and another scores it the same way (BattleScores.scoreGift).
  */
 @Injectable()
 export class GiftSettlementService {
@@ -57,6 +60,7 @@ export class GiftSettlementService {
     private readonly wallets: WalletService,
     private readonly leaderboard: GiftLeaderboardService,
     private readonly combos: GiftCombosService,
+    private readonly battleScores: BattleScores,
     private readonly events: DomainEvents,
     @InjectMetric(METRIC.giftSettlementLag) private readonly settlementLag: Histogram<string>,
   ) {}
@@ -67,7 +71,7 @@ export class GiftSettlementService {
    */
   async settle(gift: GiftRecord): Promise<GiftRecord> {
     const run = await this.runSteps(gift);
-    if (run.finishedHere) await this.clean(run.gift);
+    if (run.finishedHere) await this.clean(run.gift, run.battleId);
     return run.gift;
   }
 
@@ -115,9 +119,11 @@ export class GiftSettlementService {
     const lease = gift.leaseUntil;
     const got: Gathered = {};
 
-    const refusal = await this.streams.acceptGift(liveId, giftId, gift.senderId, lease);
-    if (refusal === 'LEASE_OVER') return this.leaseOver(gift);
-    if (refusal) return this.fail(gift, refusal);
+    const acceptance = await this.streams.acceptGift(liveId, giftId, gift.senderId, lease);
+    if (!acceptance.accepted) {
+      const { refusal } = acceptance;
+      return refusal === 'LEASE_OVER' ? this.leaseOver(gift) : this.fail(gift, refusal);
+    }
 
     const debit = await this.wallets.move({
       userId: gift.senderId,
@@ -144,8 +150,10 @@ export class GiftSettlementService {
     got.liveStats =
       (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count }, lease)) ??
       undefined;
+    // Only a live in a battle pays this step: its document named the battle when it accepted the gift.
+    if (acceptance.battleId) await this.battleScores.scoreGift(gift, acceptance.battleId, lease);
     got.rank = (await this.leaderboard.add(gift, lease)) ?? undefined;
-    return this.markSettled(gift, got);
+    return { ...(await this.markSettled(gift, got)), battleId: acceptance.battleId };
   }
 
   private async outcome(gift: GiftRecord, got: Gathered): Promise<GiftOutcome> {
@@ -206,8 +214,13 @@ export class GiftSettlementService {
     return { _id: gift._id, state: 'pending', leaseUntil: gift.leaseUntil, ...withinLease(gift.leaseUntil) };
   }
 
-  /** Removes the gift's guards from the documents it touched: its state guards it from now on. */
-  private async clean(gift: GiftRecord): Promise<void> {
+  /**
+   * Removes the gift's guards from the documents it touched: its state guards it from now on.
+   * A battle's guard goes with this instance's next update of that battle (no command of its
+   * own); when the battle is unknown here (the sweep finishing another settler's gift) or nothing
+   * follows, the battle's end drops it with all others.
+   */
+  private async clean(gift: GiftRecord, battleId?: string | null): Promise<void> {
     const giftId = gift._id.toString();
     const ref = `gift:${giftId}`;
     await this.streams.forgetGift(gift.liveId.toString(), giftId);
@@ -216,6 +229,7 @@ export class GiftSettlementService {
       await this.wallets.forgetRef(gift.senderId, ref);
       await this.wallets.forgetRef(gift.receiverId, ref);
       await this.leaderboard.forget(gift.liveId, gift.senderId, giftId);
+      if (battleId) this.battleScores.forgetGift(battleId, giftId);
     }
     await this.sent.updateOne({ _id: gift._id }, { $set: { cleaned: true } });
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BattlesModule } from '../battles/battles.module';
 import { SeatsModule } from '../seats/seats.module';
 import { SeatsService } from '../seats/seats.service';
 import { StreamsModule } from '../streams/streams.module';
@@ -11,6 +12,7 @@ import { GiftComboSweeper } from './gift-combo.sweeper';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy, SEAT_OCCUPANCY } from './gift-receiver.policy';
+import { GiftReactions } from './gift-reactions';
 import { GiftRecoverySweeper } from './gift-recovery.sweeper';
 import { GiftSettlementService } from './gift-settlement.service';
 import { GiftsController } from './gifts.controller';
@@ -26,6 +28,8 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
     ViewersModule,
     SeatsModule,
     WalletModule,
+    // Battles score from the settlement; the battles module imports nothing of gifts.
+    BattlesModule,
     MongooseModule.forFeature([
       { name: Gift.name, schema: GiftSchema },
       { name: GiftSent.name, schema: GiftSentSchema },
@@ -42,6 +46,7 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
     GiftCombosService,
     GiftComboSweeper,
     GiftRecoverySweeper,
+    GiftReactions,
     // Seated speakers of party and audio lives receive gifts too.
     { provide: SEAT_OCCUPANCY, useExisting: SeatsService },
     { provide: GIFT_RECEIVER_POLICY, useClass: LiveRolesReceiverPolicy },

@@ -13,7 +13,7 @@ import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { GifterPeriod } from './dto/gifters.query';
-import { periodStart } from './gifter-period';
+import { periodStart } from '../common/utc-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
 import { GiftCatalogService } from './gift-catalog.service';

@@ -34,6 +34,7 @@ const RECEIVERS: Record<Receivers, string> = {
   'live room': "everyone in the live's room (joined with `live:join`)",
   'user room': "the user it concerns, on every socket of theirs (the user's room)",
   'this socket': 'only the socket concerned',
+  'admin room': "admins' sockets that sent admin:watch (the operator console)",
 };
 
 const dotted = (event: string) => event.replace(/:/g, '.');

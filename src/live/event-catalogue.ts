@@ -1,3 +1,5 @@
+import { BattleView } from '../battles/dto/battle.view';
+import { ConnectionView } from '../battles/dto/connection.view';
 import { MessageView } from '../chat/dto/message.view';
 import { ChatMuteView } from '../chat/dto/mute-user.dto';
 import { GiftResultView } from '../gifts/dto/gift-result.view';
@@ -10,12 +12,15 @@ import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
+import { AdminWatchDto } from './dto/admin-watch.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
 import { ClientEventDoc, ServerEventDoc } from './event-schema';
 import { AuthExpiredEvent } from './events/auth.events';
+import { LiveBattleEvent, LiveBattleScoreEvent, LiveConnectionEvent } from './events/battles.events';
 import { LIVE_ID_EXAMPLE } from './events/examples';
 import { LiveChatMutedEvent, LiveMessageDeletedEvent } from './events/chat.events';
 import { LiveGiftEvent } from './events/gifts.events';
+import { AdminLiveStatsEvent, AdminWatchAck, AuthBannedEvent } from './events/moderation.events';
 import { LiveJoinAck } from './events/join-ack';
 import {
   LiveSeatInviteEvent,
@@ -32,6 +37,7 @@ import {
   LiveUpdateEvent,
 } from './events/streams.events';
 import { LiveViewerJoinedEvent, LiveViewerLeftEvent, LiveViewersEvent } from './events/viewers.events';
+import { BattleActionDto, ConnectionActionDto } from './dto/battle-actions.dto';
 
 /**
  * THE catalogue of Socket.IO events: each event's payload (and each client event's ack) is declared
@@ -145,6 +151,29 @@ export const CLIENT_EVENTS = {
       'no coin; the same key with a different gift is `IDEMPOTENCY_KEY_REUSED`.',
     payload: GiftSendDto,
     acks: [{ data: GiftResultView }],
+  },
+  // ---- connections between lives and PK battles ----
+  'live:connection:action': {
+    module: 'battles',
+    summary:
+      'A host connects lives: invite (targetLiveId), accept, reject, end (connectionId); same rules and codes as /api/live/:id/connections.',
+    payload: ConnectionActionDto,
+    acks: [{ data: ConnectionView }],
+  },
+  'live:battle:action': {
+    module: 'battles',
+    summary:
+      'A host of a connected live starts a battle (durationMs, punishmentMs?) or ends one early (battleId: that side forfeits); same as /api/live/:id/battles.',
+    payload: BattleActionDto,
+    acks: [{ data: BattleView }],
+  },
+  // ---- trust and safety ----
+  'admin:watch': {
+    module: 'moderation',
+    summary:
+      'Admins only (ADMIN_ONLY otherwise): receive admin:live:stats, the counts of every running live as they change (the operator console).',
+    payload: AdminWatchDto,
+    acks: [{ data: AdminWatchAck }],
   },
 } as const satisfies Record<string, ClientEventDoc>;
 
@@ -265,6 +294,52 @@ export const SERVER_EVENTS = {
       'in it. A gift finished by the recovery sweep after a crash is announced when it settles.',
     receivers: 'live room',
     payload: LiveGiftEvent,
+  },
+  // ---- connections between lives and PK battles ----
+  'live:connection:invite': {
+    module: 'battles',
+    summary: "Another live's host invites yours to connect (liveStreamId is your live); answer by accept or reject.",
+    receivers: 'user room',
+    payload: LiveConnectionEvent,
+  },
+  'live:connection:update': {
+    module: 'battles',
+    summary: "The live's connection changed: pending, connected, rejected, expired or ended. Both lives' rooms.",
+    receivers: 'live room',
+    payload: LiveConnectionEvent,
+  },
+  'live:battle:started': {
+    module: 'battles',
+    summary: 'A battle started between the two connected lives: its clock (startedAt, endsAt) and sides.',
+    receivers: 'live room',
+    payload: LiveBattleEvent,
+  },
+  'live:battle:score': {
+    module: 'battles',
+    summary: "The battle's scores (absolute), at most 4 per second; drop one whose version is not above the one shown.",
+    receivers: 'live room',
+    payload: LiveBattleScoreEvent,
+  },
+  'live:battle:ended': {
+    module: 'battles',
+    summary: "The battle ended: winner (or draw), final scores, each side's top gifters, the punishment period.",
+    receivers: 'live room',
+    payload: LiveBattleEvent,
+  },
+  // ---- trust and safety ----
+  'auth:banned': {
+    module: 'moderation',
+    summary:
+      'You were banned from the app (until `until`, null: for good); the server disconnects every socket of yours. A new connection fails with connect_error BANNED.',
+    receivers: 'user room',
+    payload: AuthBannedEvent,
+  },
+  'admin:live:stats': {
+    module: 'moderation',
+    summary:
+      'At most one per batch window: the lives whose counts changed, with the new counts (viewers, diamonds, gifts) and the messages since the last one.',
+    receivers: 'admin room',
+    payload: AdminLiveStatsEvent,
   },
   // ---- auth ----
   'auth:expired': {

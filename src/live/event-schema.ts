@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 
 /** The module that owns an event (the page groups events by it). */
-export type EventModule = 'streams' | 'viewers' | 'chat' | 'seats' | 'gifts' | 'auth';
+export type EventModule = 'streams' | 'viewers' | 'chat' | 'seats' | 'gifts' | 'battles' | 'moderation' | 'auth';
 
-/** Who receives a server event: every client, a live's room, one user's room, or one socket. */
-export type Receivers = 'everyone' | 'live room' | 'user room' | 'this socket';
+/** Who receives a server event: every client, a live's room, one user's room, one socket, or the admins watching. */
+export type Receivers = 'everyone' | 'live room' | 'user room' | 'this socket' | 'admin room';
 
 /** A payload: a DTO or view class whose @ApiProperty metadata gives its schema. */
 export type PayloadClass = Type<object>;

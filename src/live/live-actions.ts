@@ -23,7 +23,7 @@ export class LiveActions {
     const target = (b: HostActionDto) => required(b.targetUserId, 'targetUserId', b.action);
     const targetSeat = (b: HostActionDto) => required(b.targetSeatIndex, 'targetSeatIndex', b.action);
     this.hostActions = {
-      kick: (user, b) => streams.kick(b.liveStreamId, user, target(b)),
+      kick: (user, b) => streams.kick(b.liveStreamId, user, target(b), b.durationMs),
       add_cohost: (user, b) => streams.addCoHost(b.liveStreamId, user, target(b)),
       remove_cohost: (user, b) => streams.removeCoHost(b.liveStreamId, user, target(b)),
       end: (user, b) => streams.end(b.liveStreamId, user),
@@ -74,7 +74,8 @@ export class LiveActions {
   }
 }
 
-function required<T>(value: T | undefined, field: string, action: string): T {
+/** The field an action needs, or VALIDATION_FAILED naming it. */
+export function required<T>(value: T | undefined, field: string, action: string): T {
   if (value === undefined) throw new DomainError('VALIDATION_FAILED', `${field} is required for '${action}'.`);
   return value;
 }

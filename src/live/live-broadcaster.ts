@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { METRIC } from '../metrics/metrics';
 import type { ServerEventName, ServerEventPayload, ServerToClientEvents } from './client-events';
 import { Catchup, ROOM_LOG, RoomLog } from './room-log/room-log';
-import { LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
+import { ADMIN_ROOM, LIVE_ROOM_PREFIX, liveRoom, userRoom } from './rooms';
 
 type LiveServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -54,6 +54,25 @@ export class LiveBroadcaster implements OnApplicationShutdown {
     this.emit(this.server, 'live:ended', { ...payload, epoch, seq });
     this.server.in(liveRoom(liveId)).socketsLeave(liveRoom(liveId));
     await this.log.forget(liveId);
+  }
+
+  /** To the admins watching the operator console (sockets that sent admin:watch), on any instance. */
+  toAdmins<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): void {
+    this.emit(this.server.to(ADMIN_ROOM), event, payload);
+  }
+
+  /**
+   * Disconnects every socket of a user, on every instance, and returns once no instance reports
+   * one left (each instance handles the disconnection before it answers the count, in the order
+   * the adapter delivers them). Gives up after `attempts` rounds, or when an instance does not answer.
+   */
+  async disconnectUser(userId: string, attempts = 5): Promise<boolean> {
+    const sockets = this.server.in(userRoom(userId));
+    for (let i = 0; i < attempts; i++) {
+      sockets.disconnectSockets(true);
+      if ((await sockets.fetchSockets()).length === 0) return true;
+    }
+    return false;
   }
 
   /** Unsubscribes every socket of a user from a live's room, on every instance. */

@@ -145,4 +145,40 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       senderRank,
     });
   }
+
+  // connections and battles: each of the two rooms gets its own copy, numbered in that room
+  @OnDomainEvent('connection.updated')
+  async onConnectionUpdated({ connection }: DomainEventMap['connection.updated']): Promise<void> {
+    const liveIds = [connection.inviter.liveId, connection.invitee.liveId];
+    await Promise.all(
+      liveIds.map((id) => this.to.toLive(id, 'live:connection:update', { liveStreamId: id, connection })),
+    );
+  }
+
+  @OnDomainEvent('connection.invited')
+  onConnectionInvited({ connection }: DomainEventMap['connection.invited']): void {
+    const { liveId, hostId } = connection.invitee;
+    this.to.toUsers([hostId], 'live:connection:invite', { liveStreamId: liveId, connection });
+  }
+
+  @OnDomainEvent('battle.started')
+  async onBattleStarted({ battle }: DomainEventMap['battle.started']): Promise<void> {
+    await Promise.all(
+      battle.sides.map(({ liveId }) => this.to.toLive(liveId, 'live:battle:started', { liveStreamId: liveId, battle })),
+    );
+  }
+
+  @OnDomainEvent('battle.score')
+  async onBattleScore({ battleId, liveIds, scores, version, at }: DomainEventMap['battle.score']): Promise<void> {
+    await Promise.all(
+      liveIds.map((id) => this.to.toLive(id, 'live:battle:score', { liveStreamId: id, battleId, version, scores, at })),
+    );
+  }
+
+  @OnDomainEvent('battle.ended')
+  async onBattleEnded({ battle }: DomainEventMap['battle.ended']): Promise<void> {
+    await Promise.all(
+      battle.sides.map(({ liveId }) => this.to.toLive(liveId, 'live:battle:ended', { liveStreamId: liveId, battle })),
+    );
+  }
 }

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
 import type { Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
+import { BattlesService } from '../battles/battles.service';
+import { ConnectionsService } from '../battles/connections.service';
+import { toConnectionView } from '../battles/dto/connection.view';
 import { ChatMutesService } from '../chat/chat-mutes.service';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { roleIn } from '../streams/live-roles';
 import { toLiveView } from '../streams/dto/live.view';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveJoinAck } from './client-events';
+import { LiveJoinAck, LiveSnapshot } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveSnapshots } from './live-snapshots';
@@ -22,6 +26,8 @@ export class LiveRooms {
     private readonly chatMutes: ChatMutesService,
     private readonly tickets: SeatTicketsService,
     private readonly snapshots: LiveSnapshots,
+    private readonly connections: ConnectionsService,
+    private readonly battles: BattlesService,
   ) {}
 
   /**
@@ -40,9 +46,10 @@ export class LiveRooms {
       const { live } = await this.viewers.enter(liveId, user);
       const view = toLiveView(live);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
-      const [shared, chatMutedUntil] = await Promise.all([
+      const [shared, chatMutedUntil, link] = await Promise.all([
         this.snapshots.of(view),
         this.chatMutes.mutedUntil(liveId, user.userId),
+        this.linkOf(live.connectionId),
       ]);
       const role = roleIn(view, user.userId);
       return {
@@ -52,6 +59,7 @@ export class LiveRooms {
         recentMessages: shared.recentMessages,
         seats: shared.seats,
         topGifters: shared.topGifters,
+        ...link,
         me: { chatMutedUntil, pendingSeatInvite: this.tickets.inviteOf(shared.invites, user.userId) },
         ...catchup,
       } as LiveJoinAck;
@@ -59,6 +67,15 @@ export class LiveRooms {
       await socket.leave(room);
       throw error;
     }
+  }
+
+  /** The live's connection (from the link on its document: nothing to read when it has none) and its battle. */
+  private async linkOf(connectionId: Types.ObjectId | undefined): Promise<Pick<LiveSnapshot, 'connection' | 'battle'>> {
+    const connection = await this.connections.snapshotOf(connectionId);
+    return {
+      connection: connection && toConnectionView(connection),
+      battle: await this.battles.snapshotOf(connection),
+    };
   }
 
   async leave(socket: Socket, user: AuthUser, liveId: string): Promise<ViewerView | null> {

@@ -10,6 +10,8 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
+import { BattleView } from '../battles/dto/battle.view';
+import { ConnectionView } from '../battles/dto/connection.view';
 import { SocketAuth } from '../auth/socket-auth';
 import { WsGuard } from '../auth/ws.guard';
 import { ChatService } from '../chat/chat.service';
@@ -21,7 +23,10 @@ import { LiveView } from '../streams/dto/live.view';
 import { StreamsService } from '../streams/streams.service';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { PresenceTicker } from '../viewers/presence.ticker';
+import { BattleActions } from './battle-actions';
 import { LiveJoinAck, ServerToClientEvents } from './client-events';
+import { BattleActionDto, ConnectionActionDto } from './dto/battle-actions.dto';
+import { AdminWatchDto } from './dto/admin-watch.dto';
 import { GiftSendDto } from './dto/gift-send.dto';
 import { HostActionDto } from './dto/host-action.dto';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -29,6 +34,7 @@ import { LiveRefDto } from './dto/live-ref.dto';
 import { LiveUpdateDto } from './dto/live-update.dto';
 import { SeatUpdateDto } from './dto/seat-update.dto';
 import { SendMessageEventDto } from './dto/send-message-event.dto';
+import { AdminFeed } from './admin-feed';
 import { LiveActions } from './live-actions';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveRooms } from './live-rooms';
@@ -56,6 +62,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly streams: StreamsService,
     private readonly chat: ChatService,
     private readonly gifts: GiftsService,
+    private readonly battleActions: BattleActions,
+    private readonly adminFeed: AdminFeed,
   ) {}
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
@@ -71,6 +79,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
    */
   handleConnection(socket: Socket): void {
     void socket.join(userRoom(userOf(socket).userId));
+    this.auth.recheckBan(socket);
   }
 
   @SubscribeMessage('live:join')
@@ -108,6 +117,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   sendGift(@ConnectedSocket() socket: Socket, @MessageBody() body: GiftSendDto): Promise<GiftResultView> {
     const { liveStreamId, ...gift } = body;
     return this.gifts.send(liveStreamId, userOf(socket), gift);
+  }
+
+  @SubscribeMessage('live:connection:action')
+  connectionAction(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ConnectionActionDto,
+  ): Promise<ConnectionView> {
+    return this.battleActions.connection(userOf(socket), body);
+  }
+
+  @SubscribeMessage('live:battle:action')
+  battleAction(@ConnectedSocket() socket: Socket, @MessageBody() body: BattleActionDto): Promise<BattleView> {
+    return this.battleActions.battle(userOf(socket), body);
+  }
+
+  @SubscribeMessage('admin:watch')
+  adminWatch(@ConnectedSocket() socket: Socket, @MessageBody() _body: AdminWatchDto): Promise<{ watching: boolean }> {
+    return this.adminFeed.watch(socket, userOf(socket));
   }
 }
 

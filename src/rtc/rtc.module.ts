@@ -4,5 +4,10 @@ import { StreamsModule } from '../streams/streams.module';
 import { RtcController } from './rtc.controller';
 import { RtcService } from './rtc.service';
 
-@Module({ imports: [StreamsModule, SeatsModule], controllers: [RtcController], providers: [RtcService] })
+@Module({
+  imports: [StreamsModule, SeatsModule],
+  controllers: [RtcController],
+  providers: [RtcService],
+  exports: [RtcService],
+})
 export class RtcModule {}

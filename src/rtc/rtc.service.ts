@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { SeatsService } from '../seats/seats.service';
 import { roleIn } from '../streams/live-roles';
+import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { StreamsService } from '../streams/streams.service';
 import { RtcCredentialsView, RtcRole } from './dto/rtc-credentials.view';
 
@@ -28,23 +29,29 @@ export class RtcService {
   async credentials(liveId: string, user: AuthUser): Promise<RtcCredentialsView> {
     const live = await this.streams.requireActiveLive(liveId, user.userId);
     const moderator = roleIn(live, user.userId) !== 'member';
+    const publishes = moderator || (live.liveType !== 'live' && (await this.seats.isSeated(liveId, user.userId)));
+    return this.channelCredentials(live, user, publishes ? 'publisher' : 'subscriber', this.config.rtc.tokenTtlMs);
+  }
+
+  /**
+   * Credentials for a live's media channel with the role the caller decided (also used to watch,
+   * or publish into, a connected live's channel). Agora tokens live `ttlMs` (rounded up to seconds).
+   */
+  channelCredentials(
+    live: Pick<LiveStream, 'liveType' | 'streamingChannel' | 'callId'>,
+    user: AuthUser,
+    role: RtcRole,
+    ttlMs: number,
+  ): RtcCredentialsView {
     const ids = { channel: live.streamingChannel, callId: live.callId, uid: user.uid, userId: user.userId };
     if (live.liveType === 'live') {
       // ZEGOCLOUD's prebuilt kits (the app's setup) sign with the app's own key on the client;
       // no maintained server-side ZEGOCLOUD token package is used here, so only the ids go out.
-      return {
-        provider: 'zegocloud',
-        appId: null,
-        ...ids,
-        token: null,
-        role: moderator ? 'publisher' : 'subscriber',
-        expiresAt: null,
-      };
+      return { provider: 'zegocloud', appId: null, ...ids, token: null, role, expiresAt: null };
     }
     const agora = this.config.rtc.agora;
     if (!agora) throw new DomainError('RTC_NOT_CONFIGURED', 'Agora credentials are not configured on this server.');
-    const role: RtcRole = moderator || (await this.seats.isSeated(liveId, user.userId)) ? 'publisher' : 'subscriber';
-    const ttlSeconds = Math.ceil(this.config.rtc.tokenTtlMs / 1000);
+    const ttlSeconds = Math.ceil(ttlMs / 1000);
     const token = RtcTokenBuilder.buildTokenWithUid(
       agora.appId,
       agora.appCertificate,

@@ -94,11 +94,11 @@ export class SeatsService {
       return this.seatUser(await this.seatLive(liveId, user.userId), occupantOf(user), index, user.userId);
     }
     const seat = await this.store.occupy(liveId, index, occupantOf(user));
-    const { live, parts } = await this.streams.readLiveWith(liveId, {
+    const { live: read, parts } = await this.streams.readLiveWith(liveId, {
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
     });
     try {
-      assertLiveOpenTo(live, user.userId);
+      const live = await this.streams.admit(read, user.userId);
       assertMayTakeDirectly(live, user.userId);
       if (!parts.inLive) throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');
     } catch (error) {

@@ -2,12 +2,14 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/com
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { BanCheckedAfterWrite } from '../auth/ban-check.decorator';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdParam } from '../common/object-id.pipe';
 import { CREATE_LIVE_EXAMPLES, CreateLiveDto } from './dto/create-live.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
 import { LivePage, LiveView } from './dto/live.view';
+import { KickUserDto } from './dto/kick-user.dto';
 import { TargetUserDto } from './dto/target-user.dto';
 import { UPDATE_LIVE_EXAMPLES, UpdateLiveDto } from './dto/update-live.dto';
 import { StreamsService } from './streams.service';
@@ -20,7 +22,15 @@ export class StreamsController {
   @Post('create')
   @ApiBody({ type: CreateLiveDto, examples: CREATE_LIVE_EXAMPLES })
   @ApiOperation({ summary: 'Start a live; the caller becomes its host (party/audio: seats are ready on return)' })
-  @ApiErrors('UNAUTHENTICATED', 'IDENTITY_MISMATCH', 'LIVE_ALREADY_ACTIVE', 'CHANNEL_IN_USE', 'LIVE_SETUP_FAILED')
+  @ApiErrors(
+    'UNAUTHENTICATED',
+    'IDENTITY_MISMATCH',
+    'LIVE_ALREADY_ACTIVE',
+    'CHANNEL_IN_USE',
+    'LIVE_SETUP_FAILED',
+    'BANNED',
+  )
+  @BanCheckedAfterWrite()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateLiveDto): Promise<LiveView> {
     return this.streams.create(user, body);
   }
@@ -95,7 +105,11 @@ export class StreamsController {
 
   @Post(':id/kick')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remove a user for the rest of the live (host or co-host; never the host)' })
+  @ApiOperation({
+    summary: 'Remove a user for the rest of the live, or for durationMs (host or co-host; never the host)',
+    description:
+      'The user is refused everywhere in the live (REMOVED_FROM_LIVE with details.until) until the removal ends.',
+  })
   @ApiErrors(
     ...LIVE_ACTION_ERRORS,
     'NOT_HOST_OR_COHOST',
@@ -105,7 +119,7 @@ export class StreamsController {
     'CONFLICT',
     'REACTIONS_INCOMPLETE',
   )
-  kick(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser, @Body() body: TargetUserDto): Promise<LiveView> {
-    return this.streams.kick(id, user, body.targetUserId);
+  kick(@ObjectIdParam('id') id: string, @CurrentUser() user: AuthUser, @Body() body: KickUserDto): Promise<LiveView> {
+    return this.streams.kick(id, user, body.targetUserId, body.durationMs);
   }
 }

@@ -7,10 +7,12 @@ import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-e
 import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
-import { keysetFilter, keysetPage, Page } from '../common/pagination';
+import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { SnapshotPart } from '../common/snapshot-part';
+import { bannedError, BansService } from '../moderation/bans.service';
 import { generateCallId, generateChannelName } from './channel-names';
 import { CreateLiveDto } from './dto/create-live.dto';
+import { MAX_REMOVAL_MS } from './dto/kick-user.dto';
 import { ListLivesQuery } from './dto/list-lives.query';
 import { toLiveView, LiveView } from './dto/live.view';
 import { UpdateLiveDto } from './dto/update-live.dto';
@@ -22,6 +24,7 @@ import {
   LiveStats,
   LiveType,
   PendingKick,
+  Removal,
 } from './schemas/live-stream.schema';
 
 const DEFAULT_SEATS = { live: 0, party: 6, audio: 9 } as const;
@@ -62,6 +65,7 @@ export class StreamsService {
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
     private readonly events: DomainEvents,
+    private readonly bans: BansService,
   ) {}
 
   async create(user: AuthUser, dto: CreateLiveDto): Promise<LiveView> {
@@ -118,6 +122,13 @@ export class StreamsService {
       throw error;
     }
     this.remember(live.toObject());
+    // The host's ban is read after the live exists: a ban racing this create either sees the live
+    // (and ends it) or is seen here. The guard skips its own read for this route.
+    const ban = await this.bans.activeBan(user.userId);
+    if (ban) {
+      await this.endLive({ _id: live._id }, 'host_banned').catch(endedAnyway);
+      throw bannedError(ban.until);
+    }
     return this.setUp(toLiveView(live));
   }
 
@@ -163,9 +174,13 @@ export class StreamsService {
     return live;
   }
 
-  /** The live, if it is running and the user has not been removed from it; else the matching error. */
+  /**
+   * The live, if it is running and the user has not been removed from it; else the matching error.
+   * A timed removal that has ended is lifted here, before any gate on the live document runs.
+   */
   async requireActiveLive(liveId: string, userId?: string): Promise<LiveStream & { _id: Types.ObjectId }> {
-    const live = await this.findLive(liveId);
+    let live = await this.findLive(liveId);
+    if (userId && removalHasEnded(live, userId)) live = await this.liftRemoval(live, userId);
     assertLiveOpenTo(live, userId);
     return live;
   }
@@ -185,6 +200,10 @@ export class StreamsService {
     if (dto.coverUrl !== undefined) set.coverUrl = dto.coverUrl;
     if (dto.chatEnabled !== undefined) set['settings.chatEnabled'] = dto.chatEnabled;
     if (dto.seatMode !== undefined) set['settings.seatMode'] = dto.seatMode;
+    if (dto.slowModeMs !== undefined) set['settings.slowModeMs'] = dto.slowModeMs;
+    if (dto.blockedWords !== undefined) {
+      set['settings.blockedWords'] = [...new Set(dto.blockedWords.map((w) => w.trim().toLowerCase()).filter(Boolean))];
+    }
     const changes = Object.keys(set);
     if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to update: send at least one field.');
     const updated = await this.updateWhileLive(liveId, { $set: set }, actingAs('moderator', user.userId), mayUpdate);
@@ -200,7 +219,25 @@ export class StreamsService {
   async end(liveId: string, user: AuthUser): Promise<LiveView> {
     const live = await this.findLive(liveId);
     assertHost(live, user.userId);
-    const ended = await this.endLive({ _id: live._id }, 'host_ended');
+    return this.endOnce(liveId, 'host_ended');
+  }
+
+  /** Ends a live by an admin's decision (idempotent, like the host's end). */
+  async endByAdmin(liveId: string): Promise<LiveView> {
+    await this.findLive(liveId);
+    return this.endOnce(liveId, 'admin');
+  }
+
+  /** Ends the host's running live, if any (a banned host). */
+  async endLiveOfHost(hostId: string, reason: EndReason): Promise<LiveView | null> {
+    return this.endLive({ activeHostId: hostId }, reason).catch((error: unknown) => {
+      endedAnyway(error); // its reactions are finished by the repair sweep
+      return null;
+    });
+  }
+
+  private async endOnce(liveId: string, reason: EndReason): Promise<LiveView> {
+    const ended = await this.endLive({ _id: liveId }, reason);
     if (ended) return ended;
     const now = await this.findLive(liveId);
     if (now.pendingEnd) await this.finishEnd(now);
@@ -301,10 +338,11 @@ export class StreamsService {
   }
 
   /**
-   * Removes a user for the rest of the live (host or co-host; a co-host only by the host).
-   * Idempotent; reactions close their viewer record and free their seat.
+   * Removes a user for the rest of the live, or for `durationMs` (host or co-host; a co-host only
+   * by the host). Idempotent (kicking again sets the new end); reactions close their viewer record
+   * and free their seat.
    */
-  async kick(liveId: string, user: AuthUser, targetUserId: string): Promise<LiveView> {
+  async kick(liveId: string, user: AuthUser, targetUserId: string, durationMs?: number): Promise<LiveView> {
     const mayKick = (live: LiveRecord) => {
       assertLiveOpenTo(live, user.userId);
       assertModerator(live, user.userId);
@@ -322,21 +360,189 @@ export class StreamsService {
       ? actingAs('host', user.userId)
       : { ...actingAs('moderator', user.userId), coHostIds: { $ne: targetUserId } };
     // The kick stays pending until its reactions are in: a retry or the repair sweep finishes it.
-    const kick = { userId: targetUserId, actorId: user.userId, at: new Date() };
-    const updated = await this.updateWhileLive(
+    return this.remove(liveId, { targetUserId, actorId: user.userId, durationMs, targetIsCoHost }, condition, mayKick);
+  }
+
+  /** An admin's kick (a report's resolution): no role in the live needed; never the host. */
+  async kickByAdmin(liveId: string, actorId: string, targetUserId: string, durationMs?: number): Promise<LiveView> {
+    const mayKick = (live: LiveRecord) => {
+      assertLiveOpenTo(live);
+      if (live.hostId === targetUserId) {
+        throw new DomainError('CANNOT_TARGET_HOST', 'The host cannot be kicked from their own live; end it instead.');
+      }
+    };
+    const live = await this.findLive(liveId);
+    mayKick(live);
+    const targetIsCoHost = live.coHostIds.includes(targetUserId);
+    return this.remove(liveId, { targetUserId, actorId, durationMs, targetIsCoHost }, {}, mayKick);
+  }
+
+  /**
+   * The removal itself, one conditional write on the live (the gate every join, message, seat and
+   * gift passes), then its end time if it has one. Between the two the removal is permanent: the
+   * safe side. The kick stays pending until its reactions are in (a retry or the sweep finishes it).
+   */
+  private async remove(
+    liveId: string,
+    input: { targetUserId: string; actorId: string; durationMs?: number; targetIsCoHost: boolean },
+    condition: QueryFilter<LiveStream>,
+    recheck: (live: LiveRecord) => void,
+  ): Promise<LiveView> {
+    const { targetUserId, actorId, durationMs, targetIsCoHost } = input;
+    if (durationMs !== undefined && durationMs > MAX_REMOVAL_MS) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'durationMs must be at most 30 days; leave it out for the rest of the live.',
+      );
+    }
+    const kick = { userId: targetUserId, actorId, at: new Date() };
+    let updated = await this.updateWhileLive(
       liveId,
       {
         $addToSet: { removedUserIds: targetUserId },
-        $pull: { coHostIds: targetUserId },
+        $pull: { coHostIds: targetUserId, removals: { userId: targetUserId, byBan: false } },
         $push: { pendingKicks: kick },
         ...(targetIsCoHost ? { $inc: { moderatorEpoch: 1 } } : {}),
       },
       condition,
-      mayKick,
+      recheck,
     );
+    const until = durationMs ? new Date(kick.at.getTime() + durationMs) : null;
+    updated =
+      (await this.lives.findOneAndUpdate(
+        {
+          _id: liveId,
+          removedUserIds: targetUserId,
+          removals: { $not: { $elemMatch: { userId: targetUserId, byBan: false } } },
+        },
+        { $push: { removals: { userId: targetUserId, until, byBan: false } } },
+        { returnDocument: 'after' },
+      )) ?? updated;
     await this.finishKick(liveId, kick, updated.moderatorEpoch);
-    this.events.emit('live.host_action', { liveId, action: 'kick', actorId: user.userId, targetUserId });
+    this.events.emit('live.host_action', {
+      liveId,
+      action: 'kick',
+      actorId,
+      targetUserId,
+      until: until?.toISOString() ?? null,
+    });
     return toLiveView(updated);
+  }
+
+  // ---- app-wide bans: the live documents are the gate ------------------------------------------
+
+  /**
+   * Removes a banned user from every running live until the ban ends, beside any kick of theirs
+   * (a removal ends when all of its entries have), and takes their co-host roles. This write is
+   * the ban's gate: every join, message, seat and gift passes a live's document, and every
+   * moderator action the role in it, so none of theirs lands after it. Banning
+   * again replaces the ban's entries (the user stays removed in between). One or two writes,
+   * whatever the number of lives.
+   */
+  async excludeFromRunningLives(userId: string, until: Date | null): Promise<void> {
+    await this.lives.updateMany(
+      { status: 'live', removals: { $elemMatch: { userId, byBan: true } } },
+      { $addToSet: { removedUserIds: userId }, $pull: { removals: { userId, byBan: true }, coHostIds: userId } },
+    );
+    await this.lives.updateMany(
+      // A user removed with no entry at all is out for the rest of the live already.
+      { status: 'live', $or: [{ removedUserIds: { $ne: userId } }, { 'removals.userId': userId }] },
+      {
+        $addToSet: { removedUserIds: userId },
+        $push: { removals: { userId, until, byBan: true } },
+        $pull: { coHostIds: userId },
+      },
+    );
+  }
+
+  /** Lifts what a ban wrote into the running lives; kicks of the user's own stay. */
+  async readmitToRunningLives(userId: string): Promise<void> {
+    await this.lives.updateMany(
+      {
+        status: 'live',
+        removals: { $elemMatch: { userId, byBan: true }, $not: { $elemMatch: { userId, byBan: false } } },
+      },
+      { $pull: { removedUserIds: userId, removals: { userId } } },
+    );
+    await this.lives.updateMany(
+      { status: 'live', removals: { $elemMatch: { userId, byBan: true } } },
+      { $pull: { removals: { userId, byBan: true } } },
+    );
+  }
+
+  /** Running lives where the user is a co-host. */
+  async livesCoHostedBy(userId: string): Promise<string[]> {
+    const lives = await this.lives.find({ status: 'live', coHostIds: userId }, { _id: 1 }).lean();
+    return lives.map((live) => live._id.toString());
+  }
+
+  /**
+   * Takes a banned user out of a live they are in (viewer record, seat; a former co-host's seat
+   * actions are fenced), through the kick's reactions. The ban's gate write already took the
+   * co-host role with it; this only tidies up.
+   */
+  async expelBannedUser(liveId: string, userId: string, actorId: string, wasCoHost: boolean): Promise<void> {
+    const kick = { userId, actorId, at: new Date() };
+    const before = await this.lives
+      .findOneAndUpdate(
+        { _id: liveId, status: 'live', removals: { $elemMatch: { userId, byBan: true } } },
+        { $pull: { coHostIds: userId }, $push: { pendingKicks: kick } },
+        { returnDocument: 'before', projection: { moderatorEpoch: 1 } },
+      )
+      .lean();
+    if (!before) return;
+    let epoch = before.moderatorEpoch ?? 0;
+    if (wasCoHost) {
+      const raised = await this.lives
+        .findOneAndUpdate({ _id: liveId }, { $inc: { moderatorEpoch: 1 } }, { returnDocument: 'after' })
+        .lean();
+      epoch = raised?.moderatorEpoch ?? epoch + 1;
+    }
+    await this.finishKick(liveId, kick, epoch);
+    this.events.emit('live.host_action', { liveId, action: 'kick', actorId, targetUserId: userId });
+  }
+
+  /** Who is removed from the live now, and until when (null: for the rest of the live). */
+  async removals(liveId: string): Promise<{ userId: string; until: string | null; byBan: boolean }[]> {
+    const live = await this.findLive(liveId);
+    return live.removedUserIds.flatMap((userId) => {
+      const removal = activeRemoval(live, userId);
+      return removal ? [{ userId, until: removal.until?.toISOString() ?? null, byBan: removal.byBan }] : [];
+    });
+  }
+
+  /** The host's lives, newest first. */
+  async livesOfHost(hostId: string, query: PageQuery): Promise<Page<LiveView>> {
+    const docs = await this.lives
+      .find({ hostId, ...keysetFilter('startedAt', 'date', query.cursor) })
+      .sort({ startedAt: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
+    return keysetPage(docs, query.limit, toLiveView, (live) => live.startedAt);
+  }
+
+  /** True when the user has ever hosted a live. */
+  async hasHosted(userId: string): Promise<boolean> {
+    return (await this.lives.exists({ hostId: userId })) !== null;
+  }
+
+  /** Lifts a removal all of whose entries have ended (conditional: a kick or a ban meanwhile stays). */
+  private async liftRemoval(live: LiveRecord, userId: string): Promise<LiveRecord> {
+    const lifted = await this.lives
+      .findOneAndUpdate(
+        {
+          _id: live._id,
+          removedUserIds: userId,
+          removals: {
+            $elemMatch: { userId },
+            $not: { $elemMatch: { userId, $or: [{ until: null }, { until: { $gt: new Date() } }] } },
+          },
+        },
+        { $pull: { removedUserIds: userId, removals: { userId } } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    return lifted ?? (await this.findLive(live._id.toString()));
   }
 
   /** Marks the host as present if they are among `userIds` (socket in the room or REST heartbeat). */
@@ -375,8 +581,11 @@ export class StreamsService {
           return live;
         }
       }
-      // Neither case matched: the gate refused, or the count moved between the two tries.
-      if (!isOpenTo(await this.findLive(liveId), userId)) return null;
+      // Neither case matched: the gate refused, or the count moved between the two tries. A timed
+      // removal that has ended still refuses at the gate: it is lifted here, then the gate retried.
+      let live = await this.findLive(liveId);
+      if (removalHasEnded(live, userId)) live = await this.liftRemoval(live, userId);
+      if (!isOpenTo(live, userId)) return null;
     }
     throw new DomainError('CONFLICT', 'The live changed while this request ran; retry.');
   }
@@ -406,6 +615,8 @@ export class StreamsService {
   /**
    * Sets the viewer counts of running lives to the number of their active visits (the peak keeps
    * up). Run at start-up: it repairs a count a crash left between a visit's write and its count.
+   * Only while nothing else counts (see ViewerCountRepair); each write is still conditional on the
+   * count it read, so a count that moved meanwhile is left alone.
    */
   async resetViewerCounts(activeVisits: Map<string, number>): Promise<number> {
     const running = await this.lives.find({ status: 'live' }, { stats: 1 }).lean();
@@ -443,6 +654,17 @@ export class StreamsService {
     for (const name of names) delete row[`$${name}`];
     this.remember(row);
     return { live: row, parts: read as { [K in keyof P]: ReturnType<P[K]['read']> } };
+  }
+
+  /**
+   * The gate on a live's document read with something else (see readLiveWith): throws unless the
+   * live runs and the user is not removed. A timed removal that has ended is lifted first (one
+   * write, only then), so the write gates after it let the user through.
+   */
+  async admit(live: LiveRecord, userId: string): Promise<LiveRecord> {
+    const admitted = removalHasEnded(live, userId) ? await this.liftRemoval(live, userId) : live;
+    assertLiveOpenTo(admitted, userId);
+    return admitted;
   }
 
   /**
@@ -490,30 +712,30 @@ export class StreamsService {
   /**
    * Accepts a gift into the live: only while it runs and the sender is not removed (the live's
    * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
-   * a gift accepted earlier stays accepted. Returns null when accepted, else why not.
+   * a gift accepted earlier stays accepted. Also tells the live's battle, if one may score it.
    */
-  async acceptGift(
-    liveId: string,
-    giftId: string,
-    senderId: string,
-    leaseUntil: Date,
-  ): Promise<'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' | null> {
-    const accepted = await this.lives.updateOne(
-      {
-        _id: liveId,
-        status: 'live',
-        removedUserIds: { $ne: senderId },
-        acceptedGiftIds: { $ne: giftId },
-        ...withinLease(leaseUntil),
-      },
-      { $push: { acceptedGiftIds: giftId } },
-    );
-    if (accepted.modifiedCount === 1) return null;
-    const live = await this.lives.findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1 }).lean();
-    if (live?.acceptedGiftIds?.includes(giftId)) return null;
-    if (live?.removedUserIds?.includes(senderId)) return 'REMOVED_FROM_LIVE';
-    if (live?.status !== 'live') return 'LIVE_ENDED';
-    return 'LEASE_OVER';
+  async acceptGift(liveId: string, giftId: string, senderId: string, leaseUntil: Date): Promise<GiftAcceptance> {
+    const accepted = await this.lives
+      .findOneAndUpdate(
+        {
+          _id: liveId,
+          status: 'live',
+          removedUserIds: { $ne: senderId },
+          acceptedGiftIds: { $ne: giftId },
+          ...withinLease(leaseUntil),
+        },
+        { $push: { acceptedGiftIds: giftId } },
+        { projection: { battleId: 1 } },
+      )
+      .lean();
+    if (accepted) return { accepted: true, battleId: accepted.battleId?.toString() ?? null };
+    const live = await this.lives
+      .findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1, battleId: 1 })
+      .lean();
+    if (live?.acceptedGiftIds?.includes(giftId)) return { accepted: true, battleId: live.battleId?.toString() ?? null };
+    if (live?.removedUserIds?.includes(senderId)) return { accepted: false, refusal: 'REMOVED_FROM_LIVE' };
+    if (live?.status !== 'live') return { accepted: false, refusal: 'LIVE_ENDED' };
+    return { accepted: false, refusal: 'LEASE_OVER' };
   }
 
   /**
@@ -548,6 +770,21 @@ export class StreamsService {
   }
 
   // ---- end gifts ------------------------------------------------------------------------------
+
+  // ---- links to connections and battles (kept by the battles module) ------------------------
+
+  /** Sets the lives' link to their connection or battle (while each runs). */
+  async link(liveIds: string[], field: 'connectionId' | 'battleId', id: string): Promise<void> {
+    await this.lives.updateMany(
+      { _id: { $in: liveIds }, status: 'live' },
+      { $set: { [field]: new Types.ObjectId(id) } },
+    );
+  }
+
+  /** Clears the link, only where it still names `id` (a newer connection or battle keeps its own). */
+  async unlink(liveIds: string[], field: 'connectionId' | 'battleId', id: string): Promise<void> {
+    await this.lives.updateMany({ _id: { $in: liveIds }, [field]: new Types.ObjectId(id) }, { $unset: { [field]: 1 } });
+  }
 
   /**
    * Runs the set-up reactions (party/audio: the seats, the host on seat 0) and only then opens
@@ -707,11 +944,17 @@ function endedAnyway(error: unknown): true {
   throw error;
 }
 
-/** The live accepts this user's actions: it runs, and they were not removed from it. */
-export function assertLiveOpenTo(live: Pick<LiveStream, 'status' | 'removedUserIds'>, userId?: string): void {
-  if (userId && live.removedUserIds?.includes(userId)) {
-    throw removedFromLive();
-  }
+/** A gift's acceptance into its live, and the live's battle then (which may score the gift). */
+export type GiftAcceptance =
+  | { accepted: true; battleId: string | null }
+  | { accepted: false; refusal: 'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' };
+
+type RemovalFields = Pick<LiveStream, 'status' | 'removedUserIds'> & { removals?: Removal[] };
+
+/** The live accepts this user's actions: it runs, and they were not removed from it (or that removal ended). */
+export function assertLiveOpenTo(live: RemovalFields, userId?: string): void {
+  const removal = userId ? activeRemoval(live, userId) : null;
+  if (removal) throw removedFromLive(removal);
   if (live.status !== 'live') throw new DomainError('LIVE_ENDED', 'This live has ended.');
 }
 
@@ -719,9 +962,44 @@ function isOpenTo(live: Pick<LiveStream, 'status' | 'removedUserIds'>, userId: s
   return live.status === 'live' && !live.removedUserIds?.includes(userId);
 }
 
-/** The refusal of a removed user; `until` says when the removal ends (null: for the rest of the live). */
-export function removedFromLive(): DomainError {
-  return new DomainError('REMOVED_FROM_LIVE', 'You were removed from this live and cannot come back into it.', {
-    until: null,
-  });
+/**
+ * The user's removal in force, or null. A removed user with no entry is out for the rest of the
+ * live; otherwise the removal lasts while any entry does (a ban's entry answers for it first).
+ */
+export function activeRemoval(live: RemovalFields, userId: string): Pick<Removal, 'until' | 'byBan'> | null {
+  if (!live.removedUserIds?.includes(userId)) return null;
+  const entries = (live.removals ?? []).filter((r) => r.userId === userId);
+  if (entries.length === 0) return { until: null, byBan: false };
+  const now = new Date();
+  const inForce = entries.filter((r) => r.until === null || r.until > now);
+  if (inForce.length === 0) return null;
+  const ban = inForce.find((r) => r.byBan);
+  if (ban) return ban;
+  if (inForce.some((r) => r.until === null)) return { until: null, byBan: false };
+  return { until: new Date(Math.max(...inForce.map((r) => r.until!.getTime()))), byBan: false };
+}
+
+/** A removed user whose every removal entry has ended (not yet lifted from the document). */
+function removalHasEnded(live: RemovalFields, userId: string): boolean {
+  return (
+    !!live.removedUserIds?.includes(userId) &&
+    live.removals?.some((r) => r.userId === userId) === true &&
+    activeRemoval(live, userId) === null
+  );
+}
+
+/**
+ * The refusal of a removed user; `until` says when the removal ends (null: for the rest of the
+ * live). A removal written by an app-wide ban answers BANNED.
+ */
+export function removedFromLive(removal?: Pick<Removal, 'until' | 'byBan'>): DomainError {
+  const until = removal?.until?.toISOString() ?? null;
+  if (removal?.byBan) return bannedError(removal.until);
+  return new DomainError(
+    'REMOVED_FROM_LIVE',
+    until
+      ? 'You were removed from this live for a while; come back once `until` has passed.'
+      : 'You were removed from this live and cannot come back into it.',
+    { until },
+  );
 }

@@ -125,6 +125,17 @@ export class ViewersService {
     };
   }
 
+  /** The lives the user is an active viewer of (a ban takes them out of each). */
+  async activeLiveIds(userId: string): Promise<string[]> {
+    const visits = await this.viewers.find({ userId, status: 'active' }, { liveId: 1 }).lean();
+    return visits.map((visit) => visit.liveId.toString());
+  }
+
+  /** True when the user ever joined a live (this one, when given): a user this service knows. */
+  async hasVisited(userId: string, liveId?: string): Promise<boolean> {
+    return (await this.viewers.exists(liveId ? { liveId, userId } : { userId })) !== null;
+  }
+
   async list(liveId: string, query: PageQuery): Promise<Page<ViewerView>> {
     await this.streams.findLive(liveId);
     const filter: QueryFilter<LiveViewer> = {
@@ -186,7 +197,9 @@ export class ViewersService {
 
   /**
    * Recounts the viewers of running lives from their active visits. Run at start-up: a crash
-   * between a visit's write and its count (or count-out) leaves the count off until then.
+   * between a visit's write and its count (or count-out) leaves the count off until then. Exact
+   * only while no join or leave runs anywhere (see ViewerCountRepair: one instance, before it
+   * serves or sweeps).
    */
   async recountViewers(): Promise<number> {
     const active = await this.viewers.aggregate<{ _id: Types.ObjectId; n: number }>([

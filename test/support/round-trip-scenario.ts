@@ -23,6 +23,7 @@ export const QUIET_ENV = {
   SWEEP_INTERVAL_MS: '600000',
   GIFT_SWEEP_INTERVAL_MS: '600000',
   PRESENCE_TOUCH_INTERVAL_MS: '600000',
+  BATTLE_SWEEP_INTERVAL_MS: '600000',
 };
 
 /** Runs each hot path once on a warm app and counts its database commands. */

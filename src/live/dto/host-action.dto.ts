@@ -45,7 +45,11 @@ export class HostActionDto extends LiveRefDto {
   targetSeatIndex?: number;
 
   // chat
-  @ApiPropertyOptional({ example: 600000, description: 'mute_chat: milliseconds (CHAT_MUTE_DEFAULT_MS when left out)' })
+  @ApiPropertyOptional({
+    example: 600000,
+    description:
+      'mute_chat: milliseconds (CHAT_MUTE_DEFAULT_MS when left out); kick: how long the user stays out (up to 30 days; left out: the rest of the live)',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1000)

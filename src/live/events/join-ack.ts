@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BattleView } from '../../battles/dto/battle.view';
+import { ConnectionView } from '../../battles/dto/connection.view';
 import { MessageView } from '../../chat/dto/message.view';
 import { GifterView } from '../../gifts/dto/gift-result.view';
 import { SeatInviteView, SeatView } from '../../seats/dto/seat.view';
@@ -23,6 +25,19 @@ export class LiveSnapshot {
     description: "The live's top ten gifters (the first page of GET /api/live/:id/gifts/top)",
   })
   topGifters!: GifterView[];
+  // battles
+  @ApiProperty({
+    type: ConnectionView,
+    nullable: true,
+    description: "The live's connection to another live, or its pending invitation; null when none",
+  })
+  connection!: ConnectionView | null;
+  @ApiProperty({
+    type: BattleView,
+    nullable: true,
+    description: "The connection's battle in progress, settling or in its punishment period; null when none",
+  })
+  battle!: BattleView | null;
 }
 
 /** What a user must not miss while away, as state. */

@@ -14,6 +14,14 @@ export class LiveSettingsView {
   @ApiProperty({ type: 'integer', example: 9 }) seatCount!: number;
   @ApiProperty({ enum: SEAT_MODES, example: 'free' }) seatMode!: SeatMode;
   @ApiProperty({ example: true }) chatEnabled!: boolean;
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Slow mode: least ms between two messages of one viewer (0: off)',
+  })
+  slowModeMs!: number;
+  @ApiProperty({ type: [String], example: ['spoiler'], description: "Words masked in this live's chat" })
+  blockedWords!: string[];
 }
 
 export class LiveStatsView {
@@ -107,6 +115,8 @@ export function toLiveView(live: LiveLike): LiveView {
       seatCount: live.settings.seatCount,
       seatMode: live.settings.seatMode,
       chatEnabled: live.settings.chatEnabled,
+      slowModeMs: live.settings.slowModeMs ?? 0,
+      blockedWords: [...(live.settings.blockedWords ?? [])],
     },
     stats: {
       viewerCount: Math.max(0, stats.viewerCount ?? 0),

@@ -1,7 +1,33 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUrl,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 import { IsOptionalNotNull, IsOptionalNullable } from '../../common/optional-fields';
 import { SEAT_MODES, SeatMode } from '../schemas/live-stream.schema';
+
+export const SLOW_MODE_MIN_MS = 1_000;
+export const SLOW_MODE_MAX_MS = 120_000;
+
+/** Slow mode is off (0) or 1,000-120,000 ms. */
+const IsSlowMode = () =>
+  ValidateBy({
+    name: 'isSlowMode',
+    validator: {
+      validate: (value: unknown) => value === 0 || (typeof value === 'number' && value >= SLOW_MODE_MIN_MS),
+      defaultMessage: () => `slowModeMs must be 0 (off) or ${SLOW_MODE_MIN_MS}-${SLOW_MODE_MAX_MS}`,
+    },
+  });
 
 /** What a host or co-host can change while live (REST PATCH and socket live:update). */
 export class UpdateLiveDto {
@@ -26,6 +52,30 @@ export class UpdateLiveDto {
   @IsOptionalNotNull()
   @IsIn(SEAT_MODES)
   seatMode?: SeatMode;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 10_000,
+    description: `Least milliseconds between two messages of one viewer: 0 (off) or ${SLOW_MODE_MIN_MS}-${SLOW_MODE_MAX_MS}. Hosts and co-hosts are exempt.`,
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(SLOW_MODE_MAX_MS)
+  @IsSlowMode()
+  slowModeMs?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['spoiler'],
+    description: 'Words masked with *** in this live, beside the app-wide list (replaces the list; up to 100)',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  blockedWords?: string[];
 }
 
 /** Request examples: one change each (seatMode applies to party and audio lives only). */

@@ -1,12 +1,15 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const LIVE_TYPES = ['live', 'party', 'audio'] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
 export const SEAT_MODES = ['free', 'request'] as const;
 export type SeatMode = (typeof SEAT_MODES)[number];
-/** `setup_failed`: the live's set-up reactions (its seats) failed, so it was ended right away. */
-export const END_REASONS = ['host_ended', 'host_timeout', 'admin', 'setup_failed'] as const;
+/**
+ * `setup_failed`: the live's set-up reactions (its seats) failed, so it was ended right away;
+ * `host_banned`: its host was banned from the app.
+ */
+export const END_REASONS = ['host_ended', 'host_timeout', 'admin', 'setup_failed', 'host_banned'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 export type LiveStatus = 'live' | 'ended';
 
@@ -15,6 +18,10 @@ export class LiveSettings {
   @Prop({ required: true, default: 0 }) seatCount!: number;
   @Prop({ type: String, required: true, enum: SEAT_MODES, default: 'free' }) seatMode!: SeatMode;
   @Prop({ required: true, default: true }) chatEnabled!: boolean;
+  /** Least time between two messages of one viewer (0: off); hosts and co-hosts are exempt. */
+  @Prop({ default: 0 }) slowModeMs?: number;
+  /** Masked in this live's messages, beside the app-wide list. */
+  @Prop({ type: [String], default: [] }) blockedWords?: string[];
 }
 
 @Schema({ _id: false })
@@ -33,6 +40,17 @@ export class PendingKick {
   @Prop({ required: true }) userId!: string;
   @Prop({ required: true }) actorId!: string;
   @Prop({ required: true }) at!: Date;
+}
+
+/**
+ * When a removal from the live ends. A user in `removedUserIds` without an entry here is removed
+ * for the rest of the live. `byBan`: written by an app-wide ban, lifted with it.
+ */
+@Schema({ _id: false })
+export class Removal {
+  @Prop({ required: true }) userId!: string;
+  @Prop({ type: Date, default: null }) until!: Date | null;
+  @Prop({ default: false }) byBan!: boolean;
 }
 
 /**
@@ -61,8 +79,10 @@ export class LiveStream {
    * refuse an older one: the role check and the seat write act as one step.
    */
   @Prop({ default: 0 }) moderatorEpoch!: number;
-  /** Kicked users: refused everywhere in this live for the rest of it. */
+  /** Kicked users: refused everywhere in this live, for the rest of it or until their removal ends. */
   @Prop({ type: [String], default: [] }) removedUserIds!: string[];
+  /** The end of each timed removal (a kick with a duration, an app-wide ban). */
+  @Prop({ type: [Removal], default: [] }) removals!: Removal[];
   @Prop({ type: LiveSettings, required: true }) settings!: LiveSettings;
   @Prop({ type: LiveStats, default: () => ({}) }) stats!: LiveStats;
   /** Last time the host was seen (socket in the room, or REST heartbeat); drives host_timeout. */
@@ -79,6 +99,14 @@ export class LiveStream {
    */
   @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
   @Prop({ type: [String], default: [] }) countedGiftIds!: string[];
+  /**
+   * Links kept by the battles module (through StreamsService): the live's pending or running
+   * connection to another live (read by the join snapshot), and its battle from just before the
+   * battle starts until its result is stored (read when a gift is accepted: only then can a gift
+   * score, so a live without a battle pays nothing for battles).
+   */
+  @Prop({ type: SchemaTypes.ObjectId }) connectionId?: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId }) battleId?: Types.ObjectId;
   // Reactions a request awaits but has not seen finish; the pending-reactions sweep finishes them.
   /** From creation until the set-up reactions are in: a live left so is ended, never opened. */
   @Prop({ type: Boolean }) pendingSetup?: boolean;

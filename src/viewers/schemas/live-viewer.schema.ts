@@ -33,3 +33,4 @@ LiveViewerSchema.index({ liveId: 1, userId: 1 }, { unique: true });
 LiveViewerSchema.index({ liveId: 1, uid: 1 }, { unique: true });
 LiveViewerSchema.index({ liveId: 1, status: 1, joinedAt: -1 });
 LiveViewerSchema.index({ status: 1, lastSeenAt: 1 });
+LiveViewerSchema.index({ userId: 1, status: 1 });
