@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 /** One moderator or admin action: who did what to whom, where, when, why, and what came of it. */
 @Schema({ collection: 'audit_log', timestamps: { createdAt: true, updatedAt: false } })
@@ -9,7 +9,7 @@ export class AuditEntry {
   @Prop({ required: true }) action!: string;
   @Prop({ type: String, required: true }) targetType!: 'user' | 'live' | 'message' | 'seat' | 'report';
   @Prop({ required: true }) targetId!: string;
-  @Prop({ type: Types.ObjectId, default: null }) liveId!: Types.ObjectId | null;
+  @Prop({ type: SchemaTypes.ObjectId, default: null }) liveId!: Types.ObjectId | null;
   @Prop({ type: String, default: null }) reason!: string | null;
   /** What came of it: 'applied', an end time, a resolution's outcome. */
   @Prop({ type: Object, default: {} }) result!: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, SchemaTypes, Types } from 'mongoose';
 
 export const REPORT_TARGET_TYPES = ['live', 'message', 'user'] as const;
 export type ReportTargetType = (typeof REPORT_TARGET_TYPES)[number];
@@ -48,7 +48,7 @@ export class Report {
   @Prop({ type: String, required: true, enum: REPORT_TARGET_TYPES }) targetType!: ReportTargetType;
   @Prop({ required: true }) targetId!: string;
   /** The live it happened in (the live itself, the message's live, or the one given for a user). */
-  @Prop({ type: Types.ObjectId, default: null }) liveId!: Types.ObjectId | null;
+  @Prop({ type: SchemaTypes.ObjectId, default: null }) liveId!: Types.ObjectId | null;
   /** Whom the report is about: the user, the message's sender, the live's host. */
   @Prop({ required: true }) targetUserId!: string;
   /** The reported message's text as it was (it may be deleted since). */
