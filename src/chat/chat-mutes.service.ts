@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { upsertWithRetry } from '../common/mongo-errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
@@ -47,16 +48,22 @@ export class ChatMutesService {
     return this.announce(liveId, actor, targetUserId, null);
   }
 
-  /** Throws 403 CHAT_MUTED with `details.until` while the user is muted in the live. */
-  async assertNotMuted(liveId: string, userId: string): Promise<void> {
-    const until = await this.mutedUntil(liveId, userId);
-    if (until) throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until });
-  }
-
   /** When the user's mute in the live ends, or null when they are not muted. */
   async mutedUntil(liveId: string, userId: string): Promise<string | null> {
     const mute = await this.mutes.findOne({ liveId, userId, until: { $gt: new Date() } }, { until: 1 }).lean();
     return mute?.until.toISOString() ?? null;
+  }
+
+  /** When the user's mute in the live ends (null: not muted), as a part read with the live's document. */
+  mutedUntilPart(liveId: string, userId: string): SnapshotPart<string | null> {
+    return {
+      from: this.mutes.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), userId, until: { $gt: new Date() } } },
+        { $project: { until: 1 } },
+      ],
+      read: (docs) => (docs as { until: Date }[])[0]?.until.toISOString() ?? null,
+    };
   }
 
   private async assertCanModerate(liveId: string, actor: AuthUser, targetUserId: string): Promise<void> {

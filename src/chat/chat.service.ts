@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { RateLimits } from '../common/rate-limit';
+import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
@@ -145,6 +146,19 @@ export class ChatService {
     return docs.reverse().map(toMessageView);
   }
 
+  /** The last messages as a part of the live:join snapshot (oldest first). */
+  recentPart(liveId: string, count = RECENT_MESSAGES): SnapshotPart<MessageView[]> {
+    return {
+      from: this.messages.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), deletedAt: null } },
+        { $sort: { _id: -1 } },
+        { $limit: count },
+      ],
+      read: (docs) => (docs as MessageRecord[]).reverse().map(toMessageView),
+    };
+  }
+
   /** A message by id, deleted or not, or 404 MESSAGE_NOT_FOUND (reports name messages). */
   async findMessage(messageId: string): Promise<MessageView> {
     const message = Types.ObjectId.isValid(messageId) ? await this.messages.findById(messageId).lean() : null;
@@ -188,14 +202,25 @@ export class ChatService {
     return toMessageView(deleted ?? (await this.messages.findById(messageId).lean())!);
   }
 
-  /** Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and not muted. */
+  /**
+   * Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and
+   * not muted. Read in one command with the live's document (which also carries the live's slow
+   * mode and blocked words); the write's own gate comes after.
+   */
   private async assertMaySend(liveId: string, user: AuthUser): Promise<LiveStream> {
-    const live = await this.streams.requireActiveLive(liveId, user.userId);
+    const read = await this.streams.readLiveWith(liveId, {
+      inLive: this.viewers.activeVisitPart(liveId, user.userId),
+      mutedUntil: this.mutes.mutedUntilPart(liveId, user.userId),
+    });
+    const { parts } = read;
+    const live = await this.streams.admit(read.live, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
-    if (roleIn(live, user.userId) === 'member' && !(await this.viewers.isActiveViewer(liveId, user.userId))) {
+    if (roleIn(live, user.userId) === 'member' && !parts.inLive) {
       throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
     }
-    await this.mutes.assertNotMuted(liveId, user.userId);
+    if (parts.mutedUntil) {
+      throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: parts.mutedUntil });
+    }
     return live;
   }
 

@@ -5,9 +5,12 @@ import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
+import { SnapshotPart } from '../common/snapshot-part';
 import { GifterView } from './dto/gift-result.view';
 import { GiftSender } from './schemas/gift-sender.schema';
 import { GiftSent } from './schemas/gift-sent.schema';
+
+type GiftSenderRecord = GiftSender & { _id: Types.ObjectId };
 
 export interface RankChange {
   rank: number;
@@ -72,6 +75,19 @@ export class GiftLeaderboardService {
   }
 
   /** The live's gifters, most diamonds first. */
+  /** The top gifters as a part of the live:join snapshot (the first page of `top`). */
+  topPart(liveId: string, limit: number): SnapshotPart<GifterView[]> {
+    return {
+      from: this.senders.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } } },
+        { $sort: { diamonds: -1, _id: -1 } },
+        { $limit: limit },
+      ],
+      read: (docs) => (docs as GiftSenderRecord[]).map((doc, i) => toGifterView(doc, i + 1)),
+    };
+  }
+
   async top(liveId: string, query: PageQuery): Promise<Page<GifterView>> {
     const filter: QueryFilter<GiftSender> = { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } };
     const cursor = decodeCursor<{ v: number; id: string; r: number }>(query.cursor);
@@ -96,15 +112,7 @@ export class GiftLeaderboardService {
       .limit(query.limit + 1)
       .lean();
     const firstRank = cursor ? cursor.r + 1 : 1;
-    const items = docs.slice(0, query.limit).map((doc, i) => ({
-      rank: firstRank + i,
-      userId: doc.senderId,
-      name: doc.senderName,
-      avatar: doc.senderAvatar ?? null,
-      diamonds: doc.diamonds,
-      coins: doc.coins,
-      giftCount: doc.giftCount,
-    }));
+    const items = docs.slice(0, query.limit).map((doc, i) => toGifterView(doc, firstRank + i));
     const last = docs.length > query.limit ? docs[query.limit - 1] : undefined;
     return {
       items,
@@ -130,4 +138,16 @@ export class GiftLeaderboardService {
     ]);
     return totals.map((_, i) => 1 + (row?.[`above${i}`] ?? 0));
   }
+}
+
+function toGifterView(doc: GiftSenderRecord, rank: number): GifterView {
+  return {
+    rank,
+    userId: doc.senderId,
+    name: doc.senderName,
+    avatar: doc.senderAvatar ?? null,
+    diamonds: doc.diamonds,
+    coins: doc.coins,
+    giftCount: doc.giftCount,
+  };
 }

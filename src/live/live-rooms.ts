@@ -6,34 +6,26 @@ import { BattlesService } from '../battles/battles.service';
 import { ConnectionsService } from '../battles/connections.service';
 import { toConnectionView } from '../battles/dto/connection.view';
 import { ChatMutesService } from '../chat/chat-mutes.service';
-import { ChatService } from '../chat/chat.service';
-import { GiftLeaderboardService } from '../gifts/gift-leaderboard.service';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
-import { SeatsService } from '../seats/seats.service';
 import { roleIn } from '../streams/live-roles';
-import { StreamsService } from '../streams/streams.service';
+import { toLiveView } from '../streams/dto/live.view';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveJoinAck, LiveSnapshot } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
+import { LiveSnapshots } from './live-snapshots';
 import { acceptsFrames, liveFramesRoom, liveRoom, liveRooms } from './rooms';
-
-/** How many top gifters the join snapshot carries. */
-const SNAPSHOT_TOP_GIFTERS = 10;
 
 /** A socket entering and leaving a live's room. */
 @Injectable()
 export class LiveRooms {
   constructor(
     private readonly broadcaster: LiveBroadcaster,
-    private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
-    private readonly chat: ChatService,
     private readonly chatMutes: ChatMutesService,
-    private readonly seats: SeatsService,
     private readonly tickets: SeatTicketsService,
-    private readonly leaderboard: GiftLeaderboardService,
+    private readonly snapshots: LiveSnapshots,
     private readonly connections: ConnectionsService,
     private readonly battles: BattlesService,
   ) {}
@@ -51,16 +43,13 @@ export class LiveRooms {
     const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
     await socket.join(room);
     try {
-      const live = await this.streams.requireActiveLive(liveId, user.userId);
-      await this.viewers.joinLive(live, user);
+      // The join passes the live's gate after this subscription (its count-in, or a read when already in).
+      const { live } = await this.viewers.enter(liveId, user);
+      const view = toLiveView(live);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
-      const [view, recentMessages, seats, topGifters, chatMutedUntil, pendingSeatInvite, link] = await Promise.all([
-        this.streams.get(liveId),
-        this.chat.recent(liveId),
-        this.seats.snapshot({ id: liveId, liveType: live.liveType }),
-        this.leaderboard.top(liveId, { limit: SNAPSHOT_TOP_GIFTERS }),
+      const [shared, chatMutedUntil, link] = await Promise.all([
+        this.snapshots.of(view),
         this.chatMutes.mutedUntil(liveId, user.userId),
-        this.tickets.pendingInvite(liveId, user.userId),
         this.linkOf(live.connectionId),
       ]);
       const role = roleIn(view, user.userId);
@@ -68,11 +57,11 @@ export class LiveRooms {
         live: view,
         viewerCount: view.stats.viewerCount,
         role: role === 'member' ? 'viewer' : role,
-        recentMessages,
-        seats,
-        topGifters: topGifters.items,
+        recentMessages: shared.recentMessages,
+        seats: shared.seats,
+        topGifters: shared.topGifters,
         ...link,
-        me: { chatMutedUntil, pendingSeatInvite },
+        me: { chatMutedUntil, pendingSeatInvite: this.tickets.inviteOf(shared.invites, user.userId) },
         ...catchup,
       } as LiveJoinAck;
     } catch (error) {

@@ -13,6 +13,7 @@ import { LiveBroadcaster } from './live-broadcaster';
 import { LiveGauges } from './live-gauges';
 import { LiveRelay } from './live-relay';
 import { LiveRooms } from './live-rooms';
+import { LiveSnapshots } from './live-snapshots';
 import { LiveGateway } from './live.gateway';
 import { roomLogProvider } from './room-log/room-log.provider';
 
@@ -23,6 +24,7 @@ import { roomLogProvider } from './room-log/room-log.provider';
     LiveBroadcaster,
     LiveRelay,
     LiveRooms,
+    LiveSnapshots,
     LiveActions,
     BattleActions,
     LiveGauges,

@@ -12,16 +12,20 @@ export function assertHasSeats(live: Pick<SeatLive, 'liveType'>): void {
   }
 }
 
-export function assertSeatIndex(live: SeatLive, index: number): void {
-  if (!Number.isInteger(index) || index < 0 || index >= live.settings.seatCount) {
-    throw new DomainError('INVALID_SEAT_INDEX', `This live has seats 0..${live.settings.seatCount - 1}.`, {
-      seatCount: live.settings.seatCount,
+export function assertSeatIndex(
+  live: { settings: { seatCount: number } } | { seatCount: number },
+  index: number,
+): void {
+  const seatCount = 'settings' in live ? live.settings.seatCount : live.seatCount;
+  if (!Number.isInteger(index) || index < 0 || index >= seatCount) {
+    throw new DomainError('INVALID_SEAT_INDEX', `This live has seats 0..${seatCount - 1}.`, {
+      seatCount,
     });
   }
 }
 
 /** Seat 0 is the host's: nobody else sits there, and it is never locked. */
-export function assertNotHostSeat(live: SeatLive, index: number, userId?: string): void {
+export function assertNotHostSeat(live: Pick<SeatLive, 'hostId'>, index: number, userId?: string): void {
   if (index === 0 && userId !== live.hostId) {
     throw new DomainError('HOST_SEAT', "Seat 0 is the host's seat.");
   }

@@ -46,6 +46,10 @@ export class SeatStore {
     }
   }
 
+  get collectionName(): string {
+    return this.seats.collection.collectionName;
+  }
+
   list(liveId: string): Promise<SeatRecord[]> {
     return this.seats.find({ liveId }).sort({ index: 1 }).lean();
   }
@@ -87,6 +91,17 @@ export class SeatStore {
       .findOneAndUpdate(
         { _id: seat._id, occupantKey: userId, ...fencedAt(fence) },
         { $set: { occupantKey: emptyKey(seat.index), ...VACANT_FIELDS }, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+  }
+
+  /** Frees seat `index` if `userId` sits on it. null: they do not. */
+  vacateAt(liveId: string, index: number, userId: string): Promise<SeatRecord | null> {
+    return this.seats
+      .findOneAndUpdate(
+        { liveId, index, occupantKey: userId },
+        { $set: { occupantKey: emptyKey(index), ...VACANT_FIELDS }, $inc: { version: 1 } },
         { returnDocument: 'after' },
       )
       .lean();

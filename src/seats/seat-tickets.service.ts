@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { upsertWithRetry } from '../common/mongo-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -128,6 +129,25 @@ export class SeatTicketsService {
     const ticket = await this.tickets
       .findOne({ liveId, kind: 'invite', userId, expiresAt: { $gt: new Date() } })
       .lean();
+    return ticket ? toInviteView(ticket) : null;
+  }
+
+  /**
+   * The live's pending invitations as a part of the live:join snapshot (shared by joiners, each
+   * picks their own with `inviteOf`).
+   */
+  invitesPart(liveId: string): SnapshotPart<TicketRecord[]> {
+    return {
+      from: this.tickets.collection.collectionName,
+      pipeline: [{ $match: { liveId: new Types.ObjectId(liveId), kind: 'invite', expiresAt: { $gt: new Date() } } }],
+      read: (docs) => docs as TicketRecord[],
+    };
+  }
+
+  /** The user's unexpired invitation among the live's pending ones, or null. */
+  inviteOf(invites: TicketRecord[], userId: string): SeatInviteView | null {
+    const now = Date.now();
+    const ticket = invites.find((invite) => invite.userId === userId && invite.expiresAt.getTime() > now);
     return ticket ? toInviteView(ticket) : null;
   }
 

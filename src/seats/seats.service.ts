@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { LiveView } from '../streams/dto/live.view';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
 import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
@@ -63,24 +64,60 @@ export class SeatsService {
     return live.liveType === 'live' ? [] : (await this.store.list(live.id)).map(toSeatView);
   }
 
+  /** The seats as a part of the live:join snapshot, in index order. */
+  snapshotPart(liveId: string): SnapshotPart<SeatView[]> {
+    return {
+      from: this.store.collectionName,
+      pipeline: [{ $match: { liveId: new Types.ObjectId(liveId) } }, { $sort: { index: 1 } }],
+      read: (docs) => (docs as SeatRecord[]).map(toSeatView),
+    };
+  }
+
   async isSeated(liveId: string, userId: string): Promise<boolean> {
     return (await this.store.of(liveId, userId)) !== null;
   }
 
   // ---- the speaker's own actions -------------------------------------------------------------
 
+  /**
+   * Takes a free seat. The seat is written first and the gate read after it, in one command with
+   * the caller's visit (the live runs, the caller is not removed, may sit down directly and is in
+   * the live): a refusal, or an end or a kick that lands before it, undoes the seat; one that
+   * lands after it frees the seat in its own reaction.
+   */
   async take(liveId: string, user: AuthUser, index: number): Promise<SeatView> {
-    const live = await this.seatLive(liveId, user.userId);
-    assertSeatIndex(live, index);
-    assertNotHostSeat(live, index, user.userId);
-    assertMayTakeDirectly(live, user.userId);
-    return this.seatUser(live, occupantOf(user), index, user.userId);
+    const facts = await this.streams.liveFacts(liveId);
+    assertHasSeats(facts);
+    assertSeatIndex(facts, index);
+    assertNotHostSeat(facts, index, user.userId);
+    if (user.userId === facts.hostId) {
+      return this.seatUser(await this.seatLive(liveId, user.userId), occupantOf(user), index, user.userId);
+    }
+    const seat = await this.store.occupy(liveId, index, occupantOf(user));
+    const { live: read, parts } = await this.streams.readLiveWith(liveId, {
+      inLive: this.viewers.activeVisitPart(liveId, user.userId),
+    });
+    try {
+      const live = await this.streams.admit(read, user.userId);
+      assertMayTakeDirectly(live, user.userId);
+      if (!parts.inLive) throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');
+    } catch (error) {
+      if (seat) await this.store.vacate(seat, user.userId);
+      throw error;
+    }
+    if (!seat) throw await this.whyNotVacant(liveId, index, user.userId);
+    return this.announce(seat, { change: 'take', actorId: user.userId });
   }
 
   async leave(liveId: string, user: AuthUser, index?: number): Promise<SeatView> {
     await this.seatLive(liveId, user.userId);
-    const seat = await this.ownSeat(liveId, user.userId, index);
-    return this.free(seat, seat.userId!, { change: 'leave', actorId: user.userId });
+    const freed =
+      index === undefined
+        ? await this.ownSeat(liveId, user.userId).then((seat) => this.store.vacate(seat, user.userId))
+        : await this.store.vacateAt(liveId, index, user.userId);
+    if (!freed) throw notOnSeat();
+    const how = { change: 'leave' as const, actorId: user.userId, previousUserId: user.userId, dropToAudience: true };
+    return this.announce(freed, how);
   }
 
   /** Moves the caller from their seat to the free seat `toIndex`. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { QueryFilter, Model, Types, UpdateQuery } from 'mongoose';
+import { PipelineStage, QueryFilter, Model, Types, UpdateQuery } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEventMap } from '../common/domain-event-map';
 import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-events';
@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
+import { SnapshotPart } from '../common/snapshot-part';
 import { bannedError, BansService } from '../moderation/bans.service';
 import { generateCallId, generateChannelName } from './channel-names';
 import { CreateLiveDto } from './dto/create-live.dto';
@@ -21,6 +22,7 @@ import {
   LiveStream,
   LiveStreamDocument,
   LiveStats,
+  LiveType,
   PendingKick,
   Removal,
 } from './schemas/live-stream.schema';
@@ -31,13 +33,34 @@ const ACTIVE_LIST_CACHE_MS = 1_000;
 /** Distinct pages kept at once (filters and cursors); past it the cache starts over. */
 const ACTIVE_LIST_CACHE_KEYS = 1_000;
 
+/** Lives whose facts (and peak state) one instance keeps; past it, it starts over. */
+const KEPT_LIVES = 10_000;
+
 type LiveRecord = LiveStream & { _id: Types.ObjectId };
+
+/** What never changes in a live once created. */
+export interface LiveFacts {
+  id: string;
+  hostId: string;
+  hostUid: number;
+  liveType: LiveType;
+  seatCount: number;
+  startedAt: Date;
+}
+
+function factsOf(live: LiveRecord): LiveFacts {
+  const { hostId, hostUid, liveType, startedAt } = live;
+  return { id: live._id.toString(), hostId, hostUid, liveType, seatCount: live.settings.seatCount, startedAt };
+}
 
 /** Owns the LiveStream documents: a live's life, its roles, its counters. */
 @Injectable()
 export class StreamsService {
   private readonly logger = new Logger('StreamsService');
   private readonly activeLists = new Map<string, { until: number; page: Promise<Page<LiveView>> }>();
+  private readonly facts = new Map<string, LiveFacts>();
+  /** Whether each live was last seen below its peak: which count-in case to try first. */
+  private readonly belowPeak = new Map<string, boolean>();
 
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
@@ -98,6 +121,7 @@ export class StreamsService {
       }
       throw error;
     }
+    this.remember(live.toObject());
     // The host's ban is read after the live exists: a ban racing this create either sees the live
     // (and ends it) or is seen here. The guard skips its own read for this route.
     const ban = await this.bans.activeBan(user.userId);
@@ -146,6 +170,7 @@ export class StreamsService {
   async findLive(liveId: string): Promise<LiveStream & { _id: Types.ObjectId }> {
     const live = await this.lives.findById(liveId).lean();
     if (!live) throw new DomainError('LIVE_NOT_FOUND', `No live with id ${liveId}.`);
+    this.remember(live);
     return live;
   }
 
@@ -530,30 +555,47 @@ export class StreamsService {
 
   /**
    * Counts a viewer in, only while the live runs and the user is not removed: the conditional
-   * update on the live document is what keeps joins from landing after an end or a kick.
-   * Returns the new viewer count, or null when the live refused.
+   * update on the live document is what keeps joins from landing after an end or a kick. The peak
+   * moves in the same update: at the peak (peak = count) both grow, below it only the count does;
+   * the two cases are two filters, tried in the order this live was last seen in. Returns the live
+   * as it is after the count, or null when the live refused.
    */
-  async countViewerIn(liveId: string, userId: string, firstVisit: boolean): Promise<number | null> {
+  async countViewerIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
+    const gate: QueryFilter<LiveStream> = { _id: liveId, status: 'live', removedUserIds: { $ne: userId } };
     const inc: Record<string, number> = { 'stats.viewerCount': 1 };
     if (firstVisit) inc['stats.uniqueViewerCount'] = 1;
-    const live = await this.lives
-      .findOneAndUpdate(
-        { _id: liveId, status: 'live', removedUserIds: { $ne: userId } },
-        { $inc: inc },
-        { returnDocument: 'after', projection: { stats: 1 } },
-      )
-      .lean();
-    if (!live) return null;
-    const count = live.stats.viewerCount;
-    // The peak only grows: when it already covers this count, there is nothing to write.
-    if (live.stats.peakViewerCount < count) {
-      await this.lives.updateOne({ _id: liveId }, { $max: { 'stats.peakViewerCount': count } });
+    const atPeak = { $expr: { $lte: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
+    const belowPeak = { $expr: { $gt: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
+    const cases = [
+      { filter: atPeak, update: { $inc: { ...inc, 'stats.peakViewerCount': 1 } } },
+      { filter: belowPeak, update: { $inc: inc } },
+    ];
+    if (this.belowPeak.get(liveId)) cases.reverse();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const { filter, update } of cases) {
+        const live = await this.lives
+          .findOneAndUpdate({ ...gate, ...filter }, update, { returnDocument: 'after' })
+          .lean();
+        if (live) {
+          this.remember(live);
+          return live;
+        }
+      }
+      // Neither case matched: the gate refused, or the count moved between the two tries. A timed
+      // removal that has ended still refuses at the gate: it is lifted here, then the gate retried.
+      let live = await this.findLive(liveId);
+      if (removalHasEnded(live, userId)) live = await this.liftRemoval(live, userId);
+      if (!isOpenTo(live, userId)) return null;
     }
-    return count;
+    throw new DomainError('CONFLICT', 'The live changed while this request ran; retry.');
   }
 
-  /** Counts a viewer out. After the end the count is already 0, so nothing moves. */
-  async countViewerOut(liveId: string): Promise<number> {
+  /**
+   * Counts a viewer out, never below zero and never after the end (the end sets the count to 0).
+   * Returns the new count, or null when nothing moved: the live ended, or the count is 0 because
+   * the visit's count-in has not landed yet (see ViewersService).
+   */
+  async countViewerOut(liveId: string): Promise<number | null> {
     const live = await this.lives
       .findOneAndUpdate(
         { _id: liveId, status: 'live', 'stats.viewerCount': { $gt: 0 } },
@@ -561,7 +603,88 @@ export class StreamsService {
         { returnDocument: 'after', projection: { stats: 1 } },
       )
       .lean();
-    return live?.stats.viewerCount ?? 0;
+    if (live) this.belowPeak.set(liveId, true);
+    return live?.stats.viewerCount ?? null;
+  }
+
+  /** Gives back a count taken out of a visit whose count-in was then refused (see ViewersService). */
+  async restoreViewerCount(liveId: string): Promise<void> {
+    await this.lives.updateOne({ _id: liveId, status: 'live' }, { $inc: { 'stats.viewerCount': 1 } });
+  }
+
+  /**
+   * Sets the viewer counts of running lives to the number of their active visits (the peak keeps
+   * up). Run at start-up: it repairs a count a crash left between a visit's write and its count.
+   * Only while nothing else counts (see ViewerCountRepair); each write is still conditional on the
+   * count it read, so a count that moved meanwhile is left alone.
+   */
+  async resetViewerCounts(activeVisits: Map<string, number>): Promise<number> {
+    const running = await this.lives.find({ status: 'live' }, { stats: 1 }).lean();
+    const wrong = running.filter((live) => live.stats.viewerCount !== (activeVisits.get(live._id.toString()) ?? 0));
+    if (wrong.length === 0) return 0;
+    await this.lives.bulkWrite(
+      wrong.map((live) => {
+        const count = activeVisits.get(live._id.toString()) ?? 0;
+        return {
+          updateOne: {
+            filter: { _id: live._id, status: 'live', 'stats.viewerCount': live.stats.viewerCount },
+            update: { $set: { 'stats.viewerCount': count }, $max: { 'stats.peakViewerCount': count } },
+          },
+        };
+      }),
+    );
+    return wrong.length;
+  }
+
+  /**
+   * The live's document and the given parts of other collections, in one aggregation around it
+   * (a `$lookup` each): a join snapshot, or a gate that needs the live and the user's visit.
+   */
+  async readLiveWith<P extends Record<string, SnapshotPart<unknown>>>(
+    liveId: string,
+    parts: P,
+  ): Promise<{ live: LiveRecord; parts: { [K in keyof P]: ReturnType<P[K]['read']> } }> {
+    const names = Object.keys(parts);
+    const [row] = await this.lives.aggregate<LiveRecord & Record<string, unknown[]>>([
+      { $match: { _id: new Types.ObjectId(liveId) } },
+      ...names.map((name) => ({ $lookup: { from: parts[name].from, pipeline: parts[name].pipeline, as: `$${name}` } })),
+    ] as PipelineStage[]);
+    if (!row) throw new DomainError('LIVE_NOT_FOUND', `No live with id ${liveId}.`);
+    const read = Object.fromEntries(names.map((name) => [name, parts[name].read(row[`$${name}`] ?? [])]));
+    for (const name of names) delete row[`$${name}`];
+    this.remember(row);
+    return { live: row, parts: read as { [K in keyof P]: ReturnType<P[K]['read']> } };
+  }
+
+  /**
+   * The gate on a live's document read with something else (see readLiveWith): throws unless the
+   * live runs and the user is not removed. A timed removal that has ended is lifted first (one
+   * write, only then), so the write gates after it let the user through.
+   */
+  async admit(live: LiveRecord, userId: string): Promise<LiveRecord> {
+    const admitted = removalHasEnded(live, userId) ? await this.liftRemoval(live, userId) : live;
+    assertLiveOpenTo(admitted, userId);
+    return admitted;
+  }
+
+  /**
+   * What never changes in a live once created (host, type, seat count), kept per instance: hot
+   * paths that only need these read nothing. Whether the live runs, and for whom, is never kept.
+   */
+  async liveFacts(liveId: string): Promise<LiveFacts> {
+    return this.facts.get(liveId) ?? factsOf(await this.findLive(liveId));
+  }
+
+  private remember(live: LiveRecord): void {
+    const id = live._id.toString();
+    if (!this.facts.has(id)) {
+      if (this.facts.size >= KEPT_LIVES) this.facts.clear();
+      this.facts.set(id, factsOf(live));
+    }
+    if (live.stats) {
+      if (this.belowPeak.size >= KEPT_LIVES) this.belowPeak.clear();
+      this.belowPeak.set(id, live.stats.peakViewerCount > live.stats.viewerCount);
+    }
   }
 
   /**
@@ -833,6 +956,10 @@ export function assertLiveOpenTo(live: RemovalFields, userId?: string): void {
   const removal = userId ? activeRemoval(live, userId) : null;
   if (removal) throw removedFromLive(removal);
   if (live.status !== 'live') throw new DomainError('LIVE_ENDED', 'This live has ended.');
+}
+
+function isOpenTo(live: Pick<LiveStream, 'status' | 'removedUserIds'>, userId: string): boolean {
+  return live.status === 'live' && !live.removedUserIds?.includes(userId);
 }
 
 /**

@@ -4,15 +4,23 @@ import { QueryFilter, Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
-import { isDuplicateKey } from '../common/mongo-errors';
+import { isDuplicateKey, upsertWithRetry } from '../common/mongo-errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
-import { StreamsService } from '../streams/streams.service';
+import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';
 import { LeaveReason, LiveViewer } from './schemas/live-viewer.schema';
 
 type ViewerRecord = LiveViewer & { _id: Types.ObjectId };
+type LiveRecord = LiveStream & { _id: Types.ObjectId };
 const CLOSE_CONCURRENCY = 20;
+/** Visits opened on this instance that it keeps to close them without a read; past it, it starts over. */
+const KEPT_VISITS = 100_000;
+/** How long a count-out waits, between tries, for the count-in it undoes to land. */
+const COUNT_OUT_WAITS_MS = [5, 20, 100, 0];
+
+const visitKey = (liveId: string, userId: string) => `${liveId}:${userId}`;
 
 /**
  * Owns LiveViewer records and keeps the live's viewer counters equal to them: a visit is counted
@@ -26,61 +34,58 @@ export class ViewersService {
     private readonly events: DomainEvents,
   ) {}
 
-  /** Joins the caller as a viewer (idempotent). The host is answered but never counted. */
+  private readonly openVisits = new Map<string, ViewerRecord>();
+
+  /**
+   * Joins the caller as a viewer (idempotent). The host is answered but never counted.
+   * A new visit is written first and then passes the live's gate, which counts it in: a kick or an
+   * end either comes before the gate (which refuses, and the visit is closed again) or after it
+   * (and its reaction closes the visit it finds). A user already in passes the gate with a read.
+   */
   async join(liveId: string, user: AuthUser, claimedUid?: number): Promise<ViewerView> {
     if (claimedUid !== undefined && claimedUid !== user.uid) {
       throw new DomainError('IDENTITY_MISMATCH', "userUid must be the caller's own uid (or be left out).");
     }
-    return this.joinLive(await this.streams.requireActiveLive(liveId, user.userId), user);
+    const { view } = await this.enter(liveId, user);
+    return view;
   }
 
   /**
-   * The same join for a live the caller already checked is open to the user (the socket path checks
-   * it before subscribing). The count itself is still gated by the live document.
+   * The join itself, for REST and socket, with the live as its gate saw it (the count-in's update,
+   * or a read when the caller was already in).
    */
-  async joinLive(live: LiveStream & { _id: Types.ObjectId }, user: AuthUser): Promise<ViewerView> {
-    const liveId = live._id.toString();
-    if (live.hostId === user.userId) {
+  async enter(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live: LiveRecord }> {
+    const facts = await this.streams.liveFacts(liveId);
+    if (facts.hostId === user.userId) {
+      const live = await this.streams.requireActiveLive(liveId, user.userId);
       await this.streams.touchHost(liveId, [user.userId]);
-      return this.hostView(liveId, user, live.startedAt);
+      return { view: this.hostView(liveId, user, live.startedAt), live };
     }
-    if (live.hostUid === user.uid) throw uidConflict();
+    if (facts.hostUid === user.uid) throw uidConflict();
 
     const { visit, firstVisit, isNewVisit } = await this.openVisit(liveId, user);
-    if (!isNewVisit) return toViewerView(visit);
+    // Already in: still passes the gate (a kick or an end whose reactions have not closed it yet).
+    if (!isNewVisit)
+      return { view: toViewerView(visit), live: await this.streams.requireActiveLive(liveId, user.userId) };
 
-    const viewerCount = await this.streams.countViewerIn(liveId, user.userId, firstVisit);
-    if (viewerCount === null) {
-      await this.closeVisit(
-        visit,
-        (await this.streams.findLive(liveId)).status === 'live' ? 'kicked' : 'live_ended',
-        false,
-      );
-      await this.streams.requireActiveLive(liveId, user.userId); // throws the precise reason
-      throw new DomainError('LIVE_ENDED', 'This live has ended.');
-    }
-    const marked = await this.viewers.updateOne(
-      { _id: visit._id, sessionId: visit.sessionId, status: 'active' },
-      { $set: { counted: true } },
-    );
-    if (marked.modifiedCount === 0) {
-      // Closed (leave, kick, end) between our count and this mark: the closer saw it uncounted.
-      await this.streams.countViewerOut(liveId);
-      throw new DomainError('CONFLICT', 'You left this live while joining it; join again.');
-    }
-    const view = toViewerView({ ...visit, counted: true });
-    this.events.emit('viewer.joined', { liveId, viewer: view, viewerCount });
-    return view;
+    const live = await this.streams.countViewerIn(liveId, user.userId, firstVisit);
+    if (!live) await this.refused(visit, user);
+    const view = toViewerView(visit);
+    this.events.emit('viewer.joined', { liveId, viewer: view, viewerCount: live!.stats.viewerCount });
+    return { view, live: live! };
   }
 
   /** Leaves (idempotent; also fine after the live ended). */
   async leave(liveId: string, user: AuthUser): Promise<ViewerView | null> {
-    const live = await this.streams.findLive(liveId);
-    if (live.hostId === user.userId) return this.hostView(liveId, user, live.startedAt);
+    const facts = await this.streams.liveFacts(liveId);
+    if (facts.hostId === user.userId) return this.hostView(liveId, user, facts.startedAt);
+    const known = this.openVisits.get(visitKey(liveId, user.userId));
+    const closed = known && (await this.closeVisit(known, 'left'));
+    if (closed) return toViewerView(closed);
     const visit = await this.viewers.findOne({ liveId, userId: user.userId }).lean();
     if (!visit) return null;
-    if (visit.status === 'active') await this.closeVisit(visit, 'left');
-    return toViewerView((await this.viewers.findById(visit._id).lean())!);
+    if (visit.status !== 'active') return toViewerView(visit);
+    return toViewerView((await this.closeVisit(visit, 'left')) ?? (await this.viewers.findById(visit._id).lean())!);
   }
 
   /** REST heartbeat for socket-less clients: keeps the caller present. */
@@ -106,6 +111,18 @@ export class ViewersService {
   /** True when the user is an active viewer of the live. */
   async isActiveViewer(liveId: string, userId: string): Promise<boolean> {
     return (await this.viewers.exists({ liveId, userId, status: 'active' })) !== null;
+  }
+
+  /** Whether the user is an active viewer, as a part read with the live's document. */
+  activeVisitPart(liveId: string, userId: string): SnapshotPart<boolean> {
+    return {
+      from: this.viewers.collection.collectionName,
+      pipeline: [
+        { $match: { liveId: new Types.ObjectId(liveId), userId, status: 'active' } },
+        { $project: { _id: 1 } },
+      ],
+      read: (docs) => docs.length > 0,
+    };
   }
 
   /** The lives the user is an active viewer of (a ban takes them out of each). */
@@ -160,7 +177,7 @@ export class ViewersService {
       .lean();
     let closed = 0;
     await forEachLimited(idle, CLOSE_CONCURRENCY, async (visit) => {
-      if (await this.closeVisit(visit, 'timeout', true, { lastSeenAt: { $lt: cutoff } })) closed++;
+      if (await this.closeVisit(visit, 'timeout', { lastSeenAt: { $lt: cutoff } })) closed++;
     });
     return closed;
   }
@@ -168,7 +185,8 @@ export class ViewersService {
   @OnDomainEvent('live.ended')
   async onLiveEnded({ live }: { live: { id: string } }): Promise<void> {
     const open = await this.viewers.find({ liveId: live.id, status: 'active' }).lean();
-    await forEachLimited(open, CLOSE_CONCURRENCY, (visit) => this.closeVisit(visit, 'live_ended'));
+    // The end set the count to 0: nothing to count out.
+    await forEachLimited(open, CLOSE_CONCURRENCY, (visit) => this.closeVisit(visit, 'live_ended', {}, false));
   }
 
   @OnDomainEvent('live.user_kicked')
@@ -178,79 +196,130 @@ export class ViewersService {
   }
 
   /**
-   * Activates the caller's visit: re-opens a closed record or inserts the first one.
-   * A concurrent join of the same user finds it active and returns it (idempotent).
+   * Recounts the viewers of running lives from their active visits. Run at start-up: a crash
+   * between a visit's write and its count (or count-out) leaves the count off until then. Exact
+   * only while no join or leave runs anywhere (see ViewerCountRepair: one instance, before it
+   * serves or sweeps).
+   */
+  async recountViewers(): Promise<number> {
+    const active = await this.viewers.aggregate<{ _id: Types.ObjectId; n: number }>([
+      { $match: { status: 'active' } },
+      { $group: { _id: '$liveId', n: { $sum: 1 } } },
+    ]);
+    return this.streams.resetViewerCounts(new Map(active.map(({ _id, n }) => [_id.toString(), n])));
+  }
+
+  /**
+   * The gate refused a visit this join opened: close it again (uncounted), or, if a kick's
+   * reaction closed it first and counted it out, give that count back. Throws the reason.
+   */
+  private async refused(visit: ViewerRecord, user: AuthUser): Promise<never> {
+    const liveId = visit.liveId.toString();
+    const live = await this.streams.findLive(liveId);
+    const reason = live.status === 'live' ? 'kicked' : 'live_ended';
+    // Never counted in, so never announced: closing it again is silent.
+    if (!(await this.closeVisit(visit, reason, {}, false, false))) await this.streams.restoreViewerCount(liveId);
+    assertLiveOpenTo(live, user.userId);
+    throw new DomainError('CONFLICT', 'The live changed while you joined it; join again.');
+  }
+
+  /**
+   * Activates the caller's visit in one upsert: inserts the first one, or finds it active (then
+   * only its presence is refreshed), or finds it closed and re-opens it. A visit is counted from
+   * its opening (whoever closes it counts it out); the join then counts it in at the live's gate.
    */
   private async openVisit(
     liveId: string,
     user: AuthUser,
   ): Promise<{ visit: ViewerRecord; firstVisit: boolean; isNewVisit: boolean }> {
     const now = new Date();
-    const fresh = {
-      status: 'active' as const,
-      sessionId: new Types.ObjectId(),
-      counted: false,
-      joinedAt: now,
-      lastSeenAt: now,
-    };
-    const identity = { uid: user.uid, name: user.name, avatar: user.avatar };
+    const fresh = { status: 'active' as const, sessionId: new Types.ObjectId(), counted: true, joinedAt: now };
+    const identity = { uid: user.uid, name: user.name, avatar: user.avatar, lastSeenAt: now };
     try {
+      // Its $set changes neither status nor session: the visit as it was, fresher.
+      const visit = await upsertWithRetry(() =>
+        this.viewers
+          .findOneAndUpdate(
+            { liveId, userId: user.userId },
+            {
+              $set: identity,
+              $setOnInsert: { ...fresh, firstJoinedAt: now, watchMs: 0, leftAt: null, leaveReason: null },
+            },
+            { upsert: true, returnDocument: 'after' },
+          )
+          .lean(),
+      );
+      if (visit!.sessionId.equals(fresh.sessionId)) return this.opened(visit!, true);
+      if (visit!.status === 'active') return { visit: visit!, firstVisit: false, isNewVisit: false };
       const reopened = await this.viewers
         .findOneAndUpdate(
-          { liveId, userId: user.userId, status: 'left' },
-          { $set: { ...fresh, ...identity, leftAt: null, leaveReason: null } },
+          { _id: visit!._id, status: 'left' },
+          { $set: { ...fresh, leftAt: null, leaveReason: null } },
           { returnDocument: 'after' },
         )
         .lean();
-      if (reopened) return { visit: reopened, firstVisit: false, isNewVisit: true };
-      const created = await this.viewers.create({
-        liveId,
-        userId: user.userId,
-        ...identity,
-        ...fresh,
-        firstJoinedAt: now,
-        watchMs: 0,
-      });
-      return { visit: created.toObject(), firstVisit: true, isNewVisit: true };
+      if (!reopened) return this.openVisit(liveId, user); // opened by a concurrent join: find it active
+      return this.opened(reopened, false);
     } catch (error) {
-      if (isDuplicateKey(error, 'userId')) {
-        const existing = await this.viewers.findOne({ liveId, userId: user.userId }).lean();
-        if (existing?.status === 'active') return { visit: existing, firstVisit: false, isNewVisit: false };
-        return this.openVisit(liveId, user); // closed in between: open it again
-      }
       if (isDuplicateKey(error, 'uid')) throw uidConflict();
       throw error;
     }
   }
 
+  private opened(visit: ViewerRecord, firstVisit: boolean) {
+    if (this.openVisits.size >= KEPT_VISITS) this.openVisits.clear();
+    this.openVisits.set(visitKey(visit.liveId.toString(), visit.userId), visit);
+    return { visit, firstVisit, isNewVisit: true };
+  }
+
   /**
-   * Closes one visit (active -> left), adding its watch time. Only the caller whose update matched
-   * counts it out, and only if it was counted in. Returns whether this call closed it.
+   * Closes one visit (active -> left), adding its watch time, and returns it closed. Only the
+   * caller whose update matched counts it out, and only if it was counted. null: not this call.
    */
   private async closeVisit(
-    visit: ViewerRecord,
+    visit: Pick<ViewerRecord, '_id' | 'sessionId' | 'joinedAt' | 'liveId' | 'userId'>,
     reason: LeaveReason,
-    countOut = true,
     extraFilter: QueryFilter<LiveViewer> = {},
-  ): Promise<boolean> {
+    countOut = true,
+    announce = true,
+  ): Promise<ViewerRecord | null> {
     const now = new Date();
-    const before = await this.viewers
+    const liveId = visit.liveId.toString();
+    const key = visitKey(liveId, visit.userId);
+    if (this.openVisits.get(key)?.sessionId.equals(visit.sessionId)) this.openVisits.delete(key);
+    const closed = await this.viewers
       .findOneAndUpdate(
         { _id: visit._id, sessionId: visit.sessionId, status: 'active', ...extraFilter },
         {
           $set: { status: 'left', leftAt: now, leaveReason: reason },
           $inc: { watchMs: Math.max(0, now.getTime() - visit.joinedAt.getTime()) },
         },
-        { returnDocument: 'before', projection: { counted: 1 } },
+        { returnDocument: 'after' },
       )
       .lean();
-    if (!before) return false;
-    const liveId = visit.liveId.toString();
-    const viewerCount = countOut && before.counted ? await this.streams.countViewerOut(liveId) : undefined;
-    if (before.counted) {
+    if (!closed) return null;
+    const viewerCount = countOut && closed.counted ? await this.countOut(liveId) : undefined;
+    if (closed.counted && announce) {
       this.events.emit('viewer.left', { liveId, userId: visit.userId, reason, viewerCount: viewerCount ?? 0 });
     }
-    return true;
+    return closed;
+  }
+
+  /**
+   * Counts a closed visit out. When the count is 0 while the live runs, the visit's count-in (or
+   * the give-back of a refused join) has not landed yet: it will, so wait for it briefly; past
+   * that, the start-up recount repairs it.
+   */
+  private async countOut(liveId: string): Promise<number> {
+    for (const wait of COUNT_OUT_WAITS_MS) {
+      const count = await this.streams.countViewerOut(liveId);
+      if (count !== null) return count;
+      const live = await this.streams.findLive(liveId);
+      if (live.status !== 'live') return 0;
+      if (live.stats.viewerCount > 0) continue;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return 0;
   }
 
   private hostView(liveId: string, user: AuthUser, startedAt: Date): ViewerView {
