@@ -27,11 +27,16 @@ export interface BenchApp {
   close: () => Promise<void>;
 }
 
-/** The embedded database (in memory), started once per bench run. */
+/**
+ * The embedded database, started once per bench run: in memory, or on the durable file store (the
+ * mode `npm start` uses) when BENCH_DB_FILE names a data file (e.g. /tmp/bench.mv, a fresh one).
+ */
 export async function startEmbeddedDatabase(): Promise<EmbeddedDatabase> {
   const cacheDir = join(__dirname, '..', '..', 'data');
   mkdirSync(cacheDir, { recursive: true });
-  return EmbeddedDatabase.start({ cacheDir });
+  const dataFile = process.env.BENCH_DB_FILE || undefined;
+  if (dataFile) console.log(`database: embedded, durable file store ${dataFile}`);
+  return EmbeddedDatabase.start({ cacheDir, dataFile });
 }
 
 /** The real app (createApp) in this process on a loopback port, against `mongodbUri`. */
