@@ -16,7 +16,7 @@ import { GifterPeriod } from './dto/gifters.query';
 import { periodStart } from '../common/utc-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
-import { CatalogGift, GiftCatalogService } from './gift-catalog.service';
+import { CatalogGift, GiftCatalogService, sendable } from './gift-catalog.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy';
 import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
@@ -170,8 +170,13 @@ export class GiftsService {
     user: AuthUser,
     dto: SendGiftDto,
   ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
-    const live = await this.streams.requireActiveLive(liveId, user.userId);
-    if (!(await this.isInLive(live, user.userId)))
+    // One command: the live's document with the sender's visit and the catalog entry.
+    const read = await this.streams.readLiveWith(liveId, {
+      inLive: this.viewers.activeVisitPart(liveId, user.userId),
+      entry: this.catalog.entryPart(dto.giftId),
+    });
+    const live = await this.streams.admit(read.live, user.userId);
+    if (!(await this.isInLive(live, user.userId, read.parts.inLive)))
       throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
     const receiverId = dto.receiverId ?? live.hostId;
     if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
@@ -182,8 +187,7 @@ export class GiftsService {
         { receiverId },
       );
     }
-    const gift = await this.catalog.findSendable(dto.giftId);
-    return { live, receiverId, gift };
+    return { live, receiverId, gift: sendable(read.parts.entry, dto.giftId) };
   }
 
   private firstWithKey(senderId: string, idempotencyKey: string): Promise<GiftRecord | null> {
@@ -191,9 +195,9 @@ export class GiftsService {
   }
 
   /** Host, co-host, active viewer, or (when seats are wired) a seated speaker. */
-  private async isInLive(live: LiveRecord, userId: string): Promise<boolean> {
+  private async isInLive(live: LiveRecord, userId: string, activeViewer: boolean): Promise<boolean> {
     if (roleIn(live, userId) !== 'member') return true;
-    if (await this.viewers.isActiveViewer(live._id.toString(), userId)) return true;
+    if (activeViewer) return true;
     return this.receivers.isSeatedSpeaker(live, userId);
   }
 
