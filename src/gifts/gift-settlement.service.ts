@@ -10,7 +10,7 @@ import { DomainEvents } from '../common/domain-events';
 import { AppConfig, GiftFaultPoint } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { StreamsService } from '../streams/streams.service';
-import { WalletService } from '../wallet/wallet.service';
+import { Booking, WalletService } from '../wallet/wallet.service';
 import { toGiftEventView } from './dto/gift-result.view';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService, RankChange } from './gift-leaderboard.service';
@@ -125,25 +125,22 @@ export class GiftSettlementService {
       return refusal === 'LEASE_OVER' ? this.leaseOver(gift) : this.fail(gift, refusal);
     }
 
-    const debit = await this.wallets.move({
-      userId: gift.senderId,
-      ref,
-      reason: 'gift_sent',
-      coins: -gift.coins,
-      leaseUntil: lease,
-    });
+    // Both movements' ledger entries are written together, after the credit (one command).
+    const bookings: Booking[] = [];
+    const debit = await this.wallets.move(
+      { userId: gift.senderId, ref, reason: 'gift_sent', coins: -gift.coins, leaseUntil: lease },
+      bookings,
+    );
     if (debit.status === 'lease_over') return this.leaseOver(gift);
     if (debit.status === 'insufficient') return this.fail(gift, 'INSUFFICIENT_BALANCE');
     this.crashIfFaultPoint('after_debit');
     got.senderCoins = debit.coins;
 
-    const credit = await this.wallets.move({
-      userId: gift.receiverId,
-      ref,
-      reason: 'gift_received',
-      diamonds: gift.diamonds,
-      leaseUntil: lease,
-    });
+    const credit = await this.wallets.move(
+      { userId: gift.receiverId, ref, reason: 'gift_received', diamonds: gift.diamonds, leaseUntil: lease },
+      bookings,
+    );
+    await this.wallets.bookAll(bookings);
     if (credit.status === 'lease_over') return this.leaseOver(gift);
 
     // null: counted (or ranked) by an earlier settler, or this lease is over; settling below tells which.
