@@ -4,6 +4,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { awaitOrTakeOver, LEASE_EXPIRED, leaseEnd, LeasedRecord, withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { groupBy } from '../common/group-by';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CreditCoinsDto } from './dto/credit-coins.dto';
@@ -109,7 +110,23 @@ export class WalletService {
 
   /** Drops a finished movement's reference; call only when no holder of its lease can still write. */
   async forgetRef(userId: string, ref: string): Promise<void> {
-    await this.wallets.updateOne({ userId, appliedRefs: ref }, { $pull: { appliedRefs: ref } });
+    await this.forgetRefs([{ userId, ref }]);
+  }
+
+  /** Drops finished movements' references, one command for all (see forgetRef). */
+  async forgetRefs(refs: { userId: string; ref: string }[]): Promise<void> {
+    const byUser = groupBy(
+      refs,
+      (r) => r.userId,
+      (r) => r.ref,
+    );
+    if (byUser.size === 0) return;
+    await this.wallets.bulkWrite(
+      [...byUser].map(([userId, ids]) => ({
+        updateOne: { filter: { userId, appliedRefs: { $in: ids } }, update: { $pullAll: { appliedRefs: ids } } },
+      })),
+      { ordered: false },
+    );
   }
 
   async coinsOf(userId: string): Promise<number> {
