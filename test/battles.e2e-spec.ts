@@ -1,5 +1,6 @@
 import mongoose, { Connection } from 'mongoose';
 import { checkLedger } from '../src/cli/ledger-check';
+import { GUARD_FLUSH_MS } from '../src/gifts/gift-settlement.service';
 import { connectLives, post, senders, Side, startBattle, twoLives } from './support/battle-fixtures';
 import { auth, giftByKey, newKey } from './support/gift-fixtures';
 import { roomEvents } from './support/room-events';
@@ -315,7 +316,10 @@ describe('PK battles', () => {
     afterAll(() => quiet.close());
 
     /** This app's Mongoose operations (one database command each) while `action` runs. */
+    /** The action's commands, its deferred ones included (a gift's guards go in a batch GUARD_FLUSH_MS later). */
     async function commandsDuring(action: () => Promise<unknown>): Promise<string[]> {
+      const flushed = () => new Promise((resolve) => setTimeout(resolve, GUARD_FLUSH_MS + 150));
+      await flushed(); // an earlier action's batch is not this one's
       const seen: string[] = [];
       const database = new URL(quiet.config.mongodbUri!).pathname.slice(1);
       mongoose.set('debug', function (this: { conn?: { name?: string } }, collection: string, method: string) {
@@ -323,6 +327,7 @@ describe('PK battles', () => {
       });
       try {
         await action();
+        await flushed();
       } finally {
         mongoose.set('debug', false);
       }

@@ -19,7 +19,7 @@ const CEILINGS: Record<HotPath, number> = {
   'seat take': 3 + BAN_CHECK,
   'seat leave': 2 + BAN_CHECK,
   leave: 4 + BAN_CHECK,
-  'gift send, settled': 21 + BAN_CHECK,
+  'gift send, settled': 16 + BAN_CHECK,
   'live details': 1,
   'active list, cached': 0,
   'socket live:join with snapshot': 4,

@@ -19,18 +19,19 @@ import { REDIS_CLIENT } from './redis.provider';
 @Injectable()
 export class RateLimits {
   private readonly logger = new Logger('RateLimits');
-  private readonly buckets = new Map<string, RateLimiterUnion>();
+  private readonly buckets = new Map<string, { union: RateLimiterUnion; limiters: RateLimiterAbstract[] }>();
 
   constructor(@Optional() @Inject(REDIS_CLIENT) private readonly redis?: Redis | null) {}
 
   /** Defines (or redefines) a bucket. */
   define(bucket: string, rules: RateRule[]): void {
-    this.buckets.set(bucket, new RateLimiterUnion(...rules.map((rule, i) => this.limiter(`rl:${bucket}:${i}`, rule))));
+    const limiters = rules.map((rule, i) => this.limiter(`rl:${bucket}:${i}`, rule));
+    this.buckets.set(bucket, { union: new RateLimiterUnion(...limiters), limiters });
   }
 
   /** Spends one point of `key` in `bucket`; throws 429 RATE_LIMITED with `details.retryAfterMs` when out. */
   async consume(bucket: string, key: string): Promise<void> {
-    const union = this.buckets.get(bucket);
+    const union = this.buckets.get(bucket)?.union;
     if (!union) throw new Error(`Rate-limit bucket '${bucket}' is not defined`);
     try {
       await union.consume(key);
@@ -47,6 +48,19 @@ export class RateLimits {
         retryAfterMs,
       });
     }
+  }
+
+  /**
+   * Gives back the point a `consume` took, for an action that turned out not to be a new one (a
+   * retry found its first attempt): best effort, a store failure keeps the point spent.
+   */
+  async refund(bucket: string, key: string): Promise<void> {
+    const limiters = this.buckets.get(bucket)?.limiters ?? [];
+    await Promise.all(
+      limiters.map((limiter) =>
+        limiter.reward(key, 1).catch((err: unknown) => this.logger.warn({ bucket, err }, 'rate limit refund failed')),
+      ),
+    );
   }
 
   private limiter(keyPrefix: string, rule: RateRule): RateLimiterAbstract {

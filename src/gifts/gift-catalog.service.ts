@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { ensureIndexes } from '../database/indexes';
 import { DEFAULT_GIFT_CATALOG } from './default-catalog';
 import { CreateGiftDto, UpdateGiftDto } from './dto/create-gift.dto';
@@ -55,12 +56,19 @@ export class GiftCatalogService implements OnApplicationBootstrap {
     return { items, categories: [...new Set(items.map((g) => g.category))] };
   }
 
-  /** The gift to send, or GIFT_NOT_FOUND / GIFT_INACTIVE. */
-  async findSendable(giftId: string): Promise<CatalogGift> {
-    const gift = Types.ObjectId.isValid(giftId) ? await this.gifts.findById(giftId).lean() : null;
-    if (!gift) throw new DomainError('GIFT_NOT_FOUND', `No gift with id ${giftId}.`);
-    if (!gift.active) throw new DomainError('GIFT_INACTIVE', `'${gift.name}' is no longer available.`);
-    return gift;
+  /**
+   * The catalog entry as a part read with the live's document (one command for the send's whole
+   * gate). Read on every send, never kept per instance: whether a gift is on sale and its price
+   * decide the debit, and the price read here is the one the gift's record keeps and charges.
+   */
+  entryPart(giftId: string): SnapshotPart<CatalogGift | null> {
+    // An id that is not one matches nothing (no gift has a null _id): GIFT_NOT_FOUND, as before.
+    const id = Types.ObjectId.isValid(giftId) ? new Types.ObjectId(giftId) : null;
+    return {
+      from: this.gifts.collection.collectionName,
+      pipeline: [{ $match: { _id: id } }, { $limit: 1 }],
+      read: (docs) => (docs[0] as CatalogGift | undefined) ?? null,
+    };
   }
 
   async create(dto: CreateGiftDto): Promise<GiftView> {
@@ -109,6 +117,13 @@ export class GiftCatalogService implements OnApplicationBootstrap {
     if (!gift) throw new DomainError('GIFT_NOT_FOUND', `No gift with id ${giftId}.`);
     return toGiftView(gift);
   }
+}
+
+/** The entry if it may be sent, else GIFT_NOT_FOUND / GIFT_INACTIVE. */
+export function sendable(gift: CatalogGift | null, giftId: string): CatalogGift {
+  if (!gift) throw new DomainError('GIFT_NOT_FOUND', `No gift with id ${giftId}.`);
+  if (!gift.active) throw new DomainError('GIFT_INACTIVE', `'${gift.name}' is no longer available.`);
+  return gift;
 }
 
 const slug = (name: string) =>

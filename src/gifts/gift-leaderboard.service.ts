@@ -4,6 +4,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { groupBy } from '../common/group-by';
 import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
 import { SnapshotPart } from '../common/snapshot-part';
 import { GifterView } from './dto/gift-result.view';
@@ -69,9 +70,26 @@ export class GiftLeaderboardService {
     return { rank: await this.rankOf(liveId, senderId, totalDiamonds), changed: false, totalDiamonds };
   }
 
-  /** Drops a finished gift's guard id; call only when no settler of it can still write. */
-  async forget(liveId: Types.ObjectId, senderId: string, giftId: string): Promise<void> {
-    await this.senders.updateOne({ liveId, senderId, appliedGiftIds: giftId }, { $pull: { appliedGiftIds: giftId } });
+  /** Drops finished gifts' guard ids, one command for all; call only when no settler of them can still write. */
+  async forgetAll(gifts: Pick<GiftSent & { _id: Types.ObjectId }, '_id' | 'liveId' | 'senderId'>[]): Promise<void> {
+    const byEntry = groupBy(
+      gifts,
+      (gift) => `${gift.liveId.toString()}/${gift.senderId}`,
+      (gift) => gift._id.toString(),
+    );
+    if (byEntry.size === 0) return;
+    await this.senders.bulkWrite(
+      [...byEntry].map(([entry, ids]) => {
+        const [liveId, senderId] = [entry.slice(0, entry.indexOf('/')), entry.slice(entry.indexOf('/') + 1)];
+        return {
+          updateOne: {
+            filter: { liveId: new Types.ObjectId(liveId), senderId, appliedGiftIds: { $in: ids } },
+            update: { $pullAll: { appliedGiftIds: ids } },
+          },
+        };
+      }),
+      { ordered: false },
+    );
   }
 
   /** The live's gifters, most diamonds first. */

@@ -1,7 +1,7 @@
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Histogram } from 'prom-client';
 import { METRIC } from '../metrics/metrics';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { BattleScores } from '../battles/battle-scores';
@@ -10,13 +10,19 @@ import { DomainEvents } from '../common/domain-events';
 import { AppConfig, GiftFaultPoint } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { StreamsService } from '../streams/streams.service';
-import { WalletService } from '../wallet/wallet.service';
+import { Booking, WalletService } from '../wallet/wallet.service';
 import { toGiftEventView } from './dto/gift-result.view';
 import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService, RankChange } from './gift-leaderboard.service';
 import { GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-sent.schema';
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
+
+/**
+ * How long finished gifts wait for their guards' removal: every gift finished on this instance in
+ * that time shares one batch (one command per collection), so guards are removed at most this often.
+ */
+export const GUARD_FLUSH_MS = 250;
 
 /** Values gathered along the way; a step that another settler did leaves its value to be read again. */
 interface Gathered {
@@ -43,15 +49,20 @@ interface Run {
  * - A lease is not a lock: a paused settler can wake up after a takeover. Every write a settler
  *   makes, effects and its own record's state alike, matches only while its lease runs by the
  *   database's clock (`withinLease`), so a late settler can no longer change anything.
- * - Guards are removed only when no settler can write any more: by the settler that marked the
+ * - Guards are removed only when no settler can write any more: after the settler that marked the
  *   gift settled or failed within its lease (every earlier settler's lease ended before it
- *   claimed), or by the sweep once the last lease is over. From then on the gift's state guards it.
+ *   claimed), in a batch of this instance's finished gifts (GUARD_FLUSH_MS), or by the sweep once
+ *   the last lease is over. From then on the gift's state guards it. The gift is marked cleaned
+ *   only after its guards are gone, so a crash before the batch leaves it to the sweep.
  * The ledger entry of each wallet movement is written once (unique per wallet and reference).
  * A battle between the gift's live and another scores it the same way (BattleScores.scoreGift).
  */
 @Injectable()
-export class GiftSettlementService {
+export class GiftSettlementService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('GiftSettlement');
+  /** Finished gifts whose guards wait for the next batch. */
+  private finished: GiftRecord[] = [];
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,8 +82,28 @@ export class GiftSettlementService {
    */
   async settle(gift: GiftRecord): Promise<GiftRecord> {
     const run = await this.runSteps(gift);
-    if (run.finishedHere) await this.clean(run.gift, run.battleId);
+    if (run.finishedHere) this.cleanSoon(run.gift, run.battleId);
     return run.gift;
+  }
+
+  /** A stopping instance removes the guards it still holds (a crash leaves them to the sweep). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushGuards();
+  }
+
+  /** Removes the guards of the gifts finished here so far, in one batch (also called by the timer). */
+  async flushGuards(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const gifts = this.finished;
+    this.finished = [];
+    if (gifts.length === 0) return;
+    try {
+      await this.clean(gifts);
+    } catch (err) {
+      // Still marked not cleaned: the recovery sweep removes them once their lease is over.
+      this.logger.warn({ err, gifts: gifts.length }, 'guard removal failed; left to the recovery sweep');
+    }
   }
 
   /** Takes over a pending gift whose settler's lease is over; null when someone else holds it. */
@@ -95,12 +126,10 @@ export class GiftSettlementService {
       .find({ cleaned: false, ...LEASE_EXPIRED })
       .limit(limit)
       .lean();
-    for (const gift of abandoned) {
-      if (gift.state !== 'pending') await this.clean(gift);
-      else {
-        const claimed = await this.claimExpired(gift._id);
-        if (claimed) await this.settle(claimed);
-      }
+    await this.clean(abandoned.filter((gift) => gift.state !== 'pending'));
+    for (const gift of abandoned.filter((g) => g.state === 'pending')) {
+      const claimed = await this.claimExpired(gift._id);
+      if (claimed) await this.settle(claimed);
     }
     return abandoned.length;
   }
@@ -125,25 +154,22 @@ export class GiftSettlementService {
       return refusal === 'LEASE_OVER' ? this.leaseOver(gift) : this.fail(gift, refusal);
     }
 
-    const debit = await this.wallets.move({
-      userId: gift.senderId,
-      ref,
-      reason: 'gift_sent',
-      coins: -gift.coins,
-      leaseUntil: lease,
-    });
+    // Both movements' ledger entries are written together, after the credit (one command).
+    const bookings: Booking[] = [];
+    const debit = await this.wallets.move(
+      { userId: gift.senderId, ref, reason: 'gift_sent', coins: -gift.coins, leaseUntil: lease },
+      bookings,
+    );
     if (debit.status === 'lease_over') return this.leaseOver(gift);
     if (debit.status === 'insufficient') return this.fail(gift, 'INSUFFICIENT_BALANCE');
     this.crashIfFaultPoint('after_debit');
     got.senderCoins = debit.coins;
 
-    const credit = await this.wallets.move({
-      userId: gift.receiverId,
-      ref,
-      reason: 'gift_received',
-      diamonds: gift.diamonds,
-      leaseUntil: lease,
-    });
+    const credit = await this.wallets.move(
+      { userId: gift.receiverId, ref, reason: 'gift_received', diamonds: gift.diamonds, leaseUntil: lease },
+      bookings,
+    );
+    await this.wallets.bookAll(bookings);
     if (credit.status === 'lease_over') return this.leaseOver(gift);
 
     // null: counted (or ranked) by an earlier settler, or this lease is over; settling below tells which.
@@ -215,22 +241,35 @@ export class GiftSettlementService {
   }
 
   /**
-   * Removes the gift's guards from the documents it touched: its state guards it from now on.
-   * A battle's guard goes with this instance's next update of that battle (no command of its
-   * own); when the battle is unknown here (the sweep finishing another settler's gift) or nothing
-   * follows, the battle's end drops it with all others.
+   * Queues a gift this settler finished for the next batch of guard removals. A battle's guard
+   * goes with this instance's next update of that battle (no command of its own); when the
+   * battle is unknown here (the sweep finishing another settler's gift) or nothing follows, the
+   * battle's end drops it with all others.
    */
-  private async clean(gift: GiftRecord, battleId?: string | null): Promise<void> {
-    const giftId = gift._id.toString();
-    const ref = `gift:${giftId}`;
-    await this.streams.forgetGift(gift.liveId.toString(), giftId);
-    // A gift fails only at its acceptance or its debit, so a failed one left no other guard.
-    if (gift.state === 'settled') {
-      await this.wallets.forgetRef(gift.senderId, ref);
-      await this.wallets.forgetRef(gift.receiverId, ref);
-      await this.leaderboard.forget(gift.liveId, gift.senderId, giftId);
-      if (battleId) this.battleScores.forgetGift(battleId, giftId);
-    }
-    await this.sent.updateOne({ _id: gift._id }, { $set: { cleaned: true } });
+  private cleanSoon(gift: GiftRecord, battleId?: string | null): void {
+    if (battleId && gift.state === 'settled') this.battleScores.forgetGift(battleId, gift._id.toString());
+    this.finished.push(gift);
+    this.flushTimer ??= setTimeout(() => void this.flushGuards(), GUARD_FLUSH_MS);
+  }
+
+  /**
+   * Removes finished gifts' guards from the documents they touched, one command per collection
+   * for the whole batch, then marks the gifts cleaned: their state guards them from now on.
+   * A gift fails only at its acceptance or its debit, so a failed one left a guard on its live only.
+   */
+  private async clean(gifts: GiftRecord[]): Promise<void> {
+    if (gifts.length === 0) return;
+    const settled = gifts.filter((gift) => gift.state === 'settled');
+    await this.streams.forgetGifts(
+      gifts.map((gift) => ({ liveId: gift.liveId.toString(), giftId: gift._id.toString() })),
+    );
+    await this.wallets.forgetRefs(
+      settled.flatMap((gift) => [
+        { userId: gift.senderId, ref: `gift:${gift._id.toString()}` },
+        { userId: gift.receiverId, ref: `gift:${gift._id.toString()}` },
+      ]),
+    );
+    await this.leaderboard.forgetAll(settled);
+    await this.sent.updateMany({ _id: { $in: gifts.map((gift) => gift._id) } }, { $set: { cleaned: true } });
   }
 }

@@ -16,13 +16,15 @@ import { GifterPeriod } from './dto/gifters.query';
 import { periodStart } from '../common/utc-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
-import { GiftCatalogService } from './gift-catalog.service';
+import { CatalogGift, GiftCatalogService, sendable } from './gift-catalog.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy';
 import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
 import { GiftSent } from './schemas/gift-sent.schema';
 
 const REPEAT_WAIT_MAX_MS = 10_000;
+
+type LiveRecord = Awaited<ReturnType<StreamsService['findLive']>>;
 
 /** Sending gifts (REST and socket share `send`), and the lists built from sent gifts. */
 /** The rate-limit bucket of gift sends, keyed per live and sender. */
@@ -49,24 +51,20 @@ export class GiftsService {
    * answers the first gift's final result (or its error) and moves no coin.
    */
   async send(liveId: string, user: AuthUser, dto: SendGiftDto): Promise<GiftResultView> {
-    // A repeated key answers the first gift's outcome, whatever happened since (an end, a kick, a rate limit).
-    const earlier = await this.sent.findOne({ senderId: user.userId, idempotencyKey: dto.idempotencyKey }).lean();
-    if (earlier) return this.answerRepeat(earlier, liveId, dto);
-
-    const live = await this.streams.requireActiveLive(liveId, user.userId);
-    if (!(await this.isInLive(live, user.userId)))
-      throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
-    const receiverId = dto.receiverId ?? live.hostId;
-    if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
-    if (!(await this.receivers.canReceive(live, receiverId))) {
-      throw new DomainError(
-        'INVALID_RECEIVER',
-        'Gifts go to the host, a co-host or (party and audio lives) a seated speaker.',
-        { receiverId },
-      );
+    // No read of the key first: the insert below finds a repeat (its unique index). A refused send
+    // still looks for a first gift under its key, which answers whatever happened since (an end,
+    // a kick, a rate limit); the lookup costs only refusals.
+    let checked: { live: LiveRecord; receiverId: string; gift: CatalogGift };
+    try {
+      checked = await this.check(liveId, user, dto);
+      await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const earlier = await this.firstWithKey(user.userId, dto.idempotencyKey);
+      if (earlier) return this.answerRepeat(earlier, liveId, dto);
+      throw error;
     }
-    const gift = await this.catalog.findSendable(dto.giftId);
-    await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
+    const { live, receiverId, gift } = checked;
     const coins = gift.priceCoins * dto.count;
 
     let record: GiftRecord;
@@ -93,7 +91,9 @@ export class GiftsService {
       ).toObject();
     } catch (error) {
       if (!isDuplicateKey(error, 'idempotencyKey')) throw error;
-      const first = await this.sent.findOne({ senderId: user.userId, idempotencyKey: dto.idempotencyKey }).lean();
+      // A retry, not a new gift: it gives its rate-limit point back (retries stay free).
+      await this.rateLimits.refund(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
+      const first = await this.firstWithKey(user.userId, dto.idempotencyKey);
       return this.answerRepeat(first!, liveId, dto);
     }
     this.settlement.crashIfFaultPoint('after_record');
@@ -160,10 +160,44 @@ export class GiftsService {
     return { items, nextCursor: null };
   }
 
+  /**
+   * Who may send what to whom: the live runs and the sender is not removed from it, the sender is
+   * in it, the receiver may receive, the gift is on sale. Every answer here is checked again by
+   * the writes that follow (the live's acceptance gates the end and a kick).
+   */
+  private async check(
+    liveId: string,
+    user: AuthUser,
+    dto: SendGiftDto,
+  ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
+    // One command: the live's document with the sender's visit and the catalog entry.
+    const read = await this.streams.readLiveWith(liveId, {
+      inLive: this.viewers.activeVisitPart(liveId, user.userId),
+      entry: this.catalog.entryPart(dto.giftId),
+    });
+    const live = await this.streams.admit(read.live, user.userId);
+    if (!(await this.isInLive(live, user.userId, read.parts.inLive)))
+      throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
+    const receiverId = dto.receiverId ?? live.hostId;
+    if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
+    if (!(await this.receivers.canReceive(live, receiverId))) {
+      throw new DomainError(
+        'INVALID_RECEIVER',
+        'Gifts go to the host, a co-host or (party and audio lives) a seated speaker.',
+        { receiverId },
+      );
+    }
+    return { live, receiverId, gift: sendable(read.parts.entry, dto.giftId) };
+  }
+
+  private firstWithKey(senderId: string, idempotencyKey: string): Promise<GiftRecord | null> {
+    return this.sent.findOne({ senderId, idempotencyKey }).lean();
+  }
+
   /** Host, co-host, active viewer, or (when seats are wired) a seated speaker. */
-  private async isInLive(live: Awaited<ReturnType<StreamsService['findLive']>>, userId: string): Promise<boolean> {
+  private async isInLive(live: LiveRecord, userId: string, activeViewer: boolean): Promise<boolean> {
     if (roleIn(live, userId) !== 'member') return true;
-    if (await this.viewers.isActiveViewer(live._id.toString(), userId)) return true;
+    if (activeViewer) return true;
     return this.receivers.isSeatedSpeaker(live, userId);
   }
 

@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEventMap } from '../common/domain-event-map';
 import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { groupBy } from '../common/group-by';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
@@ -761,11 +762,22 @@ export class StreamsService {
     return live?.stats ?? null;
   }
 
-  /** Drops a finished gift's guards; call only when no settler of it can still write. */
-  async forgetGift(liveId: string, giftId: string): Promise<void> {
-    await this.lives.updateOne(
-      { _id: liveId, acceptedGiftIds: giftId },
-      { $pull: { acceptedGiftIds: giftId, countedGiftIds: giftId } },
+  /** Drops finished gifts' guards, one command for all; call only when no settler of them can still write. */
+  async forgetGifts(gifts: { liveId: string; giftId: string }[]): Promise<void> {
+    const byLive = groupBy(
+      gifts,
+      (gift) => gift.liveId,
+      (gift) => gift.giftId,
+    );
+    if (byLive.size === 0) return;
+    await this.lives.bulkWrite(
+      [...byLive].map(([liveId, ids]) => ({
+        updateOne: {
+          filter: { _id: new Types.ObjectId(liveId), acceptedGiftIds: { $in: ids } },
+          update: { $pullAll: { acceptedGiftIds: ids, countedGiftIds: ids } },
+        },
+      })),
+      { ordered: false },
     );
   }
 

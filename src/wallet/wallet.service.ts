@@ -4,6 +4,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { awaitOrTakeOver, LEASE_EXPIRED, leaseEnd, LeasedRecord, withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { groupBy } from '../common/group-by';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CreditCoinsDto } from './dto/credit-coins.dto';
@@ -35,6 +36,12 @@ export interface MoveOutcome {
   diamonds: number;
 }
 
+/** A movement's ledger entries still to write, with the balances right after it (null: not known). */
+export interface Booking {
+  move: Move;
+  balances: Record<Currency, number> | null;
+}
+
 type PurchaseRecord = Purchase & { _id: Types.ObjectId };
 
 /** Owns wallets, their ledger and purchases. Every balance change is a Move: applied once, booked once. */
@@ -51,9 +58,12 @@ export class WalletService {
    * Applies a movement exactly once: the balance change and its reference land in one conditional
    * update (debits also require enough funds; the mover's lease must still run), then the ledger
    * entry is written (unique per reference). Running it again finds the reference (or, once the
-   * reference is removed, the entry) and only completes the booking.
+   * reference is removed, the entry) and only completes the booking. With `bookings`, the entries
+   * are added there for the caller to write with others in one command (`bookAll`), before it
+   * finishes the work the movement belongs to: until then the movement's guard stays, so a
+   * takeover after a crash completes a missing entry.
    */
-  async move(move: Move): Promise<MoveOutcome> {
+  async move(move: Move, bookings?: Booking[]): Promise<MoveOutcome> {
     const coins = move.coins ?? 0;
     const diamonds = move.diamonds ?? 0;
     const filter: QueryFilter<Wallet> = {
@@ -82,12 +92,16 @@ export class WalletService {
       current = after ? null : await this.wallets.findOne({ userId: move.userId }).lean();
     }
     if (after) {
-      await this.book(move, { coins: after.coins, diamonds: after.diamonds });
+      const booking = { move, balances: { coins: after.coins, diamonds: after.diamonds } };
+      if (bookings) bookings.push(booking);
+      else await this.bookAll([booking]);
       return { status: 'applied', coins: after.coins, diamonds: after.diamonds };
     }
     const balances = { coins: current?.coins ?? 0, diamonds: current?.diamonds ?? 0 };
     if (current?.appliedRefs.includes(move.ref) || (await this.isBooked(move))) {
-      await this.book(move, null); // a crash may have fallen between the change and its entry
+      // A crash may have fallen between the change and its entry.
+      if (bookings) bookings.push({ move, balances: null });
+      else await this.bookAll([{ move, balances: null }]);
       return { status: 'already_applied', ...balances };
     }
     if (balances.coins < -coins || balances.diamonds < -diamonds) return { status: 'insufficient', ...balances };
@@ -96,7 +110,23 @@ export class WalletService {
 
   /** Drops a finished movement's reference; call only when no holder of its lease can still write. */
   async forgetRef(userId: string, ref: string): Promise<void> {
-    await this.wallets.updateOne({ userId, appliedRefs: ref }, { $pull: { appliedRefs: ref } });
+    await this.forgetRefs([{ userId, ref }]);
+  }
+
+  /** Drops finished movements' references, one command for all (see forgetRef). */
+  async forgetRefs(refs: { userId: string; ref: string }[]): Promise<void> {
+    const byUser = groupBy(
+      refs,
+      (r) => r.userId,
+      (r) => r.ref,
+    );
+    if (byUser.size === 0) return;
+    await this.wallets.bulkWrite(
+      [...byUser].map(([userId, ids]) => ({
+        updateOne: { filter: { userId, appliedRefs: { $in: ids } }, update: { $pullAll: { appliedRefs: ids } } },
+      })),
+      { ordered: false },
+    );
   }
 
   async coinsOf(userId: string): Promise<number> {
@@ -247,27 +277,45 @@ export class WalletService {
     return (await this.ledger.exists({ userId: move.userId, reference: move.ref })) !== null;
   }
 
-  /** Writes the movement's entries (one per currency it touches); an existing entry is kept. */
-  private async book(move: Move, balances: Record<Currency, number> | null): Promise<void> {
-    const amounts: [Currency, number][] = [
-      ['coins', move.coins ?? 0],
-      ['diamonds', move.diamonds ?? 0],
-    ];
-    for (const [currency, amount] of amounts.filter(([, a]) => a !== 0)) {
-      try {
-        await this.ledger.create({
+  /**
+   * Writes the movements' entries (one per currency each touches) in one command; an existing
+   * entry is kept (unique per wallet, reference and currency), the others are written anyway.
+   */
+  async bookAll(bookings: Booking[]): Promise<void> {
+    const entries = bookings.flatMap(({ move, balances }) =>
+      (
+        [
+          ['coins', move.coins ?? 0],
+          ['diamonds', move.diamonds ?? 0],
+        ] as [Currency, number][]
+      )
+        .filter(([, amount]) => amount !== 0)
+        .map(([currency, amount]) => ({
           userId: move.userId,
           currency,
           amount,
           balanceAfter: balances ? balances[currency] : null,
           reason: move.reason,
           reference: move.ref,
-        });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+        })),
+    );
+    if (entries.length === 0) return;
+    try {
+      await this.ledger.insertMany(entries, { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicateKeys(error)) throw error;
     }
   }
+}
+
+/** True when a write of several documents failed only on a unique index (each failed one exists already). */
+function onlyDuplicateKeys(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (writeErrors === undefined) return isDuplicateKey(error);
+  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  // The driver's WriteError has `code`; Mongoose's insertMany hands them on as `{ err, index }`.
+  const codeOf = (e: unknown) => (e as { code?: number }).code ?? (e as { err?: { code?: number } }).err?.code;
+  return list.length > 0 && list.every((e) => codeOf(e) === 11000);
 }
 
 const purchaseRef = (purchase: Pick<Purchase, 'purchaseRef'>) => `purchase:${purchase.purchaseRef}`;

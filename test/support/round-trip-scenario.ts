@@ -1,3 +1,4 @@
+import { GUARD_FLUSH_MS } from '../../src/gifts/gift-settlement.service';
 import { auth, credit, giftByKey, newKey } from './gift-fixtures';
 import { countRoundTrips, RoundTrips, waitForQuiet } from './round-trips';
 import { TestApp, userIds } from './test-app';
@@ -31,9 +32,10 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   const measured = {} as Record<HotPath, RoundTrips>;
   const post = (path: string, token: string, body: Record<string, unknown> = {}) =>
     t.http().post(path).set(auth(token)).send(body);
-  // Until the app is quiet again: the reactions an action fires without awaiting them count too.
-  const measure = async (action: HotPath, run: () => Promise<unknown>) => {
-    measured[action] = await countRoundTrips(t.app, run, () => waitForQuiet(t.app, 100));
+  // Until the app is quiet again: the reactions an action fires without awaiting them count too,
+  // and its deferred writes (a gift's guards go in a batch GUARD_FLUSH_MS after it settled).
+  const measure = async (action: HotPath, run: () => Promise<unknown>, quietMs = 100) => {
+    measured[action] = await countRoundTrips(t.app, run, () => waitForQuiet(t.app, quietMs));
   };
   const [host, viewer, sender, joiner] = userIds('rt', 4);
   const [hostToken, viewerToken, senderToken] = [host, viewer, sender].map((u) => t.token(u));
@@ -45,7 +47,7 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   // Warm up the paths once (first-time collection creation and compiled models are not the action's cost).
   await post(`/api/live/${liveId}/gifts`, senderToken, { giftId: rose.id, count: 1, idempotencyKey: newKey() });
   await t.http().get('/api/live/active');
-  await waitForQuiet(t.app);
+  await waitForQuiet(t.app, GUARD_FLUSH_MS + 200);
 
   await measure('REST join, first visit', () => post(`/api/live/${liveId}/join`, viewerToken).expect(200));
   await measure('REST join, already in', () => post(`/api/live/${liveId}/join`, viewerToken).expect(200));
@@ -53,8 +55,13 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   await measure('seat take', () => post(`/api/live/${liveId}/seats/2/join`, viewerToken).expect(201));
   await measure('seat leave', () => post(`/api/live/${liveId}/seats/2/leave`, viewerToken).expect(200));
   await measure('leave', () => post(`/api/live/${liveId}/leave`, viewerToken).expect(200));
-  await measure('gift send, settled', () =>
-    post(`/api/live/${liveId}/gifts`, senderToken, { giftId: rose.id, count: 1, idempotencyKey: newKey() }).expect(201),
+  await measure(
+    'gift send, settled',
+    () =>
+      post(`/api/live/${liveId}/gifts`, senderToken, { giftId: rose.id, count: 1, idempotencyKey: newKey() }).expect(
+        201,
+      ),
+    GUARD_FLUSH_MS + 200,
   );
   await measure('live details', () => t.http().get(`/api/live/${liveId}`).expect(200));
   await t.http().get('/api/live/active').expect(200);
