@@ -10,6 +10,7 @@ import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { roleIn } from '../streams/live-roles';
 import { toLiveView } from '../streams/dto/live.view';
 import { ViewerView } from '../viewers/dto/viewer.view';
+import { StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveJoinAck, LiveSnapshot } from './client-events';
 import { JoinLiveDto } from './dto/join-live.dto';
@@ -22,6 +23,7 @@ import { acceptsFrames, liveFramesRoom, liveRoom, liveRooms } from './rooms';
 export class LiveRooms {
   constructor(
     private readonly broadcaster: LiveBroadcaster,
+    private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
     private readonly chatMutes: ChatMutesService,
     private readonly tickets: SeatTicketsService,
@@ -31,8 +33,10 @@ export class LiveRooms {
   ) {}
 
   /**
-   * Subscribes the socket first, then passes the live's gate (running, user not removed), so no
-   * event falls between the subscription and the snapshot. The order also closes the race with a
+   * Reads the live's gate (running, user not removed) before subscribing, so a user removed or a
+   * live ended before this join never enters the room, not even for the moment a refusal takes.
+   * Then subscribes the socket, then passes the gate again (the count-in), so no event falls
+   * between the subscription and the snapshot. The order also closes the race with a
    * kick or an end: their write comes before they unsubscribe the room, so either the gate sees the
    * write and the socket leaves, or the write (and its unsubscription) comes after this subscription.
    * The room's count is read before the snapshot: the snapshot may already hold later events.
@@ -41,6 +45,7 @@ export class LiveRooms {
   async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<LiveJoinAck> {
     const liveId = body.liveStreamId;
     const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
+    await this.streams.requireActiveLive(liveId, user.userId);
     await socket.join(room);
     try {
       // The join passes the live's gate after this subscription (its count-in, or a read when already in).

@@ -397,7 +397,7 @@ export class StreamsService {
       );
     }
     const kick = { userId: targetUserId, actorId, at: new Date() };
-    let updated = await this.updateWhileLive(
+    const updated = await this.updateWhileLive(
       liveId,
       {
         $addToSet: { removedUserIds: targetUserId },
@@ -409,16 +409,16 @@ export class StreamsService {
       recheck,
     );
     const until = durationMs ? new Date(kick.at.getTime() + durationMs) : null;
-    updated =
-      (await this.lives.findOneAndUpdate(
-        {
-          _id: liveId,
-          removedUserIds: targetUserId,
-          removals: { $not: { $elemMatch: { userId: targetUserId, byBan: false } } },
-        },
-        { $push: { removals: { userId: targetUserId, until, byBan: false } } },
-        { returnDocument: 'after' },
-      )) ?? updated;
+    // The answer is the live as the kick's own write left it: this second write may already see
+    // later changes (a co-host removed meanwhile), which the kick must not report as its own.
+    await this.lives.updateOne(
+      {
+        _id: liveId,
+        removedUserIds: targetUserId,
+        removals: { $not: { $elemMatch: { userId: targetUserId, byBan: false } } },
+      },
+      { $push: { removals: { userId: targetUserId, until, byBan: false } } },
+    );
     await this.finishKick(liveId, kick, updated.moderatorEpoch);
     this.events.emit('live.host_action', {
       liveId,
