@@ -538,4 +538,23 @@ describe('gift rate limit', () => {
     expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
     expect((await wallet(t, scene.senderId)).coins).toBe(100 - 3 * rose.priceCoins);
   });
+
+  it('gives a retry under the limit its point back: the limit counts distinct gifts', async () => {
+    const rose = await giftByKey(t, 'rose');
+    const scene = await startScene(t, userIds('limit-retry', 2), 100);
+    const send = (key: string) =>
+      t
+        .http()
+        .post(`/api/live/${scene.liveId}/gifts`)
+        .set(auth(scene.senderToken))
+        .send({ giftId: rose.id, count: 1, idempotencyKey: key });
+    const first = newKey();
+    const statuses = [(await send(first)).status];
+    // Three retries of the first gift, at once and one by one: none may use up a point.
+    statuses.push(...(await Promise.all([send(first), send(first)])).map((r) => r.status));
+    statuses.push((await send(first)).status);
+    for (const key of [newKey(), newKey(), newKey()]) statuses.push((await send(key)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 429]);
+    expect((await wallet(t, scene.senderId)).coins).toBe(100 - 3 * rose.priceCoins);
+  });
 });
