@@ -1,28 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
 import { connectLives, post, Side, twoLives } from './support/battle-fixtures';
+import { decodeRtcToken, RtcPrivilege } from './support/agora-token';
 import { auth } from './support/gift-fixtures';
 import { roomEvents } from './support/room-events';
 import { eventually, sleep, startTestApp, TestApp, userIds } from './support/test-app';
-
-// The package's own Token007 parser (not part of its typed public API).
-const { AccessToken2, ServiceRtc, kRtcServiceType } = require('agora-token/src/AccessToken2');
 
 const APP_ID = randomBytes(16).toString('hex');
 const APP_CERTIFICATE = randomBytes(16).toString('hex');
 const INVITE_TTL_MS = 700;
 
-function decode(token: string) {
-  const parsed = new AccessToken2();
-  expect(parsed.from_string(token)).toBe(true);
-  const [rtc] = parsed.getServices(kRtcServiceType);
-  return {
-    signed: parsed.verifySignature(APP_CERTIFICATE) as boolean,
-    channel: String(rtc.__channel_name),
-    uid: String(rtc.__uid),
-    privileges: Object.keys(rtc.__privileges).map(Number),
-  };
-}
+const decode = (token: string) => decodeRtcToken(token, APP_CERTIFICATE);
 
 describe('connections between lives', () => {
   let t: TestApp;
@@ -191,13 +179,13 @@ describe('connections between lives', () => {
       channel: connection.invitee.streamingChannel,
       uid: String(host.body.uid),
     });
-    expect(decoded.privileges).toEqual(expect.arrayContaining([ServiceRtc.kPrivilegePublishVideoStream]));
+    expect(decoded.privileges).toEqual(expect.arrayContaining([RtcPrivilege.kPrivilegePublishVideoStream]));
     expect(Date.parse(host.body.expiresAt) - Date.parse(host.headers.date)).toBeLessThanOrEqual(61_000);
 
     const viewerId = userIds('watcher', 1)[0];
     const viewer = await rtc(b, t.token(viewerId));
     expect(viewer.body).toMatchObject({ channel: connection.inviter.streamingChannel, role: 'subscriber' });
-    expect(decode(viewer.body.token).privileges).toEqual([ServiceRtc.kPrivilegeJoinChannel]);
+    expect(decode(viewer.body.token).privileges).toEqual([RtcPrivilege.kPrivilegeJoinChannel]);
 
     const kicked = userIds('kicked', 1)[0];
     await post(t, `/api/live/${b.liveId}/join`, t.token(kicked)).expect(200);

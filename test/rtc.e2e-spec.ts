@@ -1,31 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config/app-config';
+import { decodeRtcToken, RtcPrivilege } from './support/agora-token';
 import { startTestApp, TestApp, testEnv, userIds } from './support/test-app';
-
-// The package's own Token007 parser (not part of its typed public API).
-const { AccessToken2, ServiceRtc, kRtcServiceType } = require('agora-token/src/AccessToken2');
 
 const APP_ID = randomBytes(16).toString('hex');
 const APP_CERTIFICATE = randomBytes(16).toString('hex');
 const PUBLISH = [
-  ServiceRtc.kPrivilegePublishAudioStream,
-  ServiceRtc.kPrivilegePublishVideoStream,
-  ServiceRtc.kPrivilegePublishDataStream,
+  RtcPrivilege.kPrivilegePublishAudioStream,
+  RtcPrivilege.kPrivilegePublishVideoStream,
+  RtcPrivilege.kPrivilegePublishDataStream,
 ];
 
-/** Decodes a token with agora-token's parser: its signature, channel, uid and privileges. */
-function decode(token: string) {
-  const parsed = new AccessToken2();
-  expect(parsed.from_string(token)).toBe(true);
-  const [rtc] = parsed.getServices(kRtcServiceType);
-  return {
-    signed: parsed.verifySignature(APP_CERTIFICATE) as boolean,
-    appId: String(parsed.appId),
-    channel: String(rtc.__channel_name),
-    uid: String(rtc.__uid),
-    privileges: Object.keys(rtc.__privileges).map(Number),
-  };
-}
+const decode = (token: string) => decodeRtcToken(token, APP_CERTIFICATE);
 
 describe('rtc credentials', () => {
   let t: TestApp;
@@ -68,14 +54,14 @@ describe('rtc credentials', () => {
         channel: live.streamingChannel,
         uid: String(res.body.uid),
       });
-      expect(decoded.privileges).toEqual(expect.arrayContaining([ServiceRtc.kPrivilegeJoinChannel, ...PUBLISH]));
+      expect(decoded.privileges).toEqual(expect.arrayContaining([RtcPrivilege.kPrivilegeJoinChannel, ...PUBLISH]));
     }
 
     const viewer = await rtcToken(live.id, tokens.viewer);
     expect(viewer.body.role).toBe('subscriber');
     const decoded = decode(viewer.body.token);
     expect(decoded.signed).toBe(true);
-    expect(decoded.privileges).toEqual([ServiceRtc.kPrivilegeJoinChannel]);
+    expect(decoded.privileges).toEqual([RtcPrivilege.kPrivilegeJoinChannel]);
     expect(Date.parse(viewer.body.expiresAt)).toBeGreaterThan(Date.now());
   });
 
@@ -89,7 +75,7 @@ describe('rtc credentials', () => {
     await t.http().post(`/api/live/${live.id}/seats/2/remove`).set(auth(tokens.host)).expect(200);
     const after = await rtcToken(live.id, tokens.speaker);
     expect(after.body.role).toBe('subscriber');
-    expect(decode(after.body.token).privileges).toEqual([ServiceRtc.kPrivilegeJoinChannel]);
+    expect(decode(after.body.token).privileges).toEqual([RtcPrivilege.kPrivilegeJoinChannel]);
   });
 
   it('returns the ids and no token for a ZEGOCLOUD live (its kits sign on the client)', async () => {
