@@ -2,8 +2,9 @@ import mongoose, { Connection, Types } from 'mongoose';
 import type { Response } from 'supertest';
 import { LiveGateway } from '../src/live/live.gateway';
 import { userRoom } from '../src/live/rooms';
+import { BansService } from '../src/moderation/bans.service';
 import { auth, credit, giftByKey, newKey } from './support/gift-fixtures';
-import { sleep, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
+import { eventually, sleep, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
 
 const ROUNDS = 5;
 /** A socket cut by the ban never answers; its calls give up after this. */
@@ -117,6 +118,33 @@ describe('bans and resolutions under races', () => {
     expect(accepted.messages).toBeGreaterThan(0);
     expect(accepted.gifts).toBeGreaterThan(0);
   }, 120_000);
+
+  it('cuts a socket whose handshake read the ban before its write and connected after it', async () => {
+    const [userId] = userIds('banhandshake', 1);
+    const bans = t.app.get(BansService);
+    const read = bans.activeBan.bind(bans);
+    let banned!: () => void;
+    const banWritten = new Promise<void>((resolve) => (banned = resolve));
+    // A slow database: the handshake's read answers (not banned) only once the ban is written and answered.
+    const slowRead = jest.spyOn(bans, 'activeBan').mockImplementationOnce(async (id) => {
+      const ban = await read(id);
+      await banWritten;
+      return ban;
+    });
+    try {
+      const connecting = t.connect(t.token(userId));
+      await eventually(async () => slowRead.mock.calls.length === 1, 10_000, 5);
+      await post('/api/admin/bans', admin, { userId, durationMs: 600_000 }).expect(200);
+      banned();
+      const socket = await connecting;
+      const cut = await socket.waitFor('auth:banned');
+      expect(cut.code).toBe('BANNED');
+      await eventually(async () => !socket.raw.connected);
+      expect(await t.app.get(LiveGateway).server.in(userRoom(userId)).fetchSockets()).toEqual([]);
+    } finally {
+      slowRead.mockRestore();
+    }
+  });
 
   it('ends a live its host creates while being banned', async () => {
     for (let i = 0; i < ROUNDS; i++) {

@@ -22,7 +22,7 @@ const CEILINGS: Record<HotPath, number> = {
   'gift send, settled': 16 + BAN_CHECK,
   'live details': 1,
   'active list, cached': 0,
-  'socket live:join with snapshot': 5,
+  'socket live:join with snapshot': 4,
 };
 
 describe('round trips per action', () => {

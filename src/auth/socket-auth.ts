@@ -10,6 +10,12 @@ type Next = (error?: Error) => void;
 
 /** How often connected sockets are checked for an expired token (tokens count whole seconds). */
 const EXPIRY_CHECK_MS = 1000;
+/** The message between instances that notes a ban (see `noteBan`). */
+export const BAN_NOTICE = 'ban:noted';
+/** How long a noted ban is kept: far longer than a handshake may be trusted to it (below). */
+const BAN_NOTES_KEPT_MS = 10 * 60_000;
+/** A handshake older than this when its socket connects reads the ban again instead. */
+const HANDSHAKE_TRUSTED_MS = 60_000;
 
 /**
  * Sockets and their tokens: the handshake check (the token from `auth.token` or the Authorization
@@ -21,6 +27,10 @@ export class SocketAuth implements OnApplicationShutdown {
   private expiryCheck?: NodeJS.Timeout;
   // Off socket.data, which adapters may serialize.
   private readonly banChecks = new WeakMap<Socket, Promise<void>>();
+  /** When each socket's handshake read the ban (a monotonic clock, as the notes'). */
+  private readonly banReadAt = new WeakMap<Socket, number>();
+  /** The bans this instance heard of, by user: when it heard, and until when they hold. */
+  private readonly bansNoted = new Map<string, { at: number; until: string | null }>();
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -40,6 +50,7 @@ export class SocketAuth implements OnApplicationShutdown {
       const user = this.verifier.verify(token);
       if (user) {
         socket.data.user = user;
+        this.banReadAt.set(socket, performance.now());
         this.bans.activeBan(user.userId).then(
           (ban) => (ban ? refuseWith(next, bannedError(ban.until)) : next()),
           (error: unknown) => refuseWith(next, error),
@@ -79,20 +90,34 @@ export class SocketAuth implements OnApplicationShutdown {
   }
 
   /**
-   * Reads the ban again once the socket is in its user room. A ban written while the handshake
-   * ran either finds the socket there (and disconnects it), or is seen by this read: no socket
-   * slips between the two. Client events wait for it (see `admitted`).
+   * Notes a ban, on every instance (BanEnforcer sends it to the others before it cuts the user's
+   * sockets), for the handshakes in flight: see `recheckBan`.
+   */
+  noteBan(userId: string, until: string | null): void {
+    const now = performance.now();
+    for (const [id, noted] of this.bansNoted) if (noted.at < now - BAN_NOTES_KEPT_MS) this.bansNoted.delete(id);
+    this.bansNoted.set(userId, { at: now, until });
+  }
+
+  /**
+   * Checks the ban again once the socket is in its user room, for a ban written after its
+   * handshake's read. Such a ban is noted here before its cut reaches this instance: noted before
+   * this moment, it refuses the socket now; noted after, its cut finds the socket in its room.
+   * Either way no socket slips between the two, and no command is sent. A handshake too old to
+   * trust the notes (a paused process) reads the ban again. Client events wait (see `admitted`).
    */
   recheckBan(socket: Socket): void {
     const user = socket.data.user as AuthUser;
-    const check = this.bans.activeBan(user.userId).then((ban) => {
-      if (!ban) return;
-      const refusal = bannedError(ban.until);
-      socket.emit('auth:banned', { code: refusal.code, message: refusal.message, until: refusal.details!.until });
-      socket.disconnect(true);
-      throw refusal;
-    });
-    check.catch(() => undefined); // awaited by each client event; none may have come
+    const readAt = this.banReadAt.get(socket) ?? -Infinity;
+    if (performance.now() - readAt < HANDSHAKE_TRUSTED_MS) {
+      const noted = this.bansNoted.get(user.userId);
+      if (noted && noted.at >= readAt) this.banChecks.set(socket, refused(socket, noted.until));
+      return;
+    }
+    const check = this.bans
+      .activeBan(user.userId)
+      .then((ban) => (ban ? refused(socket, ban.until?.toISOString() ?? null) : undefined));
+    check.catch(() => undefined); // awaited by each client event; none may come
     this.banChecks.set(socket, check);
   }
 
@@ -100,6 +125,16 @@ export class SocketAuth implements OnApplicationShutdown {
   admitted(socket: Socket): Promise<void> {
     return this.banChecks.get(socket) ?? Promise.resolve();
   }
+}
+
+/** Tells a banned user's socket, cuts it, and rejects (each client event awaits this; none may come). */
+function refused(socket: Socket, until: string | null): Promise<never> {
+  const refusal = bannedError(until ? new Date(until) : null);
+  socket.emit('auth:banned', { code: refusal.code, message: refusal.message, until });
+  socket.disconnect(true);
+  const rejection = Promise.reject(refusal);
+  rejection.catch(() => undefined);
+  return rejection;
 }
 
 function expire(socket: Socket): void {

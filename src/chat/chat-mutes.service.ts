@@ -48,12 +48,6 @@ export class ChatMutesService {
     return this.announce(liveId, actor, targetUserId, null);
   }
 
-  /** When the user's mute in the live ends, or null when they are not muted. */
-  async mutedUntil(liveId: string, userId: string): Promise<string | null> {
-    const mute = await this.mutes.findOne({ liveId, userId, until: { $gt: new Date() } }, { until: 1 }).lean();
-    return mute?.until.toISOString() ?? null;
-  }
-
   /** When the user's mute in the live ends (null: not muted), as a part read with the live's document. */
   mutedUntilPart(liveId: string, userId: string): SnapshotPart<string | null> {
     return {

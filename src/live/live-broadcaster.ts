@@ -99,6 +99,14 @@ export class LiveBroadcaster implements OnApplicationShutdown {
     return false;
   }
 
+  /**
+   * Tells the other instances (none without the Redis adapter), in the adapter's one ordered
+   * stream: a message sent before a broadcast is handled by each instance before that broadcast.
+   */
+  toOtherInstances(event: string, ...args: unknown[]): void {
+    if (!this.aloneHere) this.server.serverSideEmit(event as never, ...(args as never[]));
+  }
+
   /** Unsubscribes every socket of a user from a live's room, on every instance. */
   removeFromLive(userId: string, liveId: string): void {
     this.batcher?.flush(liveId);

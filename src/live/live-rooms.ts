@@ -33,8 +33,9 @@ export class LiveRooms {
   ) {}
 
   /**
-   * Reads the live's gate (running, user not removed) before subscribing, so a user removed or a
-   * live ended before this join never enters the room, not even for the moment a refusal takes.
+   * Reads the live's gate (running, user not removed), with the joiner's mute, before subscribing,
+   * so a user removed or a live ended before this join never enters the room, not even for the
+   * moment a refusal takes.
    * Then subscribes the socket, then passes the gate again (the count-in), so no event falls
    * between the subscription and the snapshot. The order also closes the race with a
    * kick or an end: their write comes before they unsubscribe the room, so either the gate sees the
@@ -45,18 +46,18 @@ export class LiveRooms {
   async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<LiveJoinAck> {
     const liveId = body.liveStreamId;
     const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
-    await this.streams.requireActiveLive(liveId, user.userId);
+    const gate = await this.streams.readLiveWith(liveId, {
+      chatMutedUntil: this.chatMutes.mutedUntilPart(liveId, user.userId),
+    });
+    await this.streams.admit(gate.live, user.userId);
+    const { chatMutedUntil } = gate.parts;
     await socket.join(room);
     try {
       // The join passes the live's gate after this subscription (its count-in, or a read when already in).
       const { live } = await this.viewers.enter(liveId, user);
       const view = toLiveView(live);
       const catchup = await this.broadcaster.catchUp(liveId, body.sinceSeq, body.epoch);
-      const [shared, chatMutedUntil, link] = await Promise.all([
-        this.snapshots.of(view),
-        this.chatMutes.mutedUntil(liveId, user.userId),
-        this.linkOf(live.connectionId),
-      ]);
+      const [shared, link] = await Promise.all([this.snapshots.of(view), this.linkOf(live.connectionId)]);
       const role = roleIn(view, user.userId);
       return {
         live: view,

@@ -12,7 +12,7 @@ import type { Server, Socket } from 'socket.io';
 import { AuthUser } from '../auth/auth-user';
 import { BattleView } from '../battles/dto/battle.view';
 import { ConnectionView } from '../battles/dto/connection.view';
-import { SocketAuth } from '../auth/socket-auth';
+import { BAN_NOTICE, SocketAuth } from '../auth/socket-auth';
 import { WsGuard } from '../auth/ws.guard';
 import { ChatService } from '../chat/chat.service';
 import { MessageView } from '../chat/dto/message.view';
@@ -68,6 +68,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
     server.use(this.auth.handshake());
+    (server as Server).on(BAN_NOTICE, (userId: string, until: string | null) => this.auth.noteBan(userId, until));
     this.auth.disconnectExpired(() => server.of('/').sockets.values() as Iterable<Socket>);
     this.broadcaster.attach(server);
     this.presence.start(() => this.broadcaster.localLiveMembers());
