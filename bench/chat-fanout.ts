@@ -16,17 +16,16 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../src/app.factory';
 import { mintToken } from '../src/auth/mint-token';
 import { loadConfig } from '../src/config/app-config';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
+import { startProfile } from './support/cpu-profile';
 
 const SECRET = 'bench-secret-0123456789abcdef';
 const CONNECT_BATCH = 50;
@@ -218,26 +217,6 @@ async function phase(
     p50: at(0.5),
     p99: at(0.99),
     max: latencies[latencies.length - 1] ?? NaN,
-  };
-}
-
-/**
- * BENCH_CPU_PROFILE=<dir>: a CPU profile of this process (the server side: the app, or the bare
- * server) over each phase's sending and draining, written as <dir>/<phase>.cpuprofile.
- */
-async function startProfile(): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    stop: async (name) => {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(join(dir, `${name.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
   };
 }
 

@@ -1,10 +1,12 @@
 /**
  * bench:joinstorm: N viewers (2000) join one live through `live:join` at random moments within a
  * window (10 s): all must succeed and the live's counters must be exact. Reports join latency.
- * Env: BENCH_VIEWERS (2000), BENCH_SPREAD_MS (10000), BENCH_WORKERS (4).
+ * Env: BENCH_VIEWERS (2000), BENCH_SPREAD_MS (10000), BENCH_WORKERS (4), BENCH_CPU_PROFILE (a
+ * directory: the app's CPU profile over the storm, joinstorm.cpuprofile).
  */
 import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
+import { startProfile } from './support/cpu-profile';
 import { machineLine, percentile, printTable, round } from './support/report';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2000);
@@ -25,7 +27,9 @@ async function main(): Promise<boolean> {
       Array.from({ length: VIEWERS }, (_, i) => benchToken(`storm-viewer-${i}`)),
     );
     if (failedConnects) throw new Error(`${failedConnects} sockets could not connect`);
+    const profile = await startProfile();
     const { latencies, failures } = await pool.joinStorm(liveId, SPREAD_MS);
+    await profile?.stop('joinstorm');
     const res = await fetch(`${app.url}/api/live/${liveId}`, {
       headers: { authorization: `Bearer ${benchToken('storm-host')}` },
     });

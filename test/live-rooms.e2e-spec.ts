@@ -1,4 +1,6 @@
-import mongoose, { Types } from 'mongoose';
+import { getModelToken } from '@nestjs/mongoose';
+import mongoose, { Model, Types } from 'mongoose';
+import { LiveViewer } from '../src/viewers/schemas/live-viewer.schema';
 import { bearer, createLive } from './support/factories';
 import { eventually, startTestApp, TestApp, userIds } from './support/test-app';
 
@@ -155,6 +157,29 @@ describe('live rooms: streams and viewers', () => {
       const results = await Promise.all(Array.from({ length: 20 }, () => post(`/api/live/${live.id}/join`, token)));
       expect(results.every((r) => r.status === 200)).toBe(true);
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+      expect((await getLive(live.id)).stats).toMatchObject({ viewerCount: 1, uniqueViewerCount: 1 });
+    });
+
+    it('answers a re-join in one read, and still refreshes a visit seen long ago or under a new name', async () => {
+      const [host, viewer] = userIds('rejoinfresh', 2);
+      const { live } = await createLive(t, host);
+      const visits = t.app.get<Model<LiveViewer>>(getModelToken(LiveViewer.name));
+      const visit = async () => (await visits.findOne({ liveId: live.id, userId: viewer }).lean())!;
+      await post(`/api/live/${live.id}/join`, t.token({ sub: viewer, name: 'First' })).expect(200);
+      const seenAt = (await visit()).lastSeenAt;
+      // Answered from the read: nothing written.
+      const again = await post(`/api/live/${live.id}/join`, t.token({ sub: viewer, name: 'First' })).expect(200);
+      expect(again.body).toMatchObject({ userId: viewer, name: 'First', status: 'active' });
+      expect((await visit()).lastSeenAt).toEqual(seenAt);
+      // A new name is written.
+      const renamed = await post(`/api/live/${live.id}/join`, t.token({ sub: viewer, name: 'Second' })).expect(200);
+      expect(renamed.body.name).toBe('Second');
+      expect((await visit()).name).toBe('Second');
+      // Presence seen longer ago than a touch interval is refreshed.
+      const longAgo = new Date(Date.now() - 3_600_000);
+      await visits.updateOne({ liveId: live.id, userId: viewer }, { $set: { lastSeenAt: longAgo } });
+      await post(`/api/live/${live.id}/join`, t.token({ sub: viewer, name: 'Second' })).expect(200);
+      expect((await visit()).lastSeenAt.getTime()).toBeGreaterThan(longAgo.getTime() + 3_000_000);
       expect((await getLive(live.id)).stats).toMatchObject({ viewerCount: 1, uniqueViewerCount: 1 });
     });
 

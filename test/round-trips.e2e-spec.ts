@@ -14,7 +14,7 @@ const BAN_CHECK = 1;
 
 const CEILINGS: Record<HotPath, number> = {
   'REST join, first visit': 2 + BAN_CHECK,
-  'REST join, already in': 2 + BAN_CHECK,
+  'REST join, already in': 1 + BAN_CHECK,
   'chat message': 3 + BAN_CHECK,
   'seat take': 3 + BAN_CHECK,
   'seat leave': 2 + BAN_CHECK,

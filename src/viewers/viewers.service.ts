@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { QueryFilter, Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
@@ -6,6 +6,8 @@ import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey, upsertWithRetry } from '../common/mongo-errors';
 import { SnapshotPart } from '../common/snapshot-part';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
@@ -28,11 +30,17 @@ const visitKey = (liveId: string, userId: string) => `${liveId}:${userId}`;
  */
 @Injectable()
 export class ViewersService {
+  /** A re-join refreshes the visit's presence only when older than this (as a socket's touch would). */
+  private readonly presenceFreshMs: number;
+
   constructor(
     @InjectModel(LiveViewer.name) private readonly viewers: Model<LiveViewer>,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly streams: StreamsService,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    this.presenceFreshMs = config.presence.touchIntervalMs;
+  }
 
   private readonly openVisits = new Map<string, ViewerRecord>();
 
@@ -40,7 +48,8 @@ export class ViewersService {
    * Joins the caller as a viewer (idempotent). The host is answered but never counted.
    * A new visit is written first and then passes the live's gate, which counts it in: a kick or an
    * end either comes before the gate (which refuses, and the visit is closed again) or after it
-   * (and its reaction closes the visit it finds). A user already in passes the gate with a read.
+   * (and its reaction closes the visit it finds). A user already in passes the gate with a read
+   * (with their visit, in one command, when this instance opened it).
    */
   async join(liveId: string, user: AuthUser, claimedUid?: number): Promise<ViewerView> {
     if (claimedUid !== undefined && claimedUid !== user.uid) {
@@ -62,6 +71,11 @@ export class ViewersService {
       return { view: this.hostView(liveId, user, live.startedAt), live };
     }
     if (facts.hostUid === user.uid) throw uidConflict();
+    // A visit this instance opened is most likely still active: one read answers (see stillIn).
+    if (this.openVisits.has(visitKey(liveId, user.userId))) {
+      const inside = await this.stillIn(liveId, user);
+      if (inside) return inside;
+    }
 
     const { visit, firstVisit, isNewVisit } = await this.openVisit(liveId, user);
     // Already in: still passes the gate (a kick or an end whose reactions have not closed it yet).
@@ -207,6 +221,33 @@ export class ViewersService {
       { $group: { _id: '$liveId', n: { $sum: 1 } } },
     ]);
     return this.streams.resetViewerCounts(new Map(active.map(({ _id, n }) => [_id.toString(), n])));
+  }
+
+  /**
+   * Already in, in one read: the live's gate with the caller's visit. It answers when the gate lets
+   * the caller in and the visit is active, fresh (seen within a touch interval) and under the
+   * caller's identity; otherwise (null) the join goes the usual way, which writes.
+   */
+  private async stillIn(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live: LiveRecord } | null> {
+    const { live, parts } = await this.streams.readLiveWith(liveId, { visit: this.visitPart(liveId, user.userId) });
+    const admitted = await this.streams.admit(live, user.userId);
+    const { visit } = parts;
+    const current =
+      visit?.status === 'active' &&
+      Date.now() - visit.lastSeenAt.getTime() < this.presenceFreshMs &&
+      visit.uid === user.uid &&
+      visit.name === user.name &&
+      (visit.avatar ?? null) === user.avatar;
+    return current ? { view: toViewerView(visit), live: admitted } : null;
+  }
+
+  /** The user's visit of the live, as a part read with the live's document. */
+  private visitPart(liveId: string, userId: string): SnapshotPart<ViewerRecord | undefined> {
+    return {
+      from: this.viewers.collection.collectionName,
+      pipeline: [{ $match: { liveId: new Types.ObjectId(liveId), userId } }, { $limit: 1 }],
+      read: (docs) => (docs as ViewerRecord[])[0],
+    };
   }
 
   /**
