@@ -9,6 +9,8 @@ export interface AppConfig {
   port: number;
   /** Empty: the app starts the embedded database itself (never in production). */
   mongodbUri: string | undefined;
+  /** The driver's command events (each reply decoded once more for them): on only to count round trips. */
+  mongodbCommandMonitoring: boolean;
   dataDir: string;
   /** The embedded database must be listening within this, Maven's first download included. */
   embeddedDbStartTimeoutMs: number;
@@ -136,6 +138,7 @@ const schema = Joi.object({
   MONGODB_URI: Joi.string()
     .uri({ scheme: ['mongodb', 'mongodb+srv'] })
     .empty(''),
+  MONGODB_COMMAND_MONITORING: Joi.boolean().default(false),
   DATA_DIR: Joi.string().default('./data'),
   EMBEDDED_DB_START_TIMEOUT_MS: durationMs(DEFAULT_START_TIMEOUT_MS),
   JWT_SECRET: Joi.string().min(16).empty(''),
@@ -261,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     host: value.HOST,
     port: value.PORT,
     mongodbUri: value.MONGODB_URI,
+    mongodbCommandMonitoring: value.MONGODB_COMMAND_MONITORING,
     dataDir: value.DATA_DIR,
     embeddedDbStartTimeoutMs: value.EMBEDDED_DB_START_TIMEOUT_MS,
     jwt: {

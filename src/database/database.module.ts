@@ -14,8 +14,9 @@ import { ensureAllIndexes } from './indexes';
         // Indexes are built before the app serves (see below): the invariants rest on unique indexes.
         autoIndex: false,
         serverSelectionTimeoutMS: 10_000,
-        // Command events let tests and bench:ops count the round trips of each action.
-        monitorCommands: true,
+        // Command events let tests and bench:ops count the round trips of each action. Off by
+        // default: the driver then decodes every reply a second time, about a tenth of a join's CPU.
+        monitorCommands: config.mongodbCommandMonitoring,
       }),
     }),
   ],

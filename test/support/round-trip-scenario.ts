@@ -20,6 +20,7 @@ export type HotPath = (typeof ROUND_TRIP_ACTIONS)[number];
 
 /** App settings for counting: sweeps and presence ticks quiet, so only the action's commands count. */
 export const QUIET_ENV = {
+  MONGODB_COMMAND_MONITORING: 'true',
   GIFT_RATE_POINTS: '1000',
   SWEEP_INTERVAL_MS: '600000',
   GIFT_SWEEP_INTERVAL_MS: '600000',

@@ -21,7 +21,7 @@ export async function countRoundTrips(
   action: () => Promise<unknown>,
   settle: () => Promise<unknown> = () => Promise.resolve(),
 ): Promise<RoundTrips> {
-  const client = app.get<Connection>(getConnectionToken()).getClient();
+  const client = commandEvents(app);
   const seen: CommandStartedEvent[] = [];
   const record = (event: CommandStartedEvent) => {
     if (!NOT_COUNTED.has(event.commandName)) seen.push(event);
@@ -44,7 +44,7 @@ export async function countRoundTrips(
 
 /** Resolves once the app has sent no database command for `quietMs` (boot-time sweeps done), or after `maxMs`. */
 export async function waitForQuiet(app: INestApplication, quietMs = 200, maxMs = 10_000): Promise<void> {
-  const client = app.get<Connection>(getConnectionToken()).getClient();
+  const client = commandEvents(app);
   let last = Date.now();
   const seen = () => (last = Date.now());
   client.on('commandStarted', seen);
@@ -56,4 +56,13 @@ export async function waitForQuiet(app: INestApplication, quietMs = 200, maxMs =
   } finally {
     client.off('commandStarted', seen);
   }
+}
+
+/** The app's database client, which must emit command events: else nothing would be counted. */
+function commandEvents(app: INestApplication) {
+  const client = app.get<Connection>(getConnectionToken()).getClient();
+  if (!client.options.monitorCommands) {
+    throw new Error('Start the app with MONGODB_COMMAND_MONITORING=true (QUIET_ENV) to count its commands.');
+  }
+  return client;
 }

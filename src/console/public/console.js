@@ -19,6 +19,10 @@
 
   const $ = (selector, root = document) => root.querySelector(selector);
   const state = { token: sessionStorage.getItem('consoleToken'), lives: new Map(), socket: null, openLive: null };
+  // Lives announced by live:created lately, by id: the active list is cached up to a second, so a
+  // reload sent just after an announcement may not hold the live yet.
+  const announced = new Map();
+  const ANNOUNCED_KEEP_MS = 5000;
   const charts = {};
   window.consoleState = state;
   window.consoleCharts = charts;
@@ -126,10 +130,12 @@
       badge.classList.remove('on');
     });
     socket.on('live:created', ({ live }) => {
+      announced.set(live.id, { live, at: Date.now() });
       state.lives.set(live.id, live);
       renderLives();
     });
     socket.on('live:ended', ({ live }) => {
+      announced.delete(live.id);
       state.lives.delete(live.id);
       renderLives();
       if (state.openLive === live.id) renderLiveCounts(live);
@@ -151,6 +157,11 @@
   async function loadLives() {
     const page = await api('GET', '/live/active?limit=100');
     state.lives = new Map(page.items.map((live) => [live.id, live]));
+    const now = Date.now();
+    for (const [id, { live, at }] of announced) {
+      if (now - at > ANNOUNCED_KEEP_MS) announced.delete(id);
+      else if (!state.lives.has(id)) state.lives.set(id, live);
+    }
     renderLives();
   }
 
