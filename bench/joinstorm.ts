@@ -28,7 +28,10 @@ async function main(): Promise<boolean> {
     );
     if (failedConnects) throw new Error(`${failedConnects} sockets could not connect`);
     const profile = await startProfile();
+    // The app runs in this process: its CPU per join is steadier than latency on a shared machine.
+    const cpuBefore = process.cpuUsage();
     const { latencies, failures } = await pool.joinStorm(liveId, SPREAD_MS);
+    const cpu = process.cpuUsage(cpuBefore);
     await profile?.stop('joinstorm');
     const res = await fetch(`${app.url}/api/live/${liveId}`, {
       headers: { authorization: `Bearer ${benchToken('storm-host')}` },
@@ -52,6 +55,7 @@ async function main(): Promise<boolean> {
         unique: stats.uniqueViewerCount,
         peak: stats.peakViewerCount,
         'counters exact': exact ? 'yes' : 'NO',
+        'app CPU ms/join': round((cpu.user + cpu.system) / 1000 / VIEWERS, 2),
       },
     ]);
     return exact && failures.length === 0;

@@ -19,6 +19,7 @@ const CEILINGS: Record<HotPath, number> = {
   'seat take': 3 + BAN_CHECK,
   'seat leave': 2 + BAN_CHECK,
   leave: 4 + BAN_CHECK,
+  'leave, video live': 2 + BAN_CHECK,
   'gift send, settled': 16 + BAN_CHECK,
   'live details': 1,
   'active list, cached': 0,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
+import { StreamsService } from '../streams/streams.service';
 import { SeatStore } from './seat-store';
 import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService } from './seats.service';
@@ -12,6 +13,7 @@ export class SeatReactions {
     private readonly store: SeatStore,
     private readonly seats: SeatsService,
     private readonly tickets: SeatTicketsService,
+    private readonly streams: StreamsService,
   ) {}
 
   /** Awaited by the create call: the seats exist when it returns, the host on seat 0. */
@@ -40,6 +42,7 @@ export class SeatReactions {
    */
   @OnDomainEvent('live.user_kicked')
   async onUserKicked({ liveId, userId, actorId, moderatorEpoch }: DomainEventMap['live.user_kicked']): Promise<void> {
+    if (!(await this.hasSeats(liveId))) return;
     await this.store.raiseModeratorEpoch(liveId, moderatorEpoch);
     await this.seats.freeSeatOf(liveId, userId, 'kicked', actorId);
     await this.tickets.dropTicketsOf(liveId, userId);
@@ -54,7 +57,7 @@ export class SeatReactions {
   /** A speaker who leaves the live (or times out) leaves the seat. */
   @OnDomainEvent('viewer.left')
   async onViewerLeft({ liveId, userId, reason }: DomainEventMap['viewer.left']): Promise<void> {
-    if (reason === 'live_ended') return;
+    if (reason === 'live_ended' || !(await this.hasSeats(liveId))) return;
     await this.seats.freeSeatOf(liveId, userId, reason === 'kicked' ? 'kicked' : 'left_live', userId);
     await this.tickets.dropTicketsOf(liveId, userId);
   }
@@ -64,5 +67,10 @@ export class SeatReactions {
   async onSeatUpdated({ liveId, seat, change }: DomainEventMap['seat.updated']): Promise<void> {
     if ((change === 'take' || change === 'move_in') && seat.userId)
       await this.tickets.dropTicketsOf(liveId, seat.userId);
+  }
+
+  /** A `live` (video) live has no seats and no seat tickets: nothing to free or drop (its type never changes). */
+  private async hasSeats(liveId: string): Promise<boolean> {
+    return (await this.streams.liveFacts(liveId)).liveType !== 'live';
   }
 }

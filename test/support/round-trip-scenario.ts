@@ -11,6 +11,7 @@ export const ROUND_TRIP_ACTIONS = [
   'seat take',
   'seat leave',
   'leave',
+  'leave, video live',
   'gift send, settled',
   'live details',
   'active list, cached',
@@ -38,7 +39,7 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   const measure = async (action: HotPath, run: () => Promise<unknown>, quietMs = 100) => {
     measured[action] = await countRoundTrips(t.app, run, () => waitForQuiet(t.app, quietMs));
   };
-  const [host, viewer, sender, joiner] = userIds('rt', 4);
+  const [host, viewer, sender, joiner, videoHost] = userIds('rt', 5);
   const [hostToken, viewerToken, senderToken] = [host, viewer, sender].map((u) => t.token(u));
   const live = await post('/api/live/create', hostToken, { liveType: 'party', title: 'budgets' });
   const liveId = live.body.id as string;
@@ -56,6 +57,11 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   await measure('seat take', () => post(`/api/live/${liveId}/seats/2/join`, viewerToken).expect(201));
   await measure('seat leave', () => post(`/api/live/${liveId}/seats/2/leave`, viewerToken).expect(200));
   await measure('leave', () => post(`/api/live/${liveId}/leave`, viewerToken).expect(200));
+  // A `live` (video) live has no seats: its leave has no seat to free and no ticket to drop.
+  const video = await post('/api/live/create', t.token(videoHost), { liveType: 'live', title: 'budgets, video' });
+  await post(`/api/live/${video.body.id}/join`, viewerToken).expect(200);
+  await waitForQuiet(t.app, 100);
+  await measure('leave, video live', () => post(`/api/live/${video.body.id}/leave`, viewerToken).expect(200));
   await measure(
     'gift send, settled',
     () =>
