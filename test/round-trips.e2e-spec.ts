@@ -9,18 +9,23 @@ import { startTestApp, TestApp } from './support/test-app';
  * hot paths are headed is in docs/benchmarks.md ("Round trips"), and `npm run bench:ops` prints
  * the table.
  */
-/** The app-wide ban check: the one read the auth guard adds to every authenticated REST request. */
+/**
+ * The app-wide ban check: the one read the auth guard adds to an authenticated REST request. Chat,
+ * seat take, gift and a join when already in read the ban in their gate's own aggregation instead
+ * (BanCheckedInGate): 0. A first visit reads it on its own (it starts with a write, not a read).
+ */
 const BAN_CHECK = 1;
+const BAN_IN_GATE = 0;
 
 const CEILINGS: Record<HotPath, number> = {
   'REST join, first visit': 2 + BAN_CHECK,
-  'REST join, already in': 1 + BAN_CHECK,
-  'chat message': 3 + BAN_CHECK,
-  'seat take': 3 + BAN_CHECK,
+  'REST join, already in': 1 + BAN_IN_GATE,
+  'chat message': 3 + BAN_IN_GATE,
+  'seat take': 3 + BAN_IN_GATE,
   'seat leave': 2 + BAN_CHECK,
   leave: 4 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,
-  'gift send, settled': 16 + BAN_CHECK,
+  'gift send, settled': 16 + BAN_IN_GATE,
   'live details': 1,
   'active list, cached': 0,
   'socket live:join with snapshot': 4,

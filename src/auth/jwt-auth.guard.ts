@@ -11,7 +11,8 @@ import { IS_PUBLIC } from './public.decorator';
 /**
  * Global HTTP guard: every route needs a valid bearer token unless marked @Public(), and a banned
  * caller is refused (403 BANNED). The ban check is the one database read this guard adds to an
- * authenticated request; routes whose service checks after its write skip it (@BanCheckedAfterWrite).
+ * authenticated request; routes whose service checks after its write (@BanCheckedAfterWrite), or
+ * in its gate's read (@BanCheckedInGate), skip it.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {

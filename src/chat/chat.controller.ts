@@ -1,3 +1,4 @@
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
@@ -22,6 +23,7 @@ export class ChatController {
   ) {}
 
   @Post(':id/message')
+  @BanCheckedInGate()
   @ApiOperation({
     summary: 'Send a chat message (host, co-host or joined viewer, while live). Same as socket live:message:send.',
   })

@@ -15,6 +15,7 @@ import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { ChatMutesService } from './chat-mutes.service';
 import { LiveWordMasks, SlowMode } from './live-chat-rules';
 import { blockedWordsMasker, normalizeMessageText } from './chat-text';
@@ -50,6 +51,7 @@ export class ChatService {
     private readonly mutes: ChatMutesService,
     private readonly rateLimits: RateLimits,
     private readonly events: DomainEvents,
+    private readonly bans: BansService,
   ) {
     this.mask = blockedWordsMasker(config.chat.blockedWords);
     this.slowMode = new SlowMode(rateLimits);
@@ -63,10 +65,9 @@ export class ChatService {
   async send(liveId: string, user: AuthUser, dto: SendMessageDto): Promise<MessageView> {
     const normalized = this.mask(normalizeMessageText(dto.text));
     const dedupeKey = dto.clientMessageId ? `${liveId}:${user.userId}:${dto.clientMessageId}` : undefined;
-    const earlier = dedupeKey && (await this.messages.findOne({ dedupeKey }).lean());
+    const { live, earlier } = await this.assertMaySend(liveId, user, dedupeKey);
     if (earlier) return toMessageView(earlier);
 
-    const live = await this.assertMaySend(liveId, user);
     const text = this.liveMasks.mask(liveId, live.settings.blockedWords ?? [], normalized);
     if (live.settings.slowModeMs && roleIn(live, user.userId) === 'member') {
       await this.slowMode.consume(liveId, user.userId, live.settings.slowModeMs);
@@ -203,16 +204,26 @@ export class ChatService {
   }
 
   /**
-   * Who may talk: the live runs, chat is on, the user is in it (host, co-host or active viewer) and
-   * not muted. Read in one command with the live's document (which also carries the live's slow
-   * mode and blocked words); the write's own gate comes after.
+   * Who may talk: the user is not banned, the live runs, chat is on, the user is in it (host,
+   * co-host or active viewer) and not muted. Read in one command with the live's document (which
+   * also carries the live's slow mode and blocked words), and with the message a retry (same
+   * clientMessageId) names: a retry gets the first message, whatever changed since but a ban.
+   * The write's own gate comes after.
    */
-  private async assertMaySend(liveId: string, user: AuthUser): Promise<LiveStream> {
+  private async assertMaySend(
+    liveId: string,
+    user: AuthUser,
+    dedupeKey: string | undefined,
+  ): Promise<{ live: LiveStream; earlier?: MessageRecord }> {
     const read = await this.streams.readLiveWith(liveId, {
+      ban: this.bans.activeBanPart(user.userId),
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       mutedUntil: this.mutes.mutedUntilPart(liveId, user.userId),
+      earlier: dedupeKey === undefined ? undefined : this.byDedupeKeyPart(dedupeKey),
     });
     const { parts } = read;
+    refuseIfBanned(parts.ban);
+    if (parts.earlier) return { live: read.live, earlier: parts.earlier };
     const live = await this.streams.admit(read.live, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
     if (roleIn(live, user.userId) === 'member' && !parts.inLive) {
@@ -221,7 +232,16 @@ export class ChatService {
     if (parts.mutedUntil) {
       throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: parts.mutedUntil });
     }
-    return live;
+    return { live };
+  }
+
+  /** The message stored under a retry's key, as a part read with the live's document. */
+  private byDedupeKeyPart(dedupeKey: string): SnapshotPart<MessageRecord | undefined> {
+    return {
+      from: this.messages.collection.collectionName,
+      pipeline: [{ $match: { dedupeKey } }, { $limit: 1 }],
+      read: (docs) => (docs as MessageRecord[])[0],
+    };
   }
 
   /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */

@@ -1,3 +1,4 @@
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
@@ -35,6 +36,7 @@ export class GiftsController {
   constructor(private readonly gifts: GiftsService) {}
 
   @Post('live/:id/gifts')
+  @BanCheckedInGate()
   @ApiOperation({
     summary:
       'Send a gift (to the host unless receiverId names a co-host or seated speaker); idempotent by idempotencyKey',

@@ -1,3 +1,4 @@
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { RateLimits } from '../common/rate-limit';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -42,6 +43,7 @@ export class GiftsService {
     private readonly leaderboard: GiftLeaderboardService,
     @Inject(GIFT_RECEIVER_POLICY) private readonly receivers: GiftReceiverPolicy,
     private readonly rateLimits: RateLimits,
+    private readonly bans: BansService,
   ) {
     rateLimits.define(GIFT_RATE_BUCKET, [config.gifts.rateLimit]);
   }
@@ -59,7 +61,8 @@ export class GiftsService {
       checked = await this.check(liveId, user, dto);
       await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      // A banned sender gets no answer but BANNED, not even a repeat's.
+      if (!(error instanceof DomainError) || error.code === 'BANNED') throw error;
       const earlier = await this.firstWithKey(user.userId, dto.idempotencyKey);
       if (earlier) return this.answerRepeat(earlier, liveId, dto);
       throw error;
@@ -161,7 +164,8 @@ export class GiftsService {
   }
 
   /**
-   * Who may send what to whom: the live runs and the sender is not removed from it, the sender is
+   * Who may send what to whom: the sender is not banned, the live runs and the sender is not
+   * removed from it (one read with the live's document, see BanCheckedInGate), the sender is
    * in it, the receiver may receive, the gift is on sale. Every answer here is checked again by
    * the writes that follow (the live's acceptance gates the end and a kick).
    */
@@ -172,9 +176,11 @@ export class GiftsService {
   ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
     // One command: the live's document with the sender's visit and the catalog entry.
     const read = await this.streams.readLiveWith(liveId, {
+      ban: this.bans.activeBanPart(user.userId),
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       entry: this.catalog.entryPart(dto.giftId),
     });
+    refuseIfBanned(read.parts.ban);
     const live = await this.streams.admit(read.live, user.userId);
     if (!(await this.isInLive(live, user.userId, read.parts.inLive)))
       throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');

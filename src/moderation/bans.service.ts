@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { upsertWithRetry } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { BanView, MyBanView } from './dto/ban.dto';
@@ -27,8 +28,16 @@ export class BansService {
 
   /** Throws 403 BANNED with `details.until` while the user is banned. */
   async assertNotBanned(userId: string): Promise<void> {
-    const ban = await this.activeBan(userId);
-    if (ban) throw bannedError(ban.until);
+    refuseIfBanned(await this.activeBan(userId));
+  }
+
+  /** The user's ban in force (or null), as a part read with a live's document (see BanCheckedInGate). */
+  activeBanPart(userId: string): SnapshotPart<BanRecord | null> {
+    return {
+      from: this.bans.collection.collectionName,
+      pipeline: [{ $match: { userId, ...inForce() } }, { $project: { until: 1 } }, { $limit: 1 }],
+      read: (docs) => (docs as BanRecord[])[0] ?? null,
+    };
   }
 
   /** The caller's own standing (answered even while banned). */
@@ -66,6 +75,11 @@ export class BansService {
       .lean();
     return keysetPage(docs, query.limit, toBanView, (ban) => ban.createdAt);
   }
+}
+
+/** Throws 403 BANNED with `details.until` when there is a ban in force. */
+export function refuseIfBanned(ban: Pick<BanRecord, 'until'> | null): void {
+  if (ban) throw bannedError(ban.until);
 }
 
 export function bannedError(until: Date | null): DomainError {

@@ -1,3 +1,4 @@
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
@@ -44,6 +45,7 @@ export class SeatsController {
   // ---- the speaker's own actions -------------------------------------------------------------
 
   @Post(':index/join')
+  @BanCheckedInGate()
   @ApiOperation({ summary: 'Take a free seat (free mode; host and co-hosts in any mode)' })
   @ApiErrors(
     ...LIVE_CODES,

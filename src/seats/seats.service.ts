@@ -1,3 +1,4 @@
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
@@ -51,6 +52,7 @@ export class SeatsService {
     private readonly streams: StreamsService,
     private readonly viewers: ViewersService,
     private readonly events: DomainEvents,
+    private readonly bans: BansService,
   ) {}
 
   /** Every seat of a party/audio live, in index order. */
@@ -81,8 +83,8 @@ export class SeatsService {
 
   /**
    * Takes a free seat. The seat is written first and the gate read after it, in one command with
-   * the caller's visit (the live runs, the caller is not removed, may sit down directly and is in
-   * the live): a refusal, or an end or a kick that lands before it, undoes the seat; one that
+   * the caller's ban and visit (not banned, the live runs, the caller is not removed, may sit down
+   * directly and is in the live): a refusal, or an end or a kick that lands before it, undoes the seat; one that
    * lands after it frees the seat in its own reaction.
    */
   async take(liveId: string, user: AuthUser, index: number): Promise<SeatView> {
@@ -91,13 +93,16 @@ export class SeatsService {
     assertSeatIndex(facts, index);
     assertNotHostSeat(facts, index, user.userId);
     if (user.userId === facts.hostId) {
+      await this.bans.assertNotBanned(user.userId); // the route's ban check (BanCheckedInGate)
       return this.seatUser(await this.seatLive(liveId, user.userId), occupantOf(user), index, user.userId);
     }
     const seat = await this.store.occupy(liveId, index, occupantOf(user));
-    const { live: read, parts } = await this.streams.readLiveWith(liveId, {
-      inLive: this.viewers.activeVisitPart(liveId, user.userId),
-    });
     try {
+      const { live: read, parts } = await this.streams.readLiveWith(liveId, {
+        ban: this.bans.activeBanPart(user.userId),
+        inLive: this.viewers.activeVisitPart(liveId, user.userId),
+      });
+      refuseIfBanned(parts.ban);
       const live = await this.streams.admit(read, user.userId);
       assertMayTakeDirectly(live, user.userId);
       if (!parts.inLive) throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');

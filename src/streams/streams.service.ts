@@ -641,20 +641,21 @@ export class StreamsService {
    * The live's document and the given parts of other collections, in one aggregation around it
    * (a `$lookup` each): a join snapshot, or a gate that needs the live and the user's visit.
    */
-  async readLiveWith<P extends Record<string, SnapshotPart<unknown>>>(
+  async readLiveWith<P extends Record<string, SnapshotPart<unknown> | undefined>>(
     liveId: string,
     parts: P,
-  ): Promise<{ live: LiveRecord; parts: { [K in keyof P]: ReturnType<P[K]['read']> } }> {
-    const names = Object.keys(parts);
+  ): Promise<{ live: LiveRecord; parts: { [K in keyof P]: P[K] extends SnapshotPart<infer T> ? T : undefined } }> {
+    // A part left undefined is not read (and is undefined in the answer).
+    const wanted = Object.entries(parts).filter((entry): entry is [string, SnapshotPart<unknown>] => !!entry[1]);
     const [row] = await this.lives.aggregate<LiveRecord & Record<string, unknown[]>>([
       { $match: { _id: new Types.ObjectId(liveId) } },
-      ...names.map((name) => ({ $lookup: { from: parts[name].from, pipeline: parts[name].pipeline, as: `$${name}` } })),
+      ...wanted.map(([name, part]) => ({ $lookup: { from: part.from, pipeline: part.pipeline, as: `$${name}` } })),
     ] as PipelineStage[]);
     if (!row) throw new DomainError('LIVE_NOT_FOUND', `No live with id ${liveId}.`);
-    const read = Object.fromEntries(names.map((name) => [name, parts[name].read(row[`$${name}`] ?? [])]));
-    for (const name of names) delete row[`$${name}`];
+    const read = Object.fromEntries(wanted.map(([name, part]) => [name, part.read(row[`$${name}`] ?? [])]));
+    for (const [name] of wanted) delete row[`$${name}`];
     this.remember(row);
-    return { live: row, parts: read as { [K in keyof P]: ReturnType<P[K]['read']> } };
+    return { live: row, parts: read as { [K in keyof P]: P[K] extends SnapshotPart<infer T> ? T : undefined } };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
@@ -21,6 +22,7 @@ export class ViewersController {
   ) {}
 
   @Post(':id/join')
+  @BanCheckedInGate()
   @HttpCode(200)
   @ApiOperation({ summary: 'Join as a viewer (idempotent). The host gets role "host" and is not counted.' })
   @ApiBody({ type: JoinLiveDto, required: false, examples: JOIN_LIVE_EXAMPLES })

@@ -1,3 +1,4 @@
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { QueryFilter, Model, Types } from 'mongoose';
@@ -38,6 +39,7 @@ export class ViewersService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly streams: StreamsService,
     private readonly events: DomainEvents,
+    private readonly bans: BansService,
   ) {
     this.presenceFreshMs = config.presence.touchIntervalMs;
   }
@@ -55,17 +57,23 @@ export class ViewersService {
     if (claimedUid !== undefined && claimedUid !== user.uid) {
       throw new DomainError('IDENTITY_MISMATCH', "userUid must be the caller's own uid (or be left out).");
     }
-    const { view } = await this.enter(liveId, user);
+    const { view } = await this.enter(liveId, user, { readBan: true });
     return view;
   }
 
   /**
    * The join itself, for REST and socket, with the live as its gate saw it (the count-in's update,
-   * or a read when the caller was already in).
+   * or a read when the caller was already in). `readBan`: the caller's ban is read here (REST, see
+   * BanCheckedInGate: in the already-in read, else on its own); a socket's was read at its handshake.
    */
-  async enter(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live: LiveRecord }> {
+  async enter(
+    liveId: string,
+    user: AuthUser,
+    { readBan }: { readBan: boolean } = { readBan: false },
+  ): Promise<{ view: ViewerView; live: LiveRecord }> {
     const facts = await this.streams.liveFacts(liveId);
     if (facts.hostId === user.userId) {
+      if (readBan) await this.bans.assertNotBanned(user.userId);
       const live = await this.streams.requireActiveLive(liveId, user.userId);
       await this.streams.touchHost(liveId, [user.userId]);
       return { view: this.hostView(liveId, user, live.startedAt), live };
@@ -73,8 +81,10 @@ export class ViewersService {
     if (facts.hostUid === user.uid) throw uidConflict();
     // A visit this instance opened is most likely still active: one read answers (see stillIn).
     if (this.openVisits.has(visitKey(liveId, user.userId))) {
-      const inside = await this.stillIn(liveId, user);
+      const inside = await this.stillIn(liveId, user, readBan);
       if (inside) return inside;
+    } else if (readBan) {
+      await this.bans.assertNotBanned(user.userId);
     }
 
     const { visit, firstVisit, isNewVisit } = await this.openVisit(liveId, user);
@@ -224,12 +234,20 @@ export class ViewersService {
   }
 
   /**
-   * Already in, in one read: the live's gate with the caller's visit. It answers when the gate lets
+   * Already in, in one read: the live's gate with the caller's visit (and ban). It answers when the gate lets
    * the caller in and the visit is active, fresh (seen within a touch interval) and under the
    * caller's identity; otherwise (null) the join goes the usual way, which writes.
    */
-  private async stillIn(liveId: string, user: AuthUser): Promise<{ view: ViewerView; live: LiveRecord } | null> {
-    const { live, parts } = await this.streams.readLiveWith(liveId, { visit: this.visitPart(liveId, user.userId) });
+  private async stillIn(
+    liveId: string,
+    user: AuthUser,
+    readBan: boolean,
+  ): Promise<{ view: ViewerView; live: LiveRecord } | null> {
+    const { live, parts } = await this.streams.readLiveWith(liveId, {
+      ban: readBan ? this.bans.activeBanPart(user.userId) : undefined,
+      visit: this.visitPart(liveId, user.userId),
+    });
+    refuseIfBanned(parts.ban ?? null);
     const admitted = await this.streams.admit(live, user.userId);
     const { visit } = parts;
     const current =
