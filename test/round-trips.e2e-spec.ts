@@ -21,7 +21,7 @@ const CEILINGS: Record<HotPath, number> = {
   'REST join, first visit': 2 + BAN_CHECK,
   'REST join, already in': 1 + BAN_IN_GATE,
   'chat message': 3 + BAN_IN_GATE,
-  'seat take': 3 + BAN_IN_GATE,
+  'seat take': 2 + BAN_IN_GATE,
   'seat leave': 2 + BAN_CHECK,
   leave: 4 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,

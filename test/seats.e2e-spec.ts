@@ -342,6 +342,21 @@ describe('seats', () => {
       expect((await act(via, tokens[0], liveId, 'request')).code).toBe('ALREADY_ON_SEAT');
     });
 
+    it('drops the request of a viewer who takes a seat directly once the mode is free again; a viewer without one drops nothing', async () => {
+      const { liveId, host, tokens, viewerIds } = await startLive({ seatMode: 'request' });
+      await act(via, tokens[0], liveId, 'request', { index: 2 });
+      await act(via, tokens[1], liveId, 'request', { index: 3 });
+      await act(via, host, liveId, 'set_seat_mode', { mode: 'free' });
+      const pending = async () =>
+        (await t.http().get(`/api/live/${liveId}/seats/requests`).set(auth(host))).body.map((r: any) => r.userId);
+      expect(await pending()).toEqual([viewerIds[0], viewerIds[1]]);
+      expect((await act(via, tokens[0], liveId, 'take', { index: 4 })).ok).toBe(true);
+      expect((await act(via, tokens[2], liveId, 'take', { index: 5 })).ok).toBe(true);
+      // The taker's request goes (a reaction to the take); the other viewer's stays.
+      await eventually(async () => (await pending()).length === 1, 5000, 20);
+      expect(await pending()).toEqual([viewerIds[1]]);
+    });
+
     it('refuses a seat request in free mode with SEAT_MODE', async () => {
       const { liveId, tokens } = await startLive();
       expect((await act(via, tokens[0], liveId, 'request')).code).toBe('SEAT_MODE');

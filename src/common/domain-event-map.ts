@@ -55,6 +55,8 @@ export interface DomainEventMap {
     actorId: string;
     previousUserId: string | null;
     dropToAudience: boolean;
+    /** false: the user who sat down was read holding no seat ticket (the ticket clean-up skips). */
+    heldTickets?: boolean;
   };
   /** A seat request changed state; relayed to the host, the co-hosts and the requester. */
   'seat.request': { liveId: string; request: SeatRequestView; status: TicketStatus; moderatorIds: string[] };

@@ -1,4 +1,3 @@
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { RateLimits } from '../common/rate-limit';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -10,6 +9,7 @@ import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';

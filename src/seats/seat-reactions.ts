@@ -64,8 +64,8 @@ export class SeatReactions {
 
   /** Someone who sat down no longer needs their pending request or invitation. */
   @OnDomainEvent('seat.updated')
-  async onSeatUpdated({ liveId, seat, change }: DomainEventMap['seat.updated']): Promise<void> {
-    if ((change === 'take' || change === 'move_in') && seat.userId)
+  async onSeatUpdated({ liveId, seat, change, heldTickets }: DomainEventMap['seat.updated']): Promise<void> {
+    if ((change === 'take' || change === 'move_in') && seat.userId && heldTickets !== false)
       await this.tickets.dropTicketsOf(liveId, seat.userId);
   }
 

@@ -1,7 +1,7 @@
-import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors';

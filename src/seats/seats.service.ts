@@ -1,16 +1,17 @@
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { SnapshotPart } from '../common/snapshot-part';
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { LiveView } from '../streams/dto/live.view';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
 import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { SeatChange, SeatView, toSeatView } from './dto/seat.view';
+import { heldTicketsPart } from './held-tickets.part';
 import { SeatRecord } from './schemas/audio-chat-user.schema';
 import { fencedAt, Occupant, SeatStore } from './seat-store';
 import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
@@ -32,6 +33,7 @@ interface Announcement {
   actorId: string;
   previousUserId?: string | null;
   dropToAudience?: boolean;
+  heldTickets?: boolean;
 }
 
 /**
@@ -83,8 +85,8 @@ export class SeatsService {
 
   /**
    * Takes a free seat. The seat is written first and the gate read after it, in one command with
-   * the caller's ban and visit (not banned, the live runs, the caller is not removed, may sit down
-   * directly and is in the live): a refusal, or an end or a kick that lands before it, undoes the seat; one that
+   * the caller's ban, visit and seat tickets (not banned, the live runs, the caller is not removed,
+   * may sit down directly and is in the live; tickets to drop once seated, if any): a refusal, or an end or a kick that lands before it, undoes the seat; one that
    * lands after it frees the seat in its own reaction.
    */
   async take(liveId: string, user: AuthUser, index: number): Promise<SeatView> {
@@ -97,21 +99,24 @@ export class SeatsService {
       return this.seatUser(await this.seatLive(liveId, user.userId), occupantOf(user), index, user.userId);
     }
     const seat = await this.store.occupy(liveId, index, occupantOf(user));
+    let heldTickets: boolean;
     try {
       const { live: read, parts } = await this.streams.readLiveWith(liveId, {
         ban: this.bans.activeBanPart(user.userId),
         inLive: this.viewers.activeVisitPart(liveId, user.userId),
+        heldTickets: heldTicketsPart(liveId, user.userId),
       });
       refuseIfBanned(parts.ban);
       const live = await this.streams.admit(read, user.userId);
       assertMayTakeDirectly(live, user.userId);
       if (!parts.inLive) throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');
+      heldTickets = parts.heldTickets;
     } catch (error) {
       if (seat) await this.store.vacate(seat, user.userId);
       throw error;
     }
     if (!seat) throw await this.whyNotVacant(liveId, index, user.userId);
-    return this.announce(seat, { change: 'take', actorId: user.userId });
+    return this.announce(seat, { change: 'take', actorId: user.userId, heldTickets });
   }
 
   async leave(liveId: string, user: AuthUser, index?: number): Promise<SeatView> {
@@ -432,6 +437,7 @@ export class SeatsService {
       actorId: how.actorId,
       previousUserId: how.previousUserId ?? null,
       dropToAudience: how.dropToAudience ?? false,
+      heldTickets: how.heldTickets,
     });
     return view;
   }

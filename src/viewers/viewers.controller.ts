@@ -1,7 +1,7 @@
-import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
+import { BanCheckedInGate } from '../auth/ban-check.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrors, LIVE_ACTION_ERRORS, LIVE_ROUTE_ERRORS } from '../common/api-errors.decorator';
 import { ObjectIdParam } from '../common/object-id.pipe';

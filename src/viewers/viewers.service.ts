@@ -1,4 +1,3 @@
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { QueryFilter, Model, Types } from 'mongoose';
@@ -10,6 +9,7 @@ import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
+import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';

@@ -9,7 +9,9 @@ export type TicketKind = (typeof TICKET_KINDS)[number];
  * sit). One per (live, kind, user): asking again refreshes it. It is ignored once `expiresAt`
  * passes and deleted by the next read of the live's tickets (no TTL index on the embedded server).
  */
-@Schema({ collection: 'seat_tickets', timestamps: true })
+export const SEAT_TICKETS_COLLECTION = 'seat_tickets';
+
+@Schema({ collection: SEAT_TICKETS_COLLECTION, timestamps: true })
 export class SeatTicket {
   // SchemaTypes.ObjectId (not the bson Types.ObjectId class, which Mongoose 9 maps to Mixed) so string ids are cast.
   @Prop({ type: SchemaTypes.ObjectId, required: true }) liveId!: Types.ObjectId;
