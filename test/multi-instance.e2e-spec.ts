@@ -123,6 +123,9 @@ describe('several instances on Redis', () => {
       .expect(200);
     expect(await onB.waitFor('auth:banned')).toMatchObject({ code: 'BANNED', until: null });
     await cut;
+    // B noted the ban from A, for its handshakes in flight (see SocketAuth.noteBan).
+    const notices = (await request(b.url).get('/metrics').expect(200)).text;
+    expect(notices).toMatch(/^live_ban_notices_total\{origin="peer"\} 1$/m);
     expect(alsoOnA.raw.connected).toBe(false);
     const refused = await connectSocket(b.url, token(user)).then(
       () => null,

@@ -1,6 +1,9 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import type { Socket } from 'socket.io';
 import { toErrorBody } from '../common/error-mapping';
+import { METRIC } from '../metrics/metrics';
 import { bannedError, BansService } from '../moderation/bans.service';
 import { AuthFailures } from './auth-failures';
 import { AuthUser } from './auth-user';
@@ -36,6 +39,7 @@ export class SocketAuth implements OnApplicationShutdown {
     private readonly verifier: TokenVerifier,
     private readonly failures: AuthFailures,
     private readonly bans: BansService,
+    @InjectMetric(METRIC.banNotices) private readonly banNotices: Counter<string>,
   ) {}
 
   /**
@@ -93,7 +97,8 @@ export class SocketAuth implements OnApplicationShutdown {
    * Notes a ban, on every instance (BanEnforcer sends it to the others before it cuts the user's
    * sockets), for the handshakes in flight: see `recheckBan`.
    */
-  noteBan(userId: string, until: string | null): void {
+  noteBan(userId: string, until: string | null, origin: 'local' | 'peer'): void {
+    this.banNotices.inc({ origin });
     const now = performance.now();
     for (const [id, noted] of this.bansNoted) if (noted.at < now - BAN_NOTES_KEPT_MS) this.bansNoted.delete(id);
     this.bansNoted.set(userId, { at: now, until });

@@ -23,7 +23,7 @@ export class BanEnforcer {
   async onUserBanned({ userId, until }: DomainEventMap['user.banned']): Promise<void> {
     const refusal = bannedError(until ? new Date(until) : null);
     // Noted everywhere before the cut below: the adapter delivers the two in this order.
-    this.auth.noteBan(userId, until);
+    this.auth.noteBan(userId, until, 'local');
     this.to.toOtherInstances(BAN_NOTICE, userId, until);
     this.to.toUsers([userId], 'auth:banned', { code: 'BANNED', message: refusal.message, until });
     if (!(await this.to.disconnectUser(userId).catch(() => false))) {

@@ -68,7 +68,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: Server<Record<string, never>, ServerToClientEvents>): void {
     server.use(this.auth.handshake());
-    (server as Server).on(BAN_NOTICE, (userId: string, until: string | null) => this.auth.noteBan(userId, until));
+    (server as Server).on(BAN_NOTICE, (userId: string, until: string | null) =>
+      this.auth.noteBan(userId, until, 'peer'),
+    );
     this.auth.disconnectExpired(() => server.of('/').sockets.values() as Iterable<Socket>);
     this.broadcaster.attach(server);
     this.presence.start(() => this.broadcaster.localLiveMembers());

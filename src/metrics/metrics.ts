@@ -25,6 +25,8 @@ export const METRIC = {
   giftSettlementLag: 'live_gift_settlement_lag_seconds',
   /** Reactions to domain events that failed, by event and listener (each one is also logged). */
   reactionFailures: 'live_reaction_failures_total',
+  /** Bans this instance noted for its handshakes in flight, by origin (this instance | a peer). */
+  banNotices: 'live_ban_notices_total',
 } as const;
 
 /** Label for requests that matched no route, so unknown URLs cannot grow the label set. */
@@ -54,6 +56,11 @@ export const metricProviders = [
     name: METRIC.giftSettlementLag,
     help: 'Seconds from a gift being recorded to being settled',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+  }),
+  makeCounterProvider({
+    name: METRIC.banNotices,
+    help: 'Bans noted for socket handshakes in flight, by origin (local | peer)',
+    labelNames: ['origin'],
   }),
   makeCounterProvider({
     name: METRIC.reactionFailures,
