@@ -234,9 +234,10 @@ export class ViewersService {
   }
 
   /**
-   * Already in, in one read: the live's gate with the caller's visit (and ban). It answers when the gate lets
-   * the caller in and the visit is active, fresh (seen within a touch interval) and under the
-   * caller's identity; otherwise (null) the join goes the usual way, which writes.
+   * Already in, in one read: the live's gate with the caller's visit (and ban, for REST). It
+   * answers when the gate lets the caller in and the visit is active, fresh (seen within a touch
+   * interval) and under the caller's identity; otherwise (null) the join goes the usual way, which
+   * writes.
    */
   private async stillIn(
     liveId: string,
