@@ -125,6 +125,8 @@ describe('recovery: numbered room events and catch-up by sinceSeq', () => {
     const hostToken = t.token(host);
     const liveId = await createLive(t.url, hostToken);
     const socket = await viewerIn(liveId, t.token(viewer), t.url);
+    // The join's own summary (live:viewers, batched per second) is in before the counting starts.
+    await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId);
     await patch(liveId, hostToken, 'first');
     await socket.waitFor('live:update', (p) => p.live.title === 'first');
     const first = lastSeen(socket, liveId);
@@ -161,6 +163,8 @@ describe('recovery: numbered room events and catch-up by sinceSeq', () => {
     const hostToken = t.token(host);
     const liveId = await createLive(t.url, hostToken);
     const socket = await viewerIn(liveId, t.token(viewer));
+    // The join's own summary (live:viewers, batched per second) is in before the counting starts.
+    await socket.waitFor('live:viewers', (p) => p.liveStreamId === liveId);
     const seen = socket.received.length;
 
     await drop(socket);
