@@ -23,7 +23,7 @@ const CEILINGS: Record<HotPath, number> = {
   'chat message': 3 + BAN_IN_GATE,
   'seat take': 2 + BAN_IN_GATE,
   'seat leave': 2 + BAN_CHECK,
-  leave: 4 + BAN_CHECK,
+  leave: 3 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,
   'gift send, settled': 16 + BAN_IN_GATE,
   'live details': 1,

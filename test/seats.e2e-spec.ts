@@ -159,6 +159,18 @@ describe('seats', () => {
       await watcher.waitFor('live:seat:left', (e) => e.userId === viewerIds[0] && e.action === 'left_live');
       expect(occupants(await seatsOf(liveId))).not.toContain(viewerIds[0]);
     });
+
+    it('drops the seat requests of viewers who leave or are kicked, and keeps the others', async () => {
+      const { liveId, host, tokens, viewerIds } = await startLive({ viewers: 3, seatMode: 'request' });
+      for (const token of tokens) await act('rest', token, liveId, 'request');
+      const pending = async () =>
+        (await t.http().get(`/api/live/${liveId}/seats/requests`).set(auth(host))).body.map((r: any) => r.userId);
+      expect(await pending()).toEqual(viewerIds);
+      await t.http().post(`/api/live/${liveId}/leave`).set(auth(tokens[0])).expect(200);
+      await t.http().post(`/api/live/${liveId}/kick`).set(auth(host)).send({ targetUserId: viewerIds[1] }).expect(200);
+      await eventually(async () => (await pending()).length === 1, 5000, 20);
+      expect(await pending()).toEqual([viewerIds[2]]);
+    });
   });
 
   describe.each<Via>(['rest', 'socket'])('actions over %s', (via) => {

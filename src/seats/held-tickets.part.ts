@@ -4,9 +4,10 @@ import { SEAT_TICKETS_COLLECTION } from './schemas/seat-ticket.schema';
 
 /**
  * Whether the user holds a seat ticket (request or invitation, expired or not) in the live, as a
- * part read with the live's document: a seat take reads it with its gate, so the clean-up of
- * tickets a seated user no longer needs costs nothing when there are none. (A function, not a
- * SeatTicketsService method: that service depends on SeatsService, which reads this.)
+ * part read with the live's document: a seat take reads it with its gate, and a leave or a kick
+ * with the user's seat, so dropping tickets the user no longer needs costs nothing when there are
+ * none. (A function, not a SeatTicketsService method: that service depends on SeatsService, which
+ * reads this.)
  */
 export function heldTicketsPart(liveId: string, userId: string): SnapshotPart<boolean> {
   return {

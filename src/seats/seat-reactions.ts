@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
 import { StreamsService } from '../streams/streams.service';
+import { SeatChange } from './dto/seat.view';
 import { SeatStore } from './seat-store';
 import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService } from './seats.service';
@@ -44,8 +45,7 @@ export class SeatReactions {
   async onUserKicked({ liveId, userId, actorId, moderatorEpoch }: DomainEventMap['live.user_kicked']): Promise<void> {
     if (!(await this.hasSeats(liveId))) return;
     await this.store.raiseModeratorEpoch(liveId, moderatorEpoch);
-    await this.seats.freeSeatOf(liveId, userId, 'kicked', actorId);
-    await this.tickets.dropTicketsOf(liveId, userId);
+    await this.leaveStage(liveId, userId, 'kicked', actorId);
   }
 
   /** Awaited by the removal of a co-host: seat actions their role allowed before cannot land after it. */
@@ -58,8 +58,7 @@ export class SeatReactions {
   @OnDomainEvent('viewer.left')
   async onViewerLeft({ liveId, userId, reason }: DomainEventMap['viewer.left']): Promise<void> {
     if (reason === 'live_ended' || !(await this.hasSeats(liveId))) return;
-    await this.seats.freeSeatOf(liveId, userId, reason === 'kicked' ? 'kicked' : 'left_live', userId);
-    await this.tickets.dropTicketsOf(liveId, userId);
+    await this.leaveStage(liveId, userId, reason === 'kicked' ? 'kicked' : 'left_live', userId);
   }
 
   /** Someone who sat down no longer needs their pending request or invitation. */
@@ -67,6 +66,13 @@ export class SeatReactions {
   async onSeatUpdated({ liveId, seat, change, heldTickets }: DomainEventMap['seat.updated']): Promise<void> {
     if ((change === 'take' || change === 'move_in') && seat.userId && heldTickets !== false)
       await this.tickets.dropTicketsOf(liveId, seat.userId);
+  }
+
+  /** Frees the user's seat and drops their seat tickets, each only if they hold one (one read to know). */
+  private async leaveStage(liveId: string, userId: string, change: SeatChange, actorId: string): Promise<void> {
+    const { seat, heldTickets } = await this.seats.stageOf(liveId, userId);
+    if (seat) await this.seats.freeSeat(seat, userId, change, actorId);
+    if (heldTickets) await this.tickets.dropTicketsOf(liveId, userId);
   }
 
   /** A `live` (video) live has no seats and no seat tickets: nothing to free or drop (its type never changes). */

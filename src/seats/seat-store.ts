@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, QueryFilter } from 'mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AudioChatUser, SeatRecord } from './schemas/audio-chat-user.schema';
@@ -61,6 +62,15 @@ export class SeatStore {
   /** The seat the user sits on, if any (the occupantKey index makes it at most one). */
   of(liveId: string, userId: string): Promise<SeatRecord | null> {
     return this.seats.findOne({ liveId, occupantKey: userId }).lean();
+  }
+
+  /** The user's seat in the live (or null), as a part read with the live's document. */
+  ofPart(liveId: string, userId: string): SnapshotPart<SeatRecord | null> {
+    return {
+      from: this.seats.collection.collectionName,
+      pipeline: [{ $match: { liveId: new Types.ObjectId(liveId), occupantKey: userId } }, { $limit: 1 }],
+      read: (docs) => (docs as SeatRecord[])[0] ?? null,
+    };
   }
 
   /** Free, unlocked seats other than the host's, lowest index first: candidates, each taken with occupy(). */

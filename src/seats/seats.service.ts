@@ -304,10 +304,22 @@ export class SeatsService {
 
   // ---- reactions (called by SeatReactions) -------------------------------------------------------------
 
-  /** Frees the user's seat, if any (kick, leaving the live). */
-  async freeSeatOf(liveId: string, userId: string, change: SeatChange, actorId: string): Promise<void> {
-    const seat = await this.store.of(liveId, userId);
-    if (seat) await this.free(seat, userId, { change, actorId }).catch(ignoreNotOnSeat);
+  /**
+   * What the user holds on the live's stage: their seat (or null) and whether they hold a seat
+   * ticket, in one read with the live's document, so a leave or a kick of someone who holds
+   * neither (most viewers) costs one command here.
+   */
+  async stageOf(liveId: string, userId: string): Promise<{ seat: SeatRecord | null; heldTickets: boolean }> {
+    const { parts } = await this.streams.readLiveWith(liveId, {
+      seat: this.store.ofPart(liveId, userId),
+      heldTickets: heldTicketsPart(liveId, userId),
+    });
+    return parts;
+  }
+
+  /** Frees the user's seat as read by stageOf (kick, leaving the live); nothing if they left it meanwhile. */
+  async freeSeat(seat: SeatRecord, userId: string, change: SeatChange, actorId: string): Promise<void> {
+    await this.free(seat, userId, { change, actorId }).catch(ignoreNotOnSeat);
   }
 
   // ---- internals ----------------------------------------------------------------------------------------
