@@ -11,8 +11,8 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 /**
  * The app-wide ban check: the one read the auth guard adds to an authenticated REST request. Chat,
- * seat take, gift and a join when already in read the ban in their gate's own aggregation instead
- * (BanCheckedInGate): 0. A first visit reads it on its own (it starts with a write, not a read).
+ * seat take and leave, gift and a join when already in read the ban in their gate's own
+ * aggregation instead (BanCheckedInGate): 0. A first visit reads it on its own (it starts with a write, not a read).
  */
 const BAN_CHECK = 1;
 const BAN_IN_GATE = 0;
@@ -22,7 +22,7 @@ const CEILINGS: Record<HotPath, number> = {
   'REST join, already in': 1 + BAN_IN_GATE,
   'chat message': 3 + BAN_IN_GATE,
   'seat take': 2 + BAN_IN_GATE,
-  'seat leave': 2 + BAN_CHECK,
+  'seat leave': 2 + BAN_IN_GATE,
   leave: 3 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,
   'gift send, settled': 16 + BAN_IN_GATE,

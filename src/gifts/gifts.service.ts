@@ -9,7 +9,6 @@ import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
@@ -43,7 +42,6 @@ export class GiftsService {
     private readonly leaderboard: GiftLeaderboardService,
     @Inject(GIFT_RECEIVER_POLICY) private readonly receivers: GiftReceiverPolicy,
     private readonly rateLimits: RateLimits,
-    private readonly bans: BansService,
   ) {
     rateLimits.define(GIFT_RATE_BUCKET, [config.gifts.rateLimit]);
   }
@@ -175,14 +173,11 @@ export class GiftsService {
     dto: SendGiftDto,
   ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
     // One command: the live's document with the sender's visit and the catalog entry.
-    const read = await this.streams.readLiveWith(liveId, {
-      ban: this.bans.activeBanPart(user.userId),
+    const { live, parts } = await this.streams.readGate(liveId, user.userId, {
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       entry: this.catalog.entryPart(dto.giftId),
     });
-    refuseIfBanned(read.parts.ban);
-    const live = await this.streams.admit(read.live, user.userId);
-    if (!(await this.isInLive(live, user.userId, read.parts.inLive)))
+    if (!(await this.isInLive(live, user.userId, parts.inLive)))
       throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
     const receiverId = dto.receiverId ?? live.hostId;
     if (receiverId === user.userId) throw new DomainError('CANNOT_TARGET_SELF', 'You cannot send a gift to yourself.');
@@ -193,7 +188,7 @@ export class GiftsService {
         { receiverId },
       );
     }
-    return { live, receiverId, gift: sendable(read.parts.entry, dto.giftId) };
+    return { live, receiverId, gift: sendable(parts.entry, dto.giftId) };
   }
 
   private firstWithKey(senderId: string, idempotencyKey: string): Promise<GiftRecord | null> {

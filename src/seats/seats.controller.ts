@@ -66,6 +66,7 @@ export class SeatsController {
   }
 
   @Post(':index/leave')
+  @BanCheckedInGate()
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave your seat (you drop to audience)' })
   @ApiErrors(...LIVE_CODES, 'INVALID_SEAT_INDEX', 'NOT_ON_SEAT')

@@ -4,7 +4,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { SnapshotPart } from '../common/snapshot-part';
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
+import { BansService } from '../moderation/bans.service';
 import { LiveView } from '../streams/dto/live.view';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
 import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
@@ -101,13 +101,10 @@ export class SeatsService {
     const seat = await this.store.occupy(liveId, index, occupantOf(user));
     let heldTickets: boolean;
     try {
-      const { live: read, parts } = await this.streams.readLiveWith(liveId, {
-        ban: this.bans.activeBanPart(user.userId),
+      const { live, parts } = await this.streams.readGate(liveId, user.userId, {
         inLive: this.viewers.activeVisitPart(liveId, user.userId),
         heldTickets: heldTicketsPart(liveId, user.userId),
       });
-      refuseIfBanned(parts.ban);
-      const live = await this.streams.admit(read, user.userId);
       assertMayTakeDirectly(live, user.userId);
       if (!parts.inLive) throw new DomainError('NOT_IN_LIVE', 'Join the live before taking a seat.');
       heldTickets = parts.heldTickets;
@@ -120,7 +117,8 @@ export class SeatsService {
   }
 
   async leave(liveId: string, user: AuthUser, index?: number): Promise<SeatView> {
-    await this.seatLive(liveId, user.userId);
+    // The route's ban check is in this read (BanCheckedInGate).
+    assertHasSeats((await this.streams.readGate(liveId, user.userId, {})).live);
     const freed =
       index === undefined
         ? await this.ownSeat(liveId, user.userId).then((seat) => this.store.vacate(seat, user.userId))

@@ -10,7 +10,7 @@ import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { SnapshotPart } from '../common/snapshot-part';
-import { bannedError, BansService } from '../moderation/bans.service';
+import { bannedError, BansService, refuseIfBanned } from '../moderation/bans.service';
 import { generateCallId, generateChannelName } from './channel-names';
 import { CreateLiveDto } from './dto/create-live.dto';
 import { MAX_REMOVAL_MS } from './dto/kick-user.dto';
@@ -656,6 +656,21 @@ export class StreamsService {
     for (const [name] of wanted) delete row[`$${name}`];
     this.remember(row);
     return { live: row, parts: read as { [K in keyof P]: P[K] extends SnapshotPart<infer T> ? T : undefined } };
+  }
+
+  /**
+   * The gate for a caller whose route reads the ban here (BanCheckedInGate): the live's document,
+   * the caller's ban and the given parts in one command. Throws BANNED, or the gate's refusal
+   * (see admit); else the live as admitted, and the parts.
+   */
+  async readGate<P extends Record<string, SnapshotPart<unknown> | undefined>>(
+    liveId: string,
+    userId: string,
+    parts: P,
+  ) {
+    const read = await this.readLiveWith(liveId, { ...parts, ban: this.bans.activeBanPart(userId) });
+    refuseIfBanned(read.parts.ban as Parameters<typeof refuseIfBanned>[0]);
+    return { live: await this.admit(read.live, userId), parts: read.parts };
   }
 
   /**
