@@ -172,7 +172,7 @@ export class GiftsService {
     user: AuthUser,
     dto: SendGiftDto,
   ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
-    // One command: the live's document with the sender's visit and the catalog entry.
+    // One command: the live's document with the sender's ban and visit and the catalog entry.
     const { live, parts } = await this.streams.readGate(liveId, user.userId, {
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       entry: this.catalog.entryPart(dto.giftId),
