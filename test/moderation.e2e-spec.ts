@@ -262,6 +262,35 @@ describe('trust and safety', () => {
       await post(`/api/live/${s.liveId}/join`, s.viewer).expect(200);
     });
 
+    it('refuses a banned user on the routes that read the ban with their gate, in a live the ban never touched', async () => {
+      // A live created after the ban holds no removal of the user: only the ban read in each route's
+      // gate (BanCheckedInGate) can refuse them there, and it must answer BANNED.
+      const [bannedId, hostId] = userIds('ingate', 2);
+      const banned = t.token(bannedId);
+      const party = (
+        await post('/api/live/create', t.token(hostId), { liveType: 'party', title: 'in gate' }).expect(201)
+      ).body.id;
+      await post(`/api/live/${party}/join`, banned).expect(200);
+      await credit(t, bannedId, 100);
+      const rose = await giftByKey(t, 'rose');
+      const ban = await post('/api/admin/bans', admin, { userId: bannedId, durationMs: 3_600_000 }).expect(200);
+      const fresh = (
+        await post('/api/live/create', t.token(userIds('ingate-host', 1)[0]), {
+          liveType: 'party',
+          title: 'after the ban',
+        }).expect(201)
+      ).body.id;
+      for (const res of [
+        await post(`/api/live/${fresh}/join`, banned),
+        await post(`/api/live/${fresh}/message`, banned, { text: 'hi', clientMessageId: 'c1' }),
+        await post(`/api/live/${fresh}/gifts`, banned, { giftId: rose.id, count: 1, idempotencyKey: newKey() }),
+        await post(`/api/live/${fresh}/seats/2/join`, banned),
+        await post(`/api/live/${fresh}/seats/2/leave`, banned),
+      ]) {
+        expect([res.status, res.body.code, res.body.details]).toEqual([403, 'BANNED', { until: ban.body.until }]);
+      }
+    });
+
     it('takes a banned co-host out of the live, role and all', async () => {
       const s = await scene('bancohost', 'party');
       await post(`/api/live/${s.liveId}/cohosts`, s.host, { targetUserId: s.viewerId }).expect(200);
