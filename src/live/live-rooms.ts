@@ -46,11 +46,14 @@ export class LiveRooms {
   async join(socket: Socket, user: AuthUser, body: JoinLiveDto): Promise<LiveJoinAck> {
     const liveId = body.liveStreamId;
     const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
-    const gate = await this.streams.readLiveWith(liveId, {
-      chatMutedUntil: this.chatMutes.mutedUntilPart(liveId, user.userId),
-    });
-    await this.streams.admit(gate.live, user.userId);
-    const { chatMutedUntil } = gate.parts;
+    // The socket's ban was read at its handshake.
+    const { parts } = await this.streams.readGate(
+      liveId,
+      user.userId,
+      { chatMutedUntil: this.chatMutes.mutedUntilPart(liveId, user.userId) },
+      { ban: false },
+    );
+    const { chatMutedUntil } = parts;
     await socket.join(room);
     try {
       // The join passes the live's gate after this subscription (its count-in, or a read when already in).

@@ -659,17 +659,18 @@ export class StreamsService {
   }
 
   /**
-   * The gate for a caller whose route reads the ban here (BanCheckedInGate): the live's document,
-   * the caller's ban and the given parts in one command. Throws BANNED, or the gate's refusal
-   * (see admit); else the live as admitted, and the parts.
+   * The gate for a caller: the live's document, the given parts and (unless `ban: false`, for a
+   * socket, whose ban was read at its handshake) the caller's ban, in one command. Throws BANNED
+   * (see BanCheckedInGate), or the gate's refusal (see admit); else the live as admitted, and the parts.
    */
   async readGate<P extends Record<string, SnapshotPart<unknown> | undefined>>(
     liveId: string,
     userId: string,
     parts: P,
+    { ban = true }: { ban?: boolean } = {},
   ) {
-    const read = await this.readLiveWith(liveId, { ...parts, ban: this.bans.activeBanPart(userId) });
-    refuseIfBanned(read.parts.ban as Parameters<typeof refuseIfBanned>[0]);
+    const read = await this.readLiveWith(liveId, { ...parts, ban: ban ? this.bans.activeBanPart(userId) : undefined });
+    refuseIfBanned((read.parts.ban ?? null) as Parameters<typeof refuseIfBanned>[0]);
     return { live: await this.admit(read.live, userId), parts: read.parts };
   }
 

@@ -9,7 +9,7 @@ import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
-import { BansService, refuseIfBanned } from '../moderation/bans.service';
+import { BansService } from '../moderation/bans.service';
 import { LiveStream } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';
@@ -244,12 +244,12 @@ export class ViewersService {
     user: AuthUser,
     readBan: boolean,
   ): Promise<{ view: ViewerView; live: LiveRecord } | null> {
-    const { live, parts } = await this.streams.readLiveWith(liveId, {
-      ban: readBan ? this.bans.activeBanPart(user.userId) : undefined,
-      visit: this.visitPart(liveId, user.userId),
-    });
-    refuseIfBanned(parts.ban ?? null);
-    const admitted = await this.streams.admit(live, user.userId);
+    const { live, parts } = await this.streams.readGate(
+      liveId,
+      user.userId,
+      { visit: this.visitPart(liveId, user.userId) },
+      { ban: readBan },
+    );
     const { visit } = parts;
     const current =
       visit?.status === 'active' &&
@@ -257,7 +257,7 @@ export class ViewersService {
       visit.uid === user.uid &&
       visit.name === user.name &&
       (visit.avatar ?? null) === user.avatar;
-    return current ? { view: toViewerView(visit), live: admitted } : null;
+    return current ? { view: toViewerView(visit), live } : null;
   }
 
   /** The user's visit of the live, as a part read with the live's document. */
