@@ -29,8 +29,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs the real app (src/main.ts) as a child process on the given database. */
-async function startApp(mongodbUri: string, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+/** Runs the real app (src/main.ts) as a child process on the given database (and waits until it serves). */
+async function startApp(
+  mongodbUri: string,
+  extraEnv: Record<string, string> = {},
+  { waitReady = true } = {},
+): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
@@ -51,6 +55,7 @@ async function startApp(mongodbUri: string, extraEnv: Record<string, string> = {
   });
   const exitCode = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
+  if (!waitReady) return { url, child, exitCode };
   await eventually(async () => (await fetch(`${url}/api/health/live`).catch(() => undefined))?.ok, 60_000, 250);
   return { url, child, exitCode };
 }
@@ -165,7 +170,7 @@ describe('gift settlement survives a crash', () => {
     const gift = await db!.collection('gifts_sent').findOne({ senderId: crashed.senderId });
     expect(gift).toMatchObject({ state: 'pending' });
     const guards = await guardsOf(gift!._id.toString(), crashed);
-    expect(guards).toEqual({ accepted: true, debited: true, credited: false });
+    expect(guards).toEqual({ accepted: false, debited: true, credited: false }); // the live accepts after the debit
     expect(await coinsOf(crashed.senderId)).toBe(1000 - 299);
     expect(await diamondsOf(crashed.hostId)).toBe(0);
     expect((await checkLedger(db!)).ok).toBe(false); // the books show the half-done gift
@@ -192,6 +197,51 @@ describe('gift settlement survives a crash', () => {
 
     await restartAndExpectSettled(crashed);
   });
+
+  it('refunds a paid gift whose live ended before it accepted it, through two crashes', async () => {
+    // The survivor sweeps only at boot: the gift is taken over by the retries below, not by a sweep.
+    const uri = `${database.uri}/crash_${randomBytes(4).toString('hex')}`;
+    const survivor = await startApp(uri, { GIFT_SWEEP_INTERVAL_MS: '600000' });
+    let refuser: AppProcess | undefined;
+    try {
+      const crashed = await crashWhileSending('after_debit', 1000, {}, uri);
+      await request(survivor.url)
+        .post(`/api/live/${crashed.liveId}/end`)
+        .set(auth(token(crashed.hostId)))
+        .expect(200);
+      const retry = () =>
+        request(survivor.url)
+          .post(`/api/live/${crashed.liveId}/gifts`)
+          .set(auth(token(crashed.senderId)))
+          .send(crashed.gift);
+
+      // The boot sweep of another instance takes it over, finds the live ended, notes the refusal on
+      // the record and dies before the refund.
+      refuser = await startApp(uri, { GIFT_FAULT_POINT: 'after_refusal' }, { waitReady: false });
+      expect(await refuser.exitCode).toBe(1);
+      const noted = await db!.collection('gifts_sent').findOne({ senderId: crashed.senderId });
+      expect(noted).toMatchObject({ state: 'pending', failure: 'LIVE_ENDED' });
+      expect(await coinsOf(crashed.senderId)).toBe(1000 - 299);
+
+      // The next takeover refunds without asking the live again, and the gift fails.
+      const answer = await retry();
+      expect([answer.status, answer.body.code]).toEqual([409, 'LIVE_ENDED']);
+      expect(await coinsOf(crashed.senderId)).toBe(1000);
+      expect(await diamondsOf(crashed.hostId)).toBe(0);
+      const failed = await eventually(async () => {
+        const doc = await db!.collection('gifts_sent').findOne({ _id: noted!._id });
+        return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
+      });
+      expect(failed.failure).toBe('LIVE_ENDED');
+      expect([(await retry()).status, await coinsOf(crashed.senderId)]).toEqual([409, 1000]);
+      const report = await checkLedger(db!);
+      expect(report.problems).toEqual([]);
+      expect(report.totals.coinsDebited).toBe(0);
+    } finally {
+      await stopApp(refuser);
+      await stopApp(survivor);
+    }
+  }, 150_000);
 
   it('fails a recorded gift whose coins were spent before the sweep could debit it, moving nothing', async () => {
     // A second instance is already up on the same database when the first dies, so it spends the

@@ -1,7 +1,8 @@
 import mongoose, { Connection } from 'mongoose';
 import { checkLedger } from '../src/cli/ledger-check';
 import { adminToken, auth, credit, giftByKey, newKey, startScene, wallet } from './support/gift-fixtures';
-import { TestApp, startTestApp, userIds } from './support/test-app';
+import { StreamsService } from '../src/streams/streams.service';
+import { TestApp, eventually, startTestApp, userIds } from './support/test-app';
 
 describe('gifts and the coin economy', () => {
   let t: TestApp;
@@ -433,6 +434,60 @@ describe('gifts and the coin economy', () => {
       const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id });
       expect([res.status, res.body.code]).toEqual([403, 'REMOVED_FROM_LIVE']);
     });
+
+    // The check passed, then an end or a kick landed before the live's acceptance, which comes after
+    // the debit: the live refuses the paid gift and the coins go back.
+    for (const [race, code, status] of [
+      ['end', 'LIVE_ENDED', 409],
+      ['kick', 'REMOVED_FROM_LIVE', 403],
+    ] as const) {
+      it(`refunds a gift whose live refused it after the debit (${race} in between): ${status} ${code}`, async () => {
+        const scene = await startScene(t, userIds(`refund-${race}`, 2), 10);
+        const streams = t.app.get(StreamsService);
+        const accept = streams.acceptGift.bind(streams);
+        const raced = jest.spyOn(streams, 'acceptGift').mockImplementationOnce(async (...args) => {
+          expect((await wallet(t, scene.senderId)).coins).toBe(9); // debited already
+          const removal =
+            race === 'end'
+              ? t.http().post(`/api/live/${scene.liveId}/end`).set(auth(scene.hostToken))
+              : t
+                  .http()
+                  .post(`/api/live/${scene.liveId}/kick`)
+                  .set(auth(scene.hostToken))
+                  .send({ targetUserId: scene.senderId });
+          expect((await removal).status).toBe(200);
+          return accept(...args);
+        });
+        const idempotencyKey = newKey();
+        const res = await send(scene.liveId, scene.senderToken, { giftId: rose.id, idempotencyKey });
+        raced.mockRestore();
+        expect([res.status, res.body.code]).toEqual([status, code]);
+
+        expect((await wallet(t, scene.senderId)).coins).toBe(10);
+        expect((await wallet(t, scene.hostId)).diamonds).toBe(0);
+        expect((await t.http().get(`/api/live/${scene.liveId}`)).body.stats).toMatchObject({
+          diamonds: 0,
+          giftCount: 0,
+        });
+        const gift = await db.collection('gifts_sent').findOne({ senderId: scene.senderId });
+        expect(gift).toMatchObject({ state: 'failed', failure: code });
+        const entries = await db
+          .collection('ledger_entries')
+          .find({ userId: scene.senderId, reference: { $regex: '^gift:' } })
+          .sort({ _id: 1 })
+          .toArray();
+        expect(entries.map((e) => [e.reason, e.amount])).toEqual([
+          ['gift_sent', -1],
+          ['gift_refunded', 1],
+        ]);
+        // A retry answers the same refusal and moves nothing more; the guards go with the batch.
+        const retry = await send(scene.liveId, scene.senderToken, { giftId: rose.id, idempotencyKey });
+        expect([retry.status, retry.body.code]).toEqual([status, code]);
+        expect((await wallet(t, scene.senderId)).coins).toBe(10);
+        await eventually(async () => (await db.collection('gifts_sent').findOne({ _id: gift!._id }))?.cleaned);
+        expect((await db.collection('wallets').findOne({ userId: scene.senderId }))?.appliedRefs).toEqual([]);
+      });
+    }
 
     it('refuses a sender who is not in the live with 403 NOT_IN_LIVE', async () => {
       const [host, sender, outsider] = userIds('absent', 3);

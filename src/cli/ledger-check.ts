@@ -17,9 +17,9 @@ export interface LedgerReport {
 type Sums = Map<string, number>;
 
 /**
- * The checks: coins debited for gifts == prices of settled gifts; diamonds credited == diamond
- * values of settled gifts (also per gift, per live against the live's counters, and per sender
- * against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
+ * The checks: coins debited for gifts (less refunds) == prices of settled gifts, and a failed gift
+ * kept no coin; diamonds credited == diamond values of settled gifts (also per gift, per live
+ * against the live's counters, and per sender against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
  * zero; no guard left behind by a gift or purchase that is finished and cleaned; no battle counts
  * more than the gifts sent in its lives during its window, and an ended battle keeps no guard.
  */
@@ -39,6 +39,7 @@ export async function checkLedger(connection: Connection): Promise<LedgerReport>
     );
   const debits = await byGiftRef('gift_sent');
   const credits = await byGiftRef('gift_received');
+  const refunds = await byGiftRef('gift_refunded');
   const settled = await gifts.find({ state: 'settled' }, { projection: { coins: 1, diamonds: 1 } }).toArray();
   let coinsSettled = 0;
   let diamondsSettled = 0;
@@ -50,8 +51,15 @@ export async function checkLedger(connection: Connection): Promise<LedgerReport>
       problems.push(`${ref}: debited ${-(debits.get(ref) ?? 0)} coins, price ${gift.coins}`);
     if ((credits.get(ref) ?? 0) !== gift.diamonds)
       problems.push(`${ref}: credited ${credits.get(ref) ?? 0} diamonds, value ${gift.diamonds}`);
+    if (refunds.has(`${ref}:refund`)) problems.push(`${ref}: settled, yet refunded`);
   }
-  const coinsDebited = -sum(debits);
+  // A failed gift keeps no coin: it was refused before its debit, or refunded after it.
+  for (const gift of await gifts.find({ state: 'failed' }, { projection: { _id: 1 } }).toArray()) {
+    const ref = `gift:${gift._id.toString()}`;
+    const kept = -((debits.get(ref) ?? 0) + (refunds.get(`${ref}:refund`) ?? 0));
+    if (kept !== 0) problems.push(`${ref}: failed, yet ${kept} coins kept`);
+  }
+  const coinsDebited = -sum(debits) - sum(refunds);
   const diamondsCredited = sum(credits);
   if (coinsDebited !== coinsSettled)
     problems.push(`coins debited for gifts (${coinsDebited}) != prices of settled gifts (${coinsSettled})`);
@@ -177,18 +185,17 @@ async function checkGuards(connection: Connection): Promise<string[]> {
   for (const wallet of wallets) {
     for (const ref of wallet.appliedRefs as string[]) {
       const [kind, id] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
-      if (kind === 'gift') leftGift(`wallet ${wallet.userId}`, id);
+      if (kind === 'gift') leftGift(`wallet ${wallet.userId}`, id.replace(/:refund$/, ''));
       else if (!inFlightPurchases.has(`${wallet.userId}/${id}`))
         problems.push(`wallet ${wallet.userId}: guard of finished purchase ${id} left behind`);
     }
   }
   const lives = await connection
     .collection('live_streams')
-    .find({}, { projection: { acceptedGiftIds: 1, countedGiftIds: 1 } })
+    .find({}, { projection: { acceptedGiftIds: 1 } })
     .toArray();
   for (const live of lives) {
-    for (const id of [...(live.acceptedGiftIds ?? []), ...(live.countedGiftIds ?? [])])
-      leftGift(`live ${live._id}`, id);
+    for (const id of live.acceptedGiftIds ?? []) leftGift(`live ${live._id}`, id);
   }
   const senders = await connection
     .collection('gift_senders')

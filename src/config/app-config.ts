@@ -124,7 +124,7 @@ export interface RateRule {
 }
 
 // gifts and wallet
-export const GIFT_FAULT_POINTS = ['after_record', 'after_debit'] as const;
+export const GIFT_FAULT_POINTS = ['after_record', 'after_debit', 'after_refusal'] as const;
 export type GiftFaultPoint = (typeof GIFT_FAULT_POINTS)[number];
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';

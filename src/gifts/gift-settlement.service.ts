@@ -40,10 +40,11 @@ interface Run {
 
 /**
  * Exactly-once settlement of a recorded gift, without transactions. The argument:
- * - Each effect (accepted by the live, sender debited, receiver credited, live totals, sender's
- *   leaderboard entry) is one conditional update on its target document that also leaves the
- *   gift's id there as a guard, so running it again changes nothing while the guard is there.
- *   Running every effect again is therefore safe, and a takeover simply runs them all.
+ * - Each effect (sender debited, accepted and counted by the live, receiver credited, sender's
+ *   leaderboard entry; or, when the live refused a paid gift, the refund) is one conditional
+ *   update on its target document that also leaves the gift's id there as a guard, so running it
+ *   again changes nothing while the guard is there. Running every effect again is therefore safe,
+ *   and a takeover simply runs them all (a refusal is noted on the record before its refund).
  * - One settler at a time holds the gift's lease: the request that recorded it, then whoever
  *   claims it once the lease is over by the database's clock (a crash, or a settler paused too long).
  * - A lease is not a lock: a paused settler can wake up after a takeover. Every write a settler
@@ -148,13 +149,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     const lease = gift.leaseUntil;
     const got: Gathered = {};
 
-    const acceptance = await this.streams.acceptGift(liveId, giftId, gift.senderId, lease);
-    if (!acceptance.accepted) {
-      const { refusal } = acceptance;
-      return refusal === 'LEASE_OVER' ? this.leaseOver(gift) : this.fail(gift, refusal);
-    }
-
-    // Both movements' ledger entries are written together, after the credit (one command).
+    // The ledger entries of the movements are written together, after the last one (one command).
     const bookings: Booking[] = [];
     const debit = await this.wallets.move(
       { userId: gift.senderId, ref, reason: 'gift_sent', coins: -gift.coins, leaseUntil: lease },
@@ -164,6 +159,27 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     if (debit.status === 'insufficient') return this.fail(gift, 'INSUFFICIENT_BALANCE');
     this.crashIfFaultPoint('after_debit');
     got.senderCoins = debit.coins;
+    // An earlier settler's refusal stands (its refund may be paid): the live is not asked again.
+    if (gift.failure) return this.refund(gift, gift.failure, bookings);
+
+    // Accepted and counted in one update, after the debit: the live's totals never hold a gift
+    // that is not paid for. An end or a kick that won the race since the check refuses it: refunded.
+    const acceptance = await this.streams.acceptGift(
+      liveId,
+      giftId,
+      gift.senderId,
+      { diamonds: gift.diamonds, giftCount: gift.count },
+      lease,
+    );
+    if (!acceptance.accepted) {
+      const { refusal } = acceptance;
+      if (refusal === 'LEASE_OVER') {
+        await this.wallets.bookAll(bookings);
+        return this.leaseOver(gift);
+      }
+      return this.refund(gift, refusal, bookings);
+    }
+    got.liveStats = acceptance.stats;
 
     const credit = await this.wallets.move(
       { userId: gift.receiverId, ref, reason: 'gift_received', diamonds: gift.diamonds, leaseUntil: lease },
@@ -172,14 +188,42 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     await this.wallets.bookAll(bookings);
     if (credit.status === 'lease_over') return this.leaseOver(gift);
 
-    // null: counted (or ranked) by an earlier settler, or this lease is over; settling below tells which.
-    got.liveStats =
-      (await this.streams.countGift(liveId, giftId, { diamonds: gift.diamonds, giftCount: gift.count }, lease)) ??
-      undefined;
     // Only a live in a battle pays this step: its document named the battle when it accepted the gift.
     if (acceptance.battleId) await this.battleScores.scoreGift(gift, acceptance.battleId, lease);
+    // null: ranked by an earlier settler, or this lease is over; settling below tells which.
     got.rank = (await this.leaderboard.add(gift, lease)) ?? undefined;
     return { ...(await this.markSettled(gift, got)), battleId: acceptance.battleId };
+  }
+
+  /**
+   * The live refused a gift already paid for. The refusal is noted on the record first, so that
+   * every later settler refunds too rather than ask the live again (a timed removal may have ended
+   * by then, and the coins may be back already); then the coins go back and the gift fails.
+   */
+  private async refund(gift: GiftRecord, refusal: GiftFailure, bookings: Booking[]): Promise<Run> {
+    if (!gift.failure) {
+      const noted = await this.sent
+        .findOneAndUpdate(this.heldBy(gift), { $set: { failure: refusal } }, { returnDocument: 'after' })
+        .lean();
+      if (!noted) {
+        await this.wallets.bookAll(bookings);
+        return this.leaseOver(gift);
+      }
+      this.crashIfFaultPoint('after_refusal');
+    }
+    const back = await this.wallets.move(
+      {
+        userId: gift.senderId,
+        ref: refundRef(gift),
+        reason: 'gift_refunded',
+        coins: gift.coins,
+        leaseUntil: gift.leaseUntil,
+      },
+      bookings,
+    );
+    await this.wallets.bookAll(bookings);
+    if (back.status === 'lease_over') return this.leaseOver(gift);
+    return this.fail(gift, refusal);
   }
 
   private async outcome(gift: GiftRecord, got: Gathered): Promise<GiftOutcome> {
@@ -255,21 +299,31 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
   /**
    * Removes finished gifts' guards from the documents they touched, one command per collection
    * for the whole batch, then marks the gifts cleaned: their state guards them from now on.
-   * A gift fails only at its acceptance or its debit, so a failed one left a guard on its live only.
+   * A failed gift left guards on its sender's wallet only, and only when it was refunded.
    */
   private async clean(gifts: GiftRecord[]): Promise<void> {
     if (gifts.length === 0) return;
     const settled = gifts.filter((gift) => gift.state === 'settled');
+    const refunded = gifts.filter((gift) => gift.state === 'failed' && gift.failure !== 'INSUFFICIENT_BALANCE');
     await this.streams.forgetGifts(
-      gifts.map((gift) => ({ liveId: gift.liveId.toString(), giftId: gift._id.toString() })),
+      settled.map((gift) => ({ liveId: gift.liveId.toString(), giftId: gift._id.toString() })),
     );
-    await this.wallets.forgetRefs(
-      settled.flatMap((gift) => [
+    await this.wallets.forgetRefs([
+      ...settled.flatMap((gift) => [
         { userId: gift.senderId, ref: `gift:${gift._id.toString()}` },
         { userId: gift.receiverId, ref: `gift:${gift._id.toString()}` },
       ]),
-    );
+      ...refunded.flatMap((gift) => [
+        { userId: gift.senderId, ref: `gift:${gift._id.toString()}` },
+        { userId: gift.senderId, ref: refundRef(gift) },
+      ]),
+    ]);
     await this.leaderboard.forgetAll(settled);
     await this.sent.updateMany({ _id: { $in: gifts.map((gift) => gift._id) } }, { $set: { cleaned: true } });
   }
+}
+
+/** The reference of a refused gift's refund in its sender's wallet and ledger. */
+export function refundRef(gift: Pick<GiftRecord, '_id'>): string {
+  return `gift:${gift._id.toString()}:refund`;
 }

@@ -728,11 +728,19 @@ export class StreamsService {
   // within the settler's lease (by the database's clock), so a settler that resumes late changes nothing.
 
   /**
-   * Accepts a gift into the live: only while it runs and the sender is not removed (the live's
-   * document is the serialization point, so no gift lands after the end or a kick). Idempotent:
-   * a gift accepted earlier stays accepted. Also tells the live's battle, if one may score it.
+   * Accepts a paid gift into its live and adds it to the live's totals, once, in one conditional
+   * update: only while the live runs and the sender is not removed (the gate against an end or a
+   * kick), and only within the settler's lease. The gift's id stays on the live as its guard. An
+   * earlier settler's acceptance counts as this one's (its totals are read back). Also returns the
+   * live's battle then, if one may score the gift.
    */
-  async acceptGift(liveId: string, giftId: string, senderId: string, leaseUntil: Date): Promise<GiftAcceptance> {
+  async acceptGift(
+    liveId: string,
+    giftId: string,
+    senderId: string,
+    inc: { diamonds: number; giftCount: number },
+    leaseUntil: Date,
+  ): Promise<GiftAcceptance> {
     const accepted = await this.lives
       .findOneAndUpdate(
         {
@@ -742,41 +750,24 @@ export class StreamsService {
           acceptedGiftIds: { $ne: giftId },
           ...withinLease(leaseUntil),
         },
-        { $push: { acceptedGiftIds: giftId } },
-        { projection: { battleId: 1 } },
+        {
+          $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount },
+          $push: { acceptedGiftIds: giftId },
+        },
+        { returnDocument: 'after', projection: { battleId: 1, stats: 1 } },
       )
       .lean();
-    if (accepted) return { accepted: true, battleId: accepted.battleId?.toString() ?? null };
-    const live = await this.lives
-      .findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1, battleId: 1 })
-      .lean();
-    if (live?.acceptedGiftIds?.includes(giftId)) return { accepted: true, battleId: live.battleId?.toString() ?? null };
+    const live =
+      accepted ??
+      (await this.lives
+        .findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1, battleId: 1, stats: 1 })
+        .lean());
+    if (accepted || live?.acceptedGiftIds?.includes(giftId)) {
+      return { accepted: true, battleId: live!.battleId?.toString() ?? null, stats: live!.stats };
+    }
     if (live?.removedUserIds?.includes(senderId)) return { accepted: false, refusal: 'REMOVED_FROM_LIVE' };
     if (live?.status !== 'live') return { accepted: false, refusal: 'LIVE_ENDED' };
     return { accepted: false, refusal: 'LEASE_OVER' };
-  }
-
-  /**
-   * Adds an accepted gift to the live's totals once (also after the end: it was accepted while
-   * live). Returns the new stats, or null when it was already counted or the lease is over.
-   */
-  async countGift(
-    liveId: string,
-    giftId: string,
-    inc: { diamonds: number; giftCount: number },
-    leaseUntil: Date,
-  ): Promise<LiveStats | null> {
-    const live = await this.lives
-      .findOneAndUpdate(
-        { _id: liveId, acceptedGiftIds: giftId, countedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
-        {
-          $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount },
-          $push: { countedGiftIds: giftId },
-        },
-        { returnDocument: 'after', projection: { stats: 1 } },
-      )
-      .lean();
-    return live?.stats ?? null;
   }
 
   /** Drops finished gifts' guards, one command for all; call only when no settler of them can still write. */
@@ -791,7 +782,7 @@ export class StreamsService {
       [...byLive].map(([liveId, ids]) => ({
         updateOne: {
           filter: { _id: new Types.ObjectId(liveId), acceptedGiftIds: { $in: ids } },
-          update: { $pullAll: { acceptedGiftIds: ids, countedGiftIds: ids } },
+          update: { $pullAll: { acceptedGiftIds: ids } },
         },
       })),
       { ordered: false },
@@ -975,7 +966,7 @@ function endedAnyway(error: unknown): true {
 
 /** A gift's acceptance into its live, and the live's battle then (which may score the gift). */
 export type GiftAcceptance =
-  | { accepted: true; battleId: string | null }
+  | { accepted: true; battleId: string | null; stats: LiveStats }
   | { accepted: false; refusal: 'LIVE_ENDED' | 'REMOVED_FROM_LIVE' | 'LEASE_OVER' };
 
 type RemovalFields = Pick<LiveStream, 'status' | 'removedUserIds'> & { removals?: Removal[] };

@@ -94,11 +94,10 @@ export class LiveStream {
   @Prop({ type: String }) activeHostId?: string;
   @Prop({ type: String }) activeChannel?: string;
   /**
-   * Guards of gifts in flight (see StreamsService): accepted while the live ran, and added to the
-   * totals. Both stay until the gift is finished and no settler of it can write any more.
+   * Guards of gifts in flight (see StreamsService.acceptGift): accepted while the live ran and
+   * added to its totals. Each stays until its gift is finished and no settler of it can write any more.
    */
   @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
-  @Prop({ type: [String], default: [] }) countedGiftIds!: string[];
   /**
    * Links kept by the battles module (through StreamsService): the live's pending or running
    * connection to another live (read by the join snapshot), and its battle from just before the

@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 export const CURRENCIES = ['coins', 'diamonds'] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const LEDGER_REASONS = ['purchase', 'gift_sent', 'gift_received'] as const;
+export const LEDGER_REASONS = ['purchase', 'gift_sent', 'gift_received', 'gift_refunded'] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 
 /** One movement of one currency in one wallet. The books: a wallet equals the sum of its entries. */
@@ -15,7 +15,10 @@ export class LedgerEntry {
   /** The balance right after; null only when a crash fell between the balance change and this entry. */
   @Prop({ type: Number, default: null }) balanceAfter!: number | null;
   @Prop({ type: String, required: true, enum: LEDGER_REASONS }) reason!: LedgerReason;
-  /** What caused it: `purchase:<purchaseRef>` or `gift:<giftSentId>`. */
+  /**
+   * What caused it: `purchase:<purchaseRef>`, `gift:<giftSentId>`, or `gift:<giftSentId>:refund`
+   * (the coins of a gift its live refused after the debit).
+   */
   @Prop({ required: true }) reference!: string;
   createdAt!: Date;
 }
