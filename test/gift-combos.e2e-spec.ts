@@ -1,52 +1,75 @@
 import mongoose, { Connection } from 'mongoose';
-import { GiftComboSweeper } from '../src/gifts/gift-combo.sweeper';
-import { auth, giftByKey, newKey, startScene } from './support/gift-fixtures';
+import { auth, credit, giftByKey, newKey, startScene } from './support/gift-fixtures';
 import { startTestApp, TestApp, userIds } from './support/test-app';
 
+/**
+ * A combo: the same sender sending the same gift to the same receiver within the combo window.
+ * It is kept on the sender's leaderboard entry in the live, so the gift's one update there moves
+ * the totals and the combo together.
+ */
 describe('gift combos', () => {
   let t: TestApp;
   let db: Connection;
+  let rose: { id: string };
+  let heart: { id: string };
   beforeAll(async () => {
-    t = await startTestApp({ GIFT_COMBO_WINDOW_MS: '60000' });
+    t = await startTestApp({ GIFT_COMBO_WINDOW_MS: '60000', GIFT_RATE_POINTS: '1000' });
     db = await mongoose.createConnection(t.config.mongodbUri!).asPromise();
+    [rose, heart] = await Promise.all([giftByKey(t, 'rose'), giftByKey(t, 'heart')]);
   });
   afterAll(async () => {
     await db.close();
     await t.close();
   });
 
-  it('prunes the combos whose window has passed, and only those', async () => {
-    const rose = await giftByKey(t, 'rose');
-    const scene = await startScene(t, userIds('combo-prune', 2), 100);
-    const send = () =>
+  const sender =
+    (liveId: string, token: string) =>
+    (giftId: string, count = 1) =>
       t
         .http()
-        .post(`/api/live/${scene.liveId}/gifts`)
-        .set(auth(scene.senderToken))
-        .send({ giftId: rose.id, count: 1, idempotencyKey: newKey() })
-        .expect(201);
-    const first = await send();
-    const runs = db.collection('gift_combos');
-    const key = `${scene.liveId}:${scene.senderId}:`;
-    const running = () => runs.countDocuments({ key: { $regex: `^${key}` } });
-    // Runs left behind by other lives, one a window old, one just started.
-    const expired = { key: `old-${key}`, comboId: 'a', comboCount: 3, lastAt: new Date(Date.now() - 61_000) };
-    const fresh = { key: `new-${key}`, comboId: 'b', comboCount: 1, lastAt: new Date() };
-    await runs.insertMany([expired, fresh]);
+        .post(`/api/live/${liveId}/gifts`)
+        .set(auth(token))
+        .send({ giftId, count, idempotencyKey: newKey() })
+        .expect(201)
+        .then((res) => res.body as { id: string; combo: { comboId: string; comboCount: number } });
 
-    const sweeper = t.app.get(GiftComboSweeper);
-    expect(await sweeper.sweep.run()).toBeGreaterThanOrEqual(1);
-    expect(await runs.findOne({ key: expired.key })).toBeNull();
-    expect(await runs.findOne({ key: fresh.key })).not.toBeNull();
-    expect(await running()).toBe(1);
+  it('continues with the same gift, starts again with another one or after the window', async () => {
+    const scene = await startScene(t, userIds('combo-run', 2), 1000);
+    const send = sender(scene.liveId, scene.senderToken);
+    const first = await send(rose.id);
+    expect(first.combo).toEqual({ comboId: first.id, comboCount: 1 });
+    expect((await send(rose.id, 10)).combo).toEqual({ comboId: first.id, comboCount: 11 });
 
-    // The live combo still continues; once its window has passed it is pruned, and the next gift starts anew.
-    expect((await send()).body.combo).toEqual({ comboId: first.body.combo.comboId, comboCount: 2 });
-    await runs.updateOne({ key: { $regex: `^${key}` } }, { $set: { lastAt: new Date(Date.now() - 61_000) } });
-    await sweeper.sweep.run();
-    expect(await running()).toBe(0);
-    const next = await send();
-    expect(next.body.combo.comboCount).toBe(1);
-    expect(next.body.combo.comboId).not.toBe(first.body.combo.comboId);
+    const other = await send(heart.id);
+    expect(other.combo).toEqual({ comboId: other.id, comboCount: 1 });
+    const back = await send(rose.id);
+    expect(back.combo).toEqual({ comboId: back.id, comboCount: 1 });
+
+    // The window passes (moved back in the stored entry): the next rose starts anew.
+    await db
+      .collection('gift_senders')
+      .updateOne(
+        { liveId: new mongoose.Types.ObjectId(scene.liveId), senderId: scene.senderId },
+        { $set: { 'combo.at': new Date(Date.now() - 61_000) } },
+      );
+    const later = await send(rose.id);
+    expect(later.combo).toEqual({ comboId: later.id, comboCount: 1 });
+    const top = await t.http().get(`/api/live/${scene.liveId}/gifts/top`).set(auth(scene.hostToken));
+    expect(top.body.items).toEqual([expect.objectContaining({ userId: scene.senderId, giftCount: 14 })]);
+  });
+
+  it('numbers a burst of the same gift sent at once as one combo, each gift once', async () => {
+    const scene = await startScene(t, userIds('combo-burst', 2), 0);
+    await credit(t, scene.senderId, 100);
+    const send = sender(scene.liveId, scene.senderToken);
+    const results = await Promise.all(Array.from({ length: 12 }, () => send(rose.id)));
+    expect(new Set(results.map((r) => r.combo.comboId)).size).toBe(1);
+    expect(results.map((r) => r.combo.comboCount).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    const entry = await db
+      .collection('gift_senders')
+      .findOne({ liveId: new mongoose.Types.ObjectId(scene.liveId), senderId: scene.senderId });
+    expect(entry).toMatchObject({ giftCount: 12, combo: expect.objectContaining({ count: 12 }) });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { DomainError } from '../common/errors';
@@ -9,7 +9,9 @@ import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/paginatio
 import { SnapshotPart } from '../common/snapshot-part';
 import { GifterView } from './dto/gift-result.view';
 import { GiftSender } from './schemas/gift-sender.schema';
-import { GiftSent } from './schemas/gift-sent.schema';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { GiftCombo, GiftSent } from './schemas/gift-sent.schema';
 
 type GiftSenderRecord = GiftSender & { _id: Types.ObjectId };
 
@@ -19,62 +21,130 @@ export interface RankChange {
   totalDiamonds: number;
 }
 
-/** Owns GiftSender: each sender's totals per live, the live's gifter ranking. */
+/** What adding a gift to its sender's entry gave: the sender's rank and the gift's combo. */
+export interface Standing {
+  rank: RankChange;
+  combo: GiftCombo;
+}
+
+type LeaderboardGift = GiftSent & { _id: Types.ObjectId };
+
+/** The two ways a gift lands on its sender's entry: it continues the running combo, or starts one. */
+type ComboCase = 'continues' | 'starts';
+
+/** At most this many entries' last combo are remembered per instance (to try the likely case first). */
+const REMEMBERED_COMBOS = 10_000;
+/** Rounds of both cases before the entry is read to see why neither matched. */
+const ROUNDS = 5;
+
+/**
+ * Owns GiftSender: each sender's totals per live, the live's gifter ranking, and the sender's
+ * running combo there (the same gift to the same receiver within the combo window continues it;
+ * another gift or receiver starts a new one), kept on the entry so a gift updates both in one command.
+ */
 @Injectable()
 export class GiftLeaderboardService {
-  constructor(@InjectModel(GiftSender.name) private readonly senders: Model<GiftSender>) {}
+  /** The last combo this instance saw per entry: which of the two cases a gift most likely is. */
+  private readonly lastCombos = new Map<string, { key: string; at: number }>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectModel(GiftSender.name) private readonly senders: Model<GiftSender>,
+  ) {}
 
   /**
-   * Adds a gift to its sender's totals once (the gift id recorded in the same update guards it),
-   * within the settler's lease. Returns the sender's rank before and after, or null when it was
-   * already added or the lease is over.
+   * Adds a gift to its sender's totals and combo once (the gift id recorded in the same update
+   * guards it), within the settler's lease. Returns the sender's rank before and after and the
+   * gift's combo, or null when it was already added or the lease is over.
    */
-  async add(gift: GiftSent & { _id: Types.ObjectId }, leaseUntil: Date): Promise<RankChange | null> {
+  async add(gift: LeaderboardGift, leaseUntil: Date): Promise<Standing | null> {
     const giftId = gift._id.toString();
-    const key = { liveId: gift.liveId, senderId: gift.senderId };
-    const apply = () =>
-      this.senders
-        .findOneAndUpdate(
-          { ...key, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) },
-          {
-            $inc: { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count },
-            $set: { senderName: gift.senderName, senderAvatar: gift.senderAvatar },
-            $push: { appliedGiftIds: giftId },
-          },
-          { upsert: true, returnDocument: 'before', projection: { diamonds: 1 } },
-        )
-        .lean();
-    // One upsert: the sender's first gift creates the entry. A duplicate key means the entry exists
-    // and this update did not match it: either a concurrent first gift created it just now (apply
-    // again), or the guard or the lease refused (the second attempt hits the key again: nothing applied).
-    let before: { diamonds: number } | null = null;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        before = await apply();
-        break;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        if (attempt === 1) return null;
+    const entry = { liveId: gift.liveId, senderId: gift.senderId };
+    const comboKey = comboKeyOf(gift);
+    const now = new Date();
+    const cutoff = new Date(now.getTime() - this.config.gifts.comboWindowMs);
+    const remembered = this.lastCombos.get(entryKey(gift));
+    const order: ComboCase[] =
+      remembered?.key === comboKey && remembered.at >= cutoff.getTime()
+        ? ['continues', 'starts']
+        : ['starts', 'continues'];
+    const notYet = { ...entry, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) };
+    const totals = { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count };
+    const names = { senderName: gift.senderName, senderAvatar: gift.senderAvatar };
+
+    const attempt = async (which: ComboCase): Promise<{ before: GiftSenderRecord | null; combo: GiftCombo } | null> => {
+      if (which === 'continues') {
+        const before = await this.senders
+          .findOneAndUpdate(
+            { ...notYet, 'combo.key': comboKey, 'combo.at': { $gte: cutoff } },
+            {
+              $inc: { ...totals, 'combo.count': gift.count },
+              $set: { ...names, 'combo.at': now },
+              $push: { appliedGiftIds: giftId },
+            },
+            { returnDocument: 'before', projection: { diamonds: 1, combo: 1 } },
+          )
+          .lean<GiftSenderRecord>();
+        return before && { before, combo: { comboId: before.combo!.id, comboCount: before.combo!.count + gift.count } };
       }
+      try {
+        // The sender's first gift here creates the entry (upsert).
+        const before = await this.senders
+          .findOneAndUpdate(
+            { ...notYet, $or: [{ 'combo.key': { $ne: comboKey } }, { 'combo.at': { $not: { $gte: cutoff } } }] },
+            {
+              $inc: totals,
+              $set: { ...names, combo: { key: comboKey, id: giftId, count: gift.count, at: now } },
+              $push: { appliedGiftIds: giftId },
+            },
+            { upsert: true, returnDocument: 'before', projection: { diamonds: 1 } },
+          )
+          .lean<GiftSenderRecord>();
+        return { before, combo: { comboId: giftId, comboCount: gift.count } };
+      } catch (error) {
+        // The entry exists and did not match: added already, the lease is over, or the combo continues.
+        if (!isDuplicateKey(error)) throw error;
+        return null;
+      }
+    };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of order) {
+        const added = await attempt(which);
+        if (!added) continue;
+        this.remember(entryKey(gift), comboKey, now);
+        const previous = added.before?.diamonds ?? 0;
+        const totalDiamonds = previous + gift.diamonds;
+        const [rankBefore, rank] = await this.ranksOf(gift.liveId, gift.senderId, [previous, totalDiamonds]);
+        return { rank: { rank, changed: previous === 0 || rank !== rankBefore, totalDiamonds }, combo: added.combo };
+      }
+      // Neither case matched. Already added, or this lease is over: nothing to do (settling tells
+      // which). Otherwise a concurrent gift of the sender moved the combo between the two: again.
+      const open = await this.senders.findOne(notYet, { _id: 1 }).lean();
+      if (!open) return null;
     }
-    const previous = before?.diamonds ?? 0;
-    const totalDiamonds = previous + gift.diamonds;
-    const [rankBefore, rank] = await this.ranksOf(gift.liveId, gift.senderId, [previous, totalDiamonds]);
-    return { rank, changed: previous === 0 || rank !== rankBefore, totalDiamonds };
+    throw new Error(`gift ${giftId}: the sender's leaderboard entry kept changing; left to a takeover`);
   }
 
-  /** The sender's current standing (for a gift whose leaderboard step ran before a crash). */
-  async standing(liveId: Types.ObjectId, senderId: string): Promise<RankChange> {
-    const doc = await this.senders.findOne({ liveId, senderId }, { diamonds: 1 }).lean();
+  /** The sender's current standing and the gift's combo as the entry shows it (for a gift added before a crash). */
+  async standing(gift: LeaderboardGift): Promise<Standing> {
+    const doc = await this.senders
+      .findOne({ liveId: gift.liveId, senderId: gift.senderId }, { diamonds: 1, combo: 1 })
+      .lean<GiftSenderRecord>();
     const totalDiamonds = doc?.diamonds ?? 0;
-    return { rank: await this.rankOf(liveId, senderId, totalDiamonds), changed: false, totalDiamonds };
+    const rank = await this.rankOf(gift.liveId, gift.senderId, totalDiamonds);
+    const combo =
+      doc?.combo?.key === comboKeyOf(gift)
+        ? { comboId: doc.combo.id, comboCount: doc.combo.count }
+        : { comboId: gift._id.toString(), comboCount: gift.count };
+    return { rank: { rank, changed: false, totalDiamonds }, combo };
   }
 
   /** Drops finished gifts' guard ids, one command for all; call only when no settler of them can still write. */
   async forgetAll(gifts: Pick<GiftSent & { _id: Types.ObjectId }, '_id' | 'liveId' | 'senderId'>[]): Promise<void> {
     const byEntry = groupBy(
       gifts,
-      (gift) => `${gift.liveId.toString()}/${gift.senderId}`,
+      (gift) => entryKey(gift),
       (gift) => gift._id.toString(),
     );
     if (byEntry.size === 0) return;
@@ -140,6 +210,11 @@ export class GiftLeaderboardService {
     };
   }
 
+  private remember(entry: string, key: string, at: Date): void {
+    if (this.lastCombos.size >= REMEMBERED_COMBOS) this.lastCombos.clear();
+    this.lastCombos.set(entry, { key, at: at.getTime() });
+  }
+
   /** 1 + the number of other gifters with strictly more diamonds (ties share a rank). */
   private async rankOf(liveId: Types.ObjectId, senderId: string, diamonds: number): Promise<number> {
     return (await this.ranksOf(liveId, senderId, [diamonds]))[0];
@@ -168,4 +243,13 @@ function toGifterView(doc: GiftSenderRecord, rank: number): GifterView {
     coins: doc.coins,
     giftCount: doc.giftCount,
   };
+}
+
+function entryKey(gift: Pick<GiftSent, 'liveId' | 'senderId'>): string {
+  return `${gift.liveId.toString()}/${gift.senderId}`;
+}
+
+/** A combo runs for one gift to one receiver. */
+function comboKeyOf(gift: Pick<GiftSent, 'giftId' | 'receiverId'>): string {
+  return `${gift.giftId.toString()}:${gift.receiverId}`;
 }

@@ -12,9 +12,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { StreamsService } from '../streams/streams.service';
 import { Booking, WalletService } from '../wallet/wallet.service';
 import { toGiftEventView } from './dto/gift-result.view';
-import { GiftCombosService } from './gift-combos.service';
-import { GiftLeaderboardService, RankChange } from './gift-leaderboard.service';
-import { GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-sent.schema';
+import { GiftLeaderboardService, Standing } from './gift-leaderboard.service';
+import { GiftCombo, GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-sent.schema';
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
 
@@ -28,7 +27,7 @@ export const GUARD_FLUSH_MS = 250;
 interface Gathered {
   senderCoins?: number;
   liveStats?: { diamonds: number; giftCount: number };
-  rank?: RankChange;
+  standing?: Standing;
 }
 
 /** The record after a settler's run, whether this settler finished it within its own lease, and the battle that may have scored it. */
@@ -71,7 +70,6 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     private readonly streams: StreamsService,
     private readonly wallets: WalletService,
     private readonly leaderboard: GiftLeaderboardService,
-    private readonly combos: GiftCombosService,
     private readonly battleScores: BattleScores,
     private readonly events: DomainEvents,
     @InjectMetric(METRIC.giftSettlementLag) private readonly settlementLag: Histogram<string>,
@@ -191,7 +189,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     // Only a live in a battle pays this step: its document named the battle when it accepted the gift.
     if (acceptance.battleId) await this.battleScores.scoreGift(gift, acceptance.battleId, lease);
     // null: ranked by an earlier settler, or this lease is over; settling below tells which.
-    got.rank = (await this.leaderboard.add(gift, lease)) ?? undefined;
+    got.standing = (await this.leaderboard.add(gift, lease)) ?? undefined;
     return { ...(await this.markSettled(gift, got)), battleId: acceptance.battleId };
   }
 
@@ -226,10 +224,10 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     return this.fail(gift, refusal);
   }
 
-  private async outcome(gift: GiftRecord, got: Gathered): Promise<GiftOutcome> {
+  private async outcome(gift: GiftRecord, got: Gathered): Promise<{ outcome: GiftOutcome; combo: GiftCombo }> {
     const liveStats = got.liveStats ?? (await this.streams.findLive(gift.liveId.toString())).stats;
-    const rank = got.rank ?? (await this.leaderboard.standing(gift.liveId, gift.senderId));
-    return {
+    const { rank, combo } = got.standing ?? (await this.leaderboard.standing(gift));
+    const outcome = {
       liveDiamonds: liveStats.diamonds,
       liveGiftCount: liveStats.giftCount,
       senderCoins: got.senderCoins ?? (await this.wallets.coinsOf(gift.senderId)),
@@ -237,6 +235,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
       senderRank: rank.rank,
       rankChanged: rank.changed,
     };
+    return { outcome, combo };
   }
 
   /**
@@ -245,8 +244,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
    * update does not match either (the database's clock only moves forward).
    */
   private async markSettled(gift: GiftRecord, got: Gathered): Promise<Run> {
-    const outcome = await this.outcome(gift, got);
-    const combo = await this.combos.next(gift);
+    const { outcome, combo } = await this.outcome(gift, got);
     const settled = await this.sent
       .findOneAndUpdate(
         this.heldBy(gift),

@@ -8,8 +8,6 @@ import { ViewersModule } from '../viewers/viewers.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { GiftCatalogController } from './gift-catalog.controller';
 import { GiftCatalogService } from './gift-catalog.service';
-import { GiftComboSweeper } from './gift-combo.sweeper';
-import { GiftCombosService } from './gift-combos.service';
 import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, LiveRolesReceiverPolicy, SEAT_OCCUPANCY } from './gift-receiver.policy';
 import { GiftReactions } from './gift-reactions';
@@ -17,7 +15,6 @@ import { GiftRecoverySweeper } from './gift-recovery.sweeper';
 import { GiftSettlementService } from './gift-settlement.service';
 import { GiftsController } from './gifts.controller';
 import { GiftsService } from './gifts.service';
-import { GiftComboRun, GiftComboRunSchema } from './schemas/gift-combo.schema';
 import { Gift, GiftSchema } from './schemas/gift.schema';
 import { GiftSender, GiftSenderSchema } from './schemas/gift-sender.schema';
 import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
@@ -34,7 +31,6 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
       { name: Gift.name, schema: GiftSchema },
       { name: GiftSent.name, schema: GiftSentSchema },
       { name: GiftSender.name, schema: GiftSenderSchema },
-      { name: GiftComboRun.name, schema: GiftComboRunSchema },
     ]),
   ],
   controllers: [GiftCatalogController, GiftsController],
@@ -43,8 +39,6 @@ import { GiftSent, GiftSentSchema } from './schemas/gift-sent.schema';
     GiftCatalogService,
     GiftSettlementService,
     GiftLeaderboardService,
-    GiftCombosService,
-    GiftComboSweeper,
     GiftRecoverySweeper,
     GiftReactions,
     // Seated speakers of party and audio lives receive gifts too.

@@ -306,7 +306,7 @@ export const SERVER_EVENTS = {
     summary: "A gift settled: the animation to play, the combo, the live's new totals.",
     description:
       'Same sender, gift and receiver within the combo window keep the `comboId`; `comboCount` counts the items ' +
-      'in it. A gift finished by the recovery sweep after a crash is announced when it settles.',
+      'in it. A sender has one running combo per live: another gift or receiver starts a new one. A gift finished by the recovery sweep after a crash is announced when it settles.',
     receivers: 'live room',
     payload: LiveGiftEvent,
   },

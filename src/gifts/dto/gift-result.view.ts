@@ -4,7 +4,8 @@ import { GiftSent } from '../schemas/gift-sent.schema';
 import { GiftAnimationView } from './gift.view';
 
 export class GiftComboView {
-  @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6b01' }) comboId!: string;
+  @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6b01', description: 'The id of the gift that started the combo' })
+  comboId!: string;
   @ApiProperty({ type: 'integer', example: 3, description: 'Items sent in this combo so far, this gift included' })
   comboCount!: number;
 }

@@ -1,6 +1,19 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes, Types } from 'mongoose';
 
+/** The sender's running combo in the live: one gift to one receiver, continued within the combo window. */
+@Schema({ _id: false })
+export class GiftSenderCombo {
+  /** `<giftId>:<receiverId>` */
+  @Prop({ required: true }) key!: string;
+  /** The id of the gift that started it. */
+  @Prop({ required: true }) id!: string;
+  /** Items sent in it so far. */
+  @Prop({ required: true }) count!: number;
+  /** When its last gift was added. */
+  @Prop({ required: true }) at!: Date;
+}
+
 /** One sender's totals in one live: the live's gifter leaderboard (GiftSender). */
 @Schema({ collection: 'gift_senders', timestamps: true })
 export class GiftSender {
@@ -12,6 +25,7 @@ export class GiftSender {
   @Prop({ required: true, default: 0 }) diamonds!: number;
   @Prop({ required: true, default: 0 }) coins!: number;
   @Prop({ required: true, default: 0 }) giftCount!: number;
+  @Prop({ type: GiftSenderCombo, default: null }) combo!: GiftSenderCombo | null;
   /** Gifts added here whose settlement is not finished: the guard against adding one twice. */
   @Prop({ type: [String], default: [] }) appliedGiftIds!: string[];
 }
