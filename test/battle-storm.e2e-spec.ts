@@ -5,6 +5,7 @@ import { checkLedger } from '../src/cli/ledger-check';
 import { AppProcess } from './support/app-process';
 import { RedisServer } from './support/redis-server';
 import { connectSocket, databaseUri, eventually, sleep, TEST_SECRET, TestSocket, userIds } from './support/test-app';
+import { giftsInFlight } from './support/gift-fixtures';
 
 const SENDERS = 20;
 const GIFTS_PER_SENDER = 10;
@@ -126,7 +127,7 @@ describe('a battle under a gift storm, on two instances', () => {
     // Retries after the end answer what the first sends answered, and move nothing.
     const retries = await Promise.all(plan.map((p, i) => send(apps[i % 2], p)));
     expect(retries.filter((r) => ![201, 402].includes(r.status))).toEqual([]);
-    await eventually(async () => (await db.collection('gifts_sent').countDocuments({ cleaned: false })) === 0, 30_000);
+    await eventually(async () => (await giftsInFlight(db)) === 0, 30_000);
 
     const gifts = await db
       .collection('gifts_sent')

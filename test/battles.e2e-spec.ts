@@ -2,7 +2,7 @@ import mongoose, { Connection } from 'mongoose';
 import { checkLedger } from '../src/cli/ledger-check';
 import { GUARD_FLUSH_MS } from '../src/gifts/gift-settlement.service';
 import { connectLives, post, senders, Side, startBattle, twoLives } from './support/battle-fixtures';
-import { auth, giftByKey, newKey } from './support/gift-fixtures';
+import { auth, giftByKey, giftsInFlight, newKey } from './support/gift-fixtures';
 import { roomEvents } from './support/room-events';
 import { eventually, sleep, startTestApp, TestApp, userIds } from './support/test-app';
 
@@ -258,7 +258,7 @@ describe('PK battles', () => {
     const rankings = await t.http().get('/api/battles/rankings?period=week').set(auth(a.hostToken));
     // Two wins for A: on time, then by B's forfeit.
     expect(rankings.body.items).toContainEqual(expect.objectContaining({ hostId: a.hostId, wins: 2 }));
-    await eventually(async () => (await db.collection('gifts_sent').countDocuments({ cleaned: false })) === 0);
+    await eventually(async () => (await giftsInFlight(db)) === 0);
     expect((await checkLedger(db)).problems).toEqual([]);
   });
 

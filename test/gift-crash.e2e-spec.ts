@@ -9,7 +9,7 @@ import request from 'supertest';
 import { mintToken } from '../src/auth/mint-token';
 import { checkLedger } from '../src/cli/ledger-check';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
-import { auth, newKey } from './support/gift-fixtures';
+import { auth, giftsInFlight, newKey } from './support/gift-fixtures';
 import { TEST_SECRET, eventually, userIds } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -147,7 +147,7 @@ describe('gift settlement survives a crash', () => {
     running = await startApp(uri);
     const settled = await eventually(async () => {
       const doc = await db!.collection('gifts_sent').findOne({ senderId });
-      return doc?.state === 'settled' && doc.cleaned ? doc : undefined;
+      return doc?.state === 'settled' && (await giftsInFlight(db!)) === 0 ? doc : undefined;
     }, 30_000);
 
     expect(await coinsOf(senderId)).toBe(1000 - 299);
@@ -230,7 +230,7 @@ describe('gift settlement survives a crash', () => {
       expect(await diamondsOf(crashed.hostId)).toBe(0);
       const failed = await eventually(async () => {
         const doc = await db!.collection('gifts_sent').findOne({ _id: noted!._id });
-        return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
+        return doc?.state === 'failed' && (await giftsInFlight(db!)) === 0 ? doc : undefined;
       });
       expect(failed.failure).toBe('LIVE_ENDED');
       expect([(await retry()).status, await coinsOf(crashed.senderId)]).toEqual([409, 1000]);
@@ -262,7 +262,7 @@ describe('gift settlement survives a crash', () => {
         const doc = await db!
           .collection('gifts_sent')
           .findOne({ senderId: crashed.senderId, idempotencyKey: crashed.gift.idempotencyKey });
-        return doc?.state === 'failed' && doc.cleaned ? doc : undefined;
+        return doc?.state === 'failed' && (await giftsInFlight(db!)) === 0 ? doc : undefined;
       }, 45_000);
       expect(failed.failure).toBe('INSUFFICIENT_BALANCE');
       const retry = await request(survivor.url)

@@ -4,6 +4,7 @@ import { mintToken } from '../src/auth/mint-token';
 import { checkLedger } from '../src/cli/ledger-check';
 import { AppProcess } from './support/app-process';
 import { databaseUri, eventually, sleep, TEST_SECRET, userIds } from './support/test-app';
+import { giftsInFlight } from './support/gift-fixtures';
 
 const SENDERS = 8;
 const GIFTS_PER_SENDER = 30;
@@ -90,7 +91,7 @@ describe('gift settlement with a settler that wakes up late', () => {
     expect(answers.filter((r) => ![201, 402, 409].includes(r.status))).toEqual([]);
 
     // Every gift ends settled or failed; retries with the same key (to B) return that same outcome.
-    await eventually(async () => (await db.collection('gifts_sent').countDocuments({ cleaned: false })) === 0, 30_000);
+    await eventually(async () => (await giftsInFlight(db)) === 0, 30_000);
     const retries = await Promise.all(sends.map((s) => send(b.url, s)));
     expect(retries.filter((r) => ![201, 402].includes(r.status))).toEqual([]);
 

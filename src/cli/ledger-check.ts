@@ -20,7 +20,7 @@ type Sums = Map<string, number>;
  * The checks: coins debited for gifts (less refunds) == prices of settled gifts, and a failed gift
  * kept no coin; diamonds credited == diamond values of settled gifts (also per gift, per live
  * against the live's counters, and per sender against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
- * zero; no guard left behind by a gift or purchase that is finished and cleaned; no battle counts
+ * zero; no guard left behind by a gift or purchase that is finished (see checkGuards); no battle counts
  * more than the gifts sent in its lives during its window, and an ended battle keeps no guard.
  */
 export async function checkLedger(connection: Connection): Promise<LedgerReport> {
@@ -156,13 +156,17 @@ async function checkLeaderboards(connection: Connection): Promise<string[]> {
   return problems;
 }
 
-/** Guards stay only while their gift or purchase is in flight (not yet cleaned). */
+/**
+ * Guards stay only while their gift or purchase is in flight: a gift until it is finished and its
+ * last lease is over (its instance's batch or the recovery sweep removes them), a purchase until
+ * it is cleaned.
+ */
 async function checkGuards(connection: Connection): Promise<string[]> {
   const inFlightGifts = new Set(
     (
       await connection
         .collection('gifts_sent')
-        .find({ cleaned: false }, { projection: { _id: 1 } })
+        .find({ $or: [{ state: 'pending' }, { leaseUntil: { $gt: new Date() } }] }, { projection: { _id: 1 } })
         .toArray()
     ).map((gift) => gift._id.toString()),
   );

@@ -151,6 +151,15 @@ export class GiftLeaderboardService {
     return { rank: { rank, changed: false, totalDiamonds }, combo };
   }
 
+  /** Ids of gifts whose guard some entries still hold (at most `limit` entries read): for the recovery sweep. */
+  async guardedGiftIds(limit: number): Promise<string[]> {
+    const entries = await this.senders
+      .find({ appliedGiftIds: { $gte: '' } }, { appliedGiftIds: 1 })
+      .limit(limit)
+      .lean();
+    return entries.flatMap((entry) => entry.appliedGiftIds);
+  }
+
   /** Drops finished gifts' guard ids, one command for all; call only when no settler of them can still write. */
   async forgetAll(gifts: Pick<GiftSent & { _id: Types.ObjectId }, '_id' | 'liveId' | 'senderId'>[]): Promise<void> {
     const byEntry = groupBy(

@@ -101,7 +101,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     try {
       await this.clean(gifts);
     } catch (err) {
-      // Still marked not cleaned: the recovery sweep removes them once their lease is over.
+      // Left where they are: the recovery sweep finds them there once the gifts' leases are over.
       this.logger.warn({ err, gifts: gifts.length }, 'guard removal failed; left to the recovery sweep');
     }
   }
@@ -119,19 +119,38 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
 
   /**
    * Finishes gifts whose settler's lease is over: pending ones are claimed (a conditional update,
-   * so several instances can sweep) and settled; finished ones get their guards removed.
+   * so several instances can sweep) and settled. Then removes the guards that finished gifts left
+   * on the documents they touched because their instance died before its batch (or the batch failed).
    */
   async recoverAbandoned(limit = 100): Promise<number> {
     const abandoned = await this.sent
-      .find({ cleaned: false, ...LEASE_EXPIRED })
+      .find({ state: 'pending', ...LEASE_EXPIRED }, { _id: 1 })
       .limit(limit)
       .lean();
-    await this.clean(abandoned.filter((gift) => gift.state !== 'pending'));
-    for (const gift of abandoned.filter((g) => g.state === 'pending')) {
+    for (const gift of abandoned) {
       const claimed = await this.claimExpired(gift._id);
       if (claimed) await this.settle(claimed);
     }
-    return abandoned.length;
+    return abandoned.length + (await this.cleanLeftovers(limit));
+  }
+
+  /**
+   * Guards of finished gifts left behind: the documents that still hold a gift's guard name the
+   * gifts, and those that are finished, with their last lease over, lose their guards (a gift in
+   * flight keeps them). A finished gift is never written again, so this is safe at any time.
+   */
+  private async cleanLeftovers(limit: number): Promise<number> {
+    const guarded = new Set([
+      ...(await this.streams.guardedGiftIds(limit)),
+      ...(await this.wallets.guardedRefs('gift:', limit)).map((ref) => ref.split(':')[1]),
+      ...(await this.leaderboard.guardedGiftIds(limit)),
+    ]);
+    if (guarded.size === 0) return 0;
+    const finished = await this.sent
+      .find({ _id: { $in: [...guarded] }, state: { $ne: 'pending' }, ...LEASE_EXPIRED })
+      .lean();
+    await this.clean(finished);
+    return finished.length;
   }
 
   /** Test-only crash switch (GIFT_FAULT_POINT, refused in production by the config). */
@@ -297,8 +316,8 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
 
   /**
    * Removes finished gifts' guards from the documents they touched, one command per collection
-   * for the whole batch, then marks the gifts cleaned: their state guards them from now on.
-   * A failed gift left guards on its sender's wallet only, and only when it was refunded.
+   * for the whole batch. A failed gift left guards on its sender's wallet only, and only when it
+   * was refunded.
    */
   private async clean(gifts: GiftRecord[]): Promise<void> {
     if (gifts.length === 0) return;
@@ -318,7 +337,6 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
       ]),
     ]);
     await this.leaderboard.forgetAll(settled);
-    await this.sent.updateMany({ _id: { $in: gifts.map((gift) => gift._id) } }, { $set: { cleaned: true } });
   }
 }
 

@@ -770,6 +770,15 @@ export class StreamsService {
     return { accepted: false, refusal: 'LEASE_OVER' };
   }
 
+  /** Ids of gifts whose guard some lives still hold (at most `limit` lives read): for the recovery sweep. */
+  async guardedGiftIds(limit: number): Promise<string[]> {
+    const lives = await this.lives
+      .find({ acceptedGiftIds: { $gte: '' } }, { acceptedGiftIds: 1 })
+      .limit(limit)
+      .lean();
+    return lives.flatMap((live) => live.acceptedGiftIds);
+  }
+
   /** Drops finished gifts' guards, one command for all; call only when no settler of them can still write. */
   async forgetGifts(gifts: { liveId: string; giftId: string }[]): Promise<void> {
     const byLive = groupBy(

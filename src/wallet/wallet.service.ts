@@ -129,6 +129,16 @@ export class WalletService {
     );
   }
 
+  /** Guard references starting with `prefix` that wallets still hold (at most `limit` wallets read): for recovery sweeps. */
+  async guardedRefs(prefix: string, limit: number): Promise<string[]> {
+    const range = {
+      $gte: prefix,
+      $lt: `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`,
+    };
+    const wallets = await this.wallets.find({ appliedRefs: range }, { appliedRefs: 1 }).limit(limit).lean();
+    return wallets.flatMap((wallet) => wallet.appliedRefs.filter((ref) => ref.startsWith(prefix)));
+  }
+
   async coinsOf(userId: string): Promise<number> {
     return (await this.wallets.findOne({ userId }, { coins: 1 }).lean())?.coins ?? 0;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
 import { TestApp } from './test-app';
 
 /** Factories for gift tests: a running live with a joined, funded sender. */
@@ -59,4 +60,18 @@ export async function wallet(t: TestApp, userId: string) {
       .get('/api/wallet')
       .set(auth(t.token(userId)))
   ).body;
+}
+
+/**
+ * Gifts still pending, and documents still holding a gift's guard (lives, wallets, leaderboard
+ * entries): 0 once every gift is settled or failed and its guards are removed.
+ */
+export async function giftsInFlight(db: Connection): Promise<number> {
+  const counts = await Promise.all([
+    db.collection('gifts_sent').countDocuments({ state: 'pending' }),
+    db.collection('live_streams').countDocuments({ 'acceptedGiftIds.0': { $exists: true } }),
+    db.collection('wallets').countDocuments({ appliedRefs: { $regex: '^gift:' } }),
+    db.collection('gift_senders').countDocuments({ 'appliedGiftIds.0': { $exists: true } }),
+  ]);
+  return counts.reduce((a, b) => a + b, 0);
 }

@@ -33,3 +33,5 @@ export class GiftSender {
 export const GiftSenderSchema = SchemaFactory.createForClass(GiftSender);
 GiftSenderSchema.index({ liveId: 1, senderId: 1 }, { unique: true });
 GiftSenderSchema.index({ liveId: 1, diamonds: -1, _id: -1 });
+// The gift recovery sweep finds the guards a crash left (almost every entry holds none).
+GiftSenderSchema.index({ appliedGiftIds: 1 });

@@ -54,8 +54,6 @@ export class GiftSent {
    * past it a retry or the recovery sweep may take the gift over (see GiftSettlementService).
    */
   @Prop({ required: true }) leaseUntil!: Date;
-  /** True once the guards left on the live, wallets and leaderboard are removed (after settle/fail). */
-  @Prop({ default: false }) cleaned!: boolean;
   @Prop({ type: GiftCombo, default: null }) combo!: GiftCombo | null;
   @Prop({ type: GiftOutcome, default: null }) outcome!: GiftOutcome | null;
   @Prop({ type: Date, default: null }) settledAt!: Date | null;
@@ -66,6 +64,7 @@ export class GiftSent {
 export const GiftSentSchema = SchemaFactory.createForClass(GiftSent);
 // A key names one gift per sender: retries find the first one.
 GiftSentSchema.index({ senderId: 1, idempotencyKey: 1 }, { unique: true });
-GiftSentSchema.index({ cleaned: 1, leaseUntil: 1 });
+// The recovery sweep: pending gifts whose lease is over.
+GiftSentSchema.index({ state: 1, leaseUntil: 1 });
 GiftSentSchema.index({ liveId: 1, state: 1, settledAt: -1 });
 GiftSentSchema.index({ receiverId: 1, state: 1, settledAt: -1 });

@@ -126,3 +126,5 @@ LiveStreamSchema.index({ hostId: 1, startedAt: -1 });
 LiveStreamSchema.index({ pendingSetup: 1, createdAt: 1 });
 LiveStreamSchema.index({ pendingEnd: 1, endedAt: 1 });
 LiveStreamSchema.index({ 'pendingKicks.at': 1 });
+// The gift recovery sweep finds the guards a crash left (almost every live holds none).
+LiveStreamSchema.index({ acceptedGiftIds: 1 });

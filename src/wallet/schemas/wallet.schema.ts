@@ -20,3 +20,5 @@ export class Wallet {
 
 export const WalletSchema = SchemaFactory.createForClass(Wallet);
 WalletSchema.index({ userId: 1 }, { unique: true });
+// The gift recovery sweep finds the guards a crash left (almost every wallet holds none).
+WalletSchema.index({ appliedRefs: 1 });
