@@ -29,19 +29,11 @@ export interface Standing {
 
 type LeaderboardGift = GiftSent & { _id: Types.ObjectId };
 
-/** A live's first gifters by diamonds; `complete` when they are all its gifters. */
-export interface RankingSnapshot {
-  rows: { senderId: string; diamonds: number }[];
-  complete: boolean;
-}
-
 /** The two ways a gift lands on its sender's entry: it continues the running combo, or starts one. */
 type ComboCase = 'continues' | 'starts';
 
 /** At most this many entries' last combo are remembered per instance (to try the likely case first). */
 const REMEMBERED_COMBOS = 10_000;
-/** Gifters read with a gift's check, to rank its sender without a command of its own. */
-const RANKING_SNAPSHOT = 20;
 /** Rounds of both cases before the entry is read to see why neither matched. */
 const ROUNDS = 5;
 
@@ -63,10 +55,9 @@ export class GiftLeaderboardService {
   /**
    * Adds a gift to its sender's totals and combo once (the gift id recorded in the same update
    * guards it), within the settler's lease. Returns the sender's rank before and after and the
-   * gift's combo, or null when it was already added or the lease is over. With `top`, the live's
-   * first gifters read with the gift's check (rankingPart): ranks among them cost no command.
+   * gift's combo, or null when it was already added or the lease is over.
    */
-  async add(gift: LeaderboardGift, leaseUntil: Date, top?: RankingSnapshot): Promise<Standing | null> {
+  async add(gift: LeaderboardGift, leaseUntil: Date): Promise<Standing | null> {
     const giftId = gift._id.toString();
     const entry = { liveId: gift.liveId, senderId: gift.senderId };
     const comboKey = comboKeyOf(gift);
@@ -124,9 +115,7 @@ export class GiftLeaderboardService {
         this.remember(entryKey(gift), comboKey, now);
         const previous = added.before?.diamonds ?? 0;
         const totalDiamonds = previous + gift.diamonds;
-        const totals = previous > 0 ? [previous, totalDiamonds] : [totalDiamonds, totalDiamonds];
-        const [rankBefore, rank] =
-          (top && ranksAmong(top, gift.senderId, totals)) ?? (await this.ranksOf(gift.liveId, gift.senderId, totals));
+        const [rankBefore, rank] = await this.ranksOf(gift.liveId, gift.senderId, [previous, totalDiamonds]);
         return { rank: { rank, changed: previous === 0 || rank !== rankBefore, totalDiamonds }, combo: added.combo };
       }
       // Neither case matched. Already added, or this lease is over: nothing to do (settling tells
@@ -182,29 +171,17 @@ export class GiftLeaderboardService {
     );
   }
 
-  /**
-   * The live's first gifters (sender and diamonds) as a part of a gift's check: the sender's rank
-   * after the gift is counted among them when they hold everyone above it (ranksAmong).
-   */
-  rankingPart(liveId: string): SnapshotPart<RankingSnapshot> {
-    return {
-      from: this.senders.collection.collectionName,
-      pipeline: [
-        { $match: { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } } },
-        { $sort: { diamonds: -1, _id: -1 } },
-        { $limit: RANKING_SNAPSHOT },
-        { $project: { _id: 0, senderId: 1, diamonds: 1 } },
-      ],
-      read: (docs) => ({ rows: docs as RankingSnapshot['rows'], complete: docs.length < RANKING_SNAPSHOT }),
-    };
-  }
-
+  /** The live's gifters, most diamonds first. */
   /** The top gifters as a part of the live:join snapshot (the first page of `top`). */
   topPart(liveId: string, limit: number): SnapshotPart<GifterView[]> {
     return {
       from: this.senders.collection.collectionName,
       pipeline: [
         { $match: { liveId: new Types.ObjectId(liveId), diamonds: { $gt: 0 } } },
+        // Sorted on copies: inside a $lookup the embedded server sorts its stored documents while
+        // gifts update their diamonds, and its sort then fails ("Comparison method violates its
+        // general contract"), failing the whole join. The projection copies the values first.
+        { $project: { senderId: 1, senderName: 1, senderAvatar: 1, diamonds: 1, coins: 1, giftCount: 1 } },
         { $sort: { diamonds: -1, _id: -1 } },
         { $limit: limit },
       ],
@@ -288,17 +265,4 @@ function entryKey(gift: Pick<GiftSent, 'liveId' | 'senderId'>): string {
 /** A combo runs for one gift to one receiver. */
 function comboKeyOf(gift: Pick<GiftSent, 'giftId' | 'receiverId'>): string {
   return `${gift.giftId.toString()}:${gift.receiverId}`;
-}
-
-/**
- * The ranks the sender would have with each of these totals (1 + the other gifters with strictly
- * more diamonds), counted among the live's first gifters; null when someone outside them could
- * be above the lowest total (then the database counts).
- */
-export function ranksAmong(top: RankingSnapshot, senderId: string, totals: number[]): number[] | null {
-  const lowest = Math.min(...totals);
-  const last = top.rows[top.rows.length - 1];
-  if (!top.complete && (!last || last.diamonds > lowest)) return null;
-  const others = top.rows.filter((row) => row.senderId !== senderId);
-  return totals.map((total) => 1 + others.filter((row) => row.diamonds > total).length);
 }

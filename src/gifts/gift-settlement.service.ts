@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { StreamsService } from '../streams/streams.service';
 import { Booking, WalletService } from '../wallet/wallet.service';
 import { toGiftEventView } from './dto/gift-result.view';
-import { GiftLeaderboardService, RankingSnapshot, Standing } from './gift-leaderboard.service';
+import { GiftLeaderboardService, Standing } from './gift-leaderboard.service';
 import { GiftCombo, GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-sent.schema';
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
@@ -77,11 +77,10 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
 
   /**
    * Settles a pending gift whose lease the caller holds (`gift.leaseUntil`). Returns the record as
-   * this settler left it: final, or still pending when its lease ran out on the way. `ranking`: the
-   * live's first gifters as the gift's check read them (the sender's rank is counted among them).
+   * this settler left it: final, or still pending when its lease ran out on the way.
    */
-  async settle(gift: GiftRecord, ranking?: RankingSnapshot): Promise<GiftRecord> {
-    const run = await this.runSteps(gift, ranking);
+  async settle(gift: GiftRecord): Promise<GiftRecord> {
+    const run = await this.runSteps(gift);
     if (run.finishedHere) this.cleanSoon(run.gift, run.battleId);
     return run.gift;
   }
@@ -160,7 +159,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     process.exit(1);
   }
 
-  private async runSteps(gift: GiftRecord, ranking?: RankingSnapshot): Promise<Run> {
+  private async runSteps(gift: GiftRecord): Promise<Run> {
     const giftId = gift._id.toString();
     const ref = `gift:${giftId}`;
     const liveId = gift.liveId.toString();
@@ -209,7 +208,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
     // Only a live in a battle pays this step: its document named the battle when it accepted the gift.
     if (acceptance.battleId) await this.battleScores.scoreGift(gift, acceptance.battleId, lease);
     // null: ranked by an earlier settler, or this lease is over; settling below tells which.
-    got.standing = (await this.leaderboard.add(gift, lease, ranking)) ?? undefined;
+    got.standing = (await this.leaderboard.add(gift, lease)) ?? undefined;
     return { ...(await this.markSettled(gift, got)), battleId: acceptance.battleId };
   }
 

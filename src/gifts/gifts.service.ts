@@ -17,7 +17,7 @@ import { periodStart } from '../common/utc-period';
 import { GiftEventView, GifterView, GiftResultView, toGiftEventView, toGiftResultView } from './dto/gift-result.view';
 import { SendGiftDto } from './dto/send-gift.dto';
 import { CatalogGift, GiftCatalogService, sendable } from './gift-catalog.service';
-import { GiftLeaderboardService, RankingSnapshot } from './gift-leaderboard.service';
+import { GiftLeaderboardService } from './gift-leaderboard.service';
 import { GIFT_RECEIVER_POLICY, GiftReceiverPolicy } from './gift-receiver.policy';
 import { GiftRecord, GiftSettlementService } from './gift-settlement.service';
 import { GiftSent } from './schemas/gift-sent.schema';
@@ -54,7 +54,7 @@ export class GiftsService {
     // No read of the key first: the insert below finds a repeat (its unique index). A refused send
     // still looks for a first gift under its key, which answers whatever happened since (an end,
     // a kick, a rate limit); the lookup costs only refusals.
-    let checked: Awaited<ReturnType<GiftsService['check']>>;
+    let checked: { live: LiveRecord; receiverId: string; gift: CatalogGift };
     try {
       checked = await this.check(liveId, user, dto);
       await this.rateLimits.consume(GIFT_RATE_BUCKET, `${liveId}:${user.userId}`);
@@ -65,7 +65,7 @@ export class GiftsService {
       if (earlier) return this.answerRepeat(earlier, liveId, dto);
       throw error;
     }
-    const { live, receiverId, gift, ranking } = checked;
+    const { live, receiverId, gift } = checked;
     const coins = gift.priceCoins * dto.count;
 
     let record: GiftRecord;
@@ -98,7 +98,7 @@ export class GiftsService {
       return this.answerRepeat(first!, liveId, dto);
     }
     this.settlement.crashIfFaultPoint('after_record');
-    const settled = await this.settlement.settle(record, ranking);
+    const settled = await this.settlement.settle(record);
     // Still pending: this request's lease ran out on the way (a pause), and another settler finishes it.
     return this.answer(settled.state === 'pending' ? await this.waitForFinal(settled) : settled);
   }
@@ -171,13 +171,11 @@ export class GiftsService {
     liveId: string,
     user: AuthUser,
     dto: SendGiftDto,
-  ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift; ranking: RankingSnapshot }> {
-    // One command: the live's document with the sender's ban and visit, the catalog entry, and the
-    // live's first gifters (to rank the sender after the gift without a command of its own).
+  ): Promise<{ live: LiveRecord; receiverId: string; gift: CatalogGift }> {
+    // One command: the live's document with the sender's ban and visit and the catalog entry.
     const { live, parts } = await this.streams.readGate(liveId, user.userId, {
       inLive: this.viewers.activeVisitPart(liveId, user.userId),
       entry: this.catalog.entryPart(dto.giftId),
-      ranking: this.leaderboard.rankingPart(liveId),
     });
     if (!(await this.isInLive(live, user.userId, parts.inLive)))
       throw new DomainError('NOT_IN_LIVE', 'Join this live before sending gifts.');
@@ -190,7 +188,7 @@ export class GiftsService {
         { receiverId },
       );
     }
-    return { live, receiverId, gift: sendable(parts.entry, dto.giftId), ranking: parts.ranking };
+    return { live, receiverId, gift: sendable(parts.entry, dto.giftId) };
   }
 
   private firstWithKey(senderId: string, idempotencyKey: string): Promise<GiftRecord | null> {
