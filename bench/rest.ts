@@ -1,10 +1,13 @@
 /**
  * bench:rest: autocannon on the REST hot paths with real tokens, against the app as its own
  * process (so the load generator does not share its event loop). Loopback only; exits by itself.
+ * The gift route: 200 joined, funded senders rotating, each request a new gift (its own key) of
+ * one rose to the host.
  * Env: BENCH_SECONDS (5 per route), BENCH_CONNECTIONS (20).
  */
 import { AppProcess } from '../test/support/app-process';
-import { BENCH_ENV, benchToken, createLive, startEmbeddedDatabase } from './support/bench-app';
+import { mintToken } from '../src/auth/mint-token';
+import { BENCH_ENV, BENCH_SECRET, benchToken, createLive, startEmbeddedDatabase } from './support/bench-app';
 import { load } from './support/load';
 import { machineLine, printTable } from './support/report';
 
@@ -19,12 +22,19 @@ async function main(): Promise<void> {
     MONGODB_URI: `${db.uri}/bench_rest_${Date.now()}`,
     CHAT_RATE_BURST_POINTS: '100000000',
     CHAT_RATE_SUSTAINED_POINTS: '100000000',
+    GIFT_RATE_POINTS: '100000000',
   });
   try {
     const host = benchToken('rest-host');
     const liveIds = await Promise.all(Array.from({ length: 20 }, (_, i) => createLive(app.url, `rest-host-${i}`)));
     const viewerTokens = Array.from({ length: 5000 }, (_, i) => benchToken(`rest-viewer-${i}`));
     let next = 0;
+    const giftLive = liveIds[1];
+    const senderTokens = Array.from({ length: 200 }, (_, i) => benchToken(`rest-sender-${i}`));
+    await fundSenders(app.url, giftLive, senderTokens);
+    const rose = await giftId(app.url, 'rose');
+    let nextSender = 0;
+    let nextKey = 0;
     const rows = [
       await load({
         name: 'GET /api/health/live (no auth, no db)',
@@ -53,12 +63,47 @@ async function main(): Promise<void> {
         headers: () => ({ authorization: `Bearer ${benchToken('rest-host-0')}` }),
         connections: CONNECTIONS,
       }),
+      await load({
+        name: 'POST /api/live/:id/gifts (200 senders rotating)',
+        url: `${app.url}/api/live/${giftLive}/gifts`,
+        method: 'POST',
+        body: () => JSON.stringify({ giftId: rose, count: 1, idempotencyKey: `bench-${process.pid}-${nextKey++}` }),
+        headers: () => ({ authorization: `Bearer ${senderTokens[nextSender++ % senderTokens.length]}` }),
+        connections: CONNECTIONS,
+      }),
     ];
     printTable('REST (app process + embedded single-lock database)', rows);
   } finally {
     await app.stop();
     await db.stop();
   }
+}
+
+/** Every sender joins the live and gets coins for far more gifts than a run sends. */
+async function fundSenders(url: string, liveId: string, tokens: string[]): Promise<void> {
+  const admin = mintToken(BENCH_SECRET, { sub: 'rest-admin', admin: true });
+  await Promise.all(
+    tokens.map(async (token, i) => {
+      const joined = await fetch(`${url}/api/live/${liveId}/join`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const credited = await fetch(`${url}/api/wallet/credit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: `rest-sender-${i}`, coins: 1_000_000, purchaseRef: `bench-${i}` }),
+      });
+      if (!joined.ok || !credited.ok) throw new Error(`sender ${i}: join ${joined.status}, credit ${credited.status}`);
+    }),
+  );
+}
+
+async function giftId(url: string, key: string): Promise<string> {
+  const { items } = (await (await fetch(`${url}/api/live/gifts/all`)).json()) as {
+    items: { id: string; key: string }[];
+  };
+  return items.find((gift) => gift.key === key)!.id;
 }
 
 main().then(

@@ -7,7 +7,8 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   /** A header set per request (e.g. rotating real tokens); a fixed one otherwise. */
   headers?: () => Record<string, string>;
-  body?: string;
+  /** A fixed body, or one made per request (e.g. a fresh idempotency key). */
+  body?: string | (() => string);
   seconds?: number;
   connections?: number;
 }
@@ -21,9 +22,10 @@ export async function load(options: LoadOptions): Promise<Record<string, string 
     requests: [
       {
         method: options.method ?? 'GET',
-        ...(options.body && { body: options.body }),
+        ...(typeof options.body === 'string' && { body: options.body }),
         setupRequest: (request: Record<string, any>) => ({
           ...request,
+          ...(typeof options.body === 'function' && { body: options.body() }),
           headers: { ...request.headers, 'content-type': 'application/json', ...(options.headers?.() ?? {}) },
         }),
       },
