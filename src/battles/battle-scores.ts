@@ -21,7 +21,7 @@ export interface ScorableGift {
 
 /** This instance's pending work on one battle. */
 interface Pending {
-  /** Guards of gifts cleaned here, removed by the next update this instance makes on the battle. */
+  /** Guards of gifts finished here, removed by the next update this instance makes on the battle. */
   forgotten: string[];
   /** A score event is owed: no slot was taken after the last gift this instance counted (see `flush`). */
   owedAfterSlot?: number;

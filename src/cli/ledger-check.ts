@@ -215,7 +215,7 @@ async function checkGuards(connection: Connection): Promise<string[]> {
  * Battles: a side's score is at most the diamonds of its live's gifts recorded in the window that
  * settled (or are still settling: a gift scores before it is marked settled), so no gift counted
  * twice; an ended battle holds no guard (its end drops them); an active one only guards gifts of
- * its own lives (those cleaned since this instance's last update of the battle wait for the next, or the end).
+ * its own lives (those finished since this instance's last update of the battle wait for the next, or the end).
  */
 async function checkBattles(connection: Connection): Promise<string[]> {
   const problems: string[] = [];

@@ -51,9 +51,9 @@ interface Run {
  *   database's clock (`withinLease`), so a late settler can no longer change anything.
  * - Guards are removed only when no settler can write any more: after the settler that marked the
  *   gift settled or failed within its lease (every earlier settler's lease ended before it
- *   claimed), in a batch of this instance's finished gifts (GUARD_FLUSH_MS), or by the sweep once
- *   the last lease is over. From then on the gift's state guards it. The gift is marked cleaned
- *   only after its guards are gone, so a crash before the batch leaves it to the sweep.
+ *   claimed), in a batch of this instance's finished gifts (GUARD_FLUSH_MS), or, when a crash
+ *   left them, by the sweep once the last lease is over (it finds them on the documents that hold
+ *   them). From then on the gift's state guards it.
  * The ledger entry of each wallet movement is written once (unique per wallet and reference).
  * A battle between the gift's live and another scores it the same way (BattleScores.scoreGift).
  */
