@@ -5,7 +5,6 @@ import { ViewersModule } from '../viewers/viewers.module';
 import { ChatMutesService } from './chat-mutes.service';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat.service';
-import { GiftChatLines } from './gift-chat-lines';
 import { ChatMute, ChatMuteSchema } from './schemas/chat-mute.schema';
 import { LiveMessage, LiveMessageSchema } from './schemas/live-message.schema';
 
@@ -19,7 +18,7 @@ import { LiveMessage, LiveMessageSchema } from './schemas/live-message.schema';
     ]),
   ],
   controllers: [ChatController],
-  providers: [ChatService, ChatMutesService, GiftChatLines],
+  providers: [ChatService, ChatMutesService],
   exports: [ChatService, ChatMutesService],
 })
 export class ChatModule {}

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
-import { DomainEvents } from '../common/domain-events';
+import { DomainEventMap } from '../common/domain-event-map';
+import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor } from '../common/pagination';
@@ -87,6 +88,27 @@ export class ChatService {
     const view = toMessageView(message.record);
     this.events.emit('chat.message', { liveId, message: view });
     return view;
+  }
+
+  /**
+   * A settled gift also shows in the chat as a gift-type message, once per gift (its id is the
+   * dedupe key, so a recovery sweep that settles it again adds nothing). Not counted as a message.
+   */
+  @OnDomainEvent('gift.settled')
+  async onGiftSettled({ liveId, gift }: DomainEventMap['gift.settled']): Promise<void> {
+    const { userId, uid, name, avatar } = gift.sender;
+    try {
+      const created = await this.messages.create({
+        liveId,
+        type: 'gift',
+        text: `sent ${gift.giftName} x${gift.count}`,
+        sender: { userId, uid, name: name ?? userId, avatar },
+        dedupeKey: `gift:${gift.id}`,
+      });
+      this.events.emit('chat.message', { liveId, message: toMessageView(created.toObject()) });
+    } catch (error) {
+      if (!isDuplicateKey(error, 'dedupeKey')) throw error;
+    }
   }
 
   /**

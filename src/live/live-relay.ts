@@ -128,7 +128,7 @@ export class LiveRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     this.to.toUsers([invite.userId, invite.actorId], 'live:seat:invite', { liveStreamId: liveId, status, invite });
   }
 
-  // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled (GiftChatLines)
+  // gifts: the chat module adds the gift-type live:message in its own reaction to gift.settled
   @OnDomainEvent('gift.settled')
   onGiftSettled({
     liveId,

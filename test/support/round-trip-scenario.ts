@@ -1,4 +1,3 @@
-import { GIFT_LINE_FLUSH_MS } from '../../src/chat/gift-chat-lines';
 import { GUARD_FLUSH_MS } from '../../src/gifts/gift-settlement.service';
 import { auth, credit, giftByKey, newKey } from './gift-fixtures';
 import { countRoundTrips, RoundTrips, waitForQuiet } from './round-trips';
@@ -36,8 +35,7 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
   const post = (path: string, token: string, body: Record<string, unknown> = {}) =>
     t.http().post(path).set(auth(token)).send(body);
   // Until the app is quiet again: the reactions an action fires without awaiting them count too,
-  // and its deferred writes (a gift's guards and its chat line go in batches, GUARD_FLUSH_MS and
-  // GIFT_LINE_FLUSH_MS after it settled).
+  // and its deferred writes (a gift's guards go in a batch GUARD_FLUSH_MS after it settled).
   const measure = async (action: HotPath, run: () => Promise<unknown>, quietMs = 100) => {
     measured[action] = await countRoundTrips(t.app, run, () => waitForQuiet(t.app, quietMs));
   };
@@ -70,7 +68,7 @@ export async function measureHotPaths(t: TestApp): Promise<Record<HotPath, Round
       post(`/api/live/${liveId}/gifts`, senderToken, { giftId: rose.id, count: 1, idempotencyKey: newKey() }).expect(
         201,
       ),
-    Math.max(GUARD_FLUSH_MS, GIFT_LINE_FLUSH_MS) + 200,
+    GUARD_FLUSH_MS + 200,
   );
   await measure('live details', () => t.http().get(`/api/live/${liveId}`).expect(200));
   await t.http().get('/api/live/active').expect(200);
