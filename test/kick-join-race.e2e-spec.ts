@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection, Types } from 'mongoose';
 import { LiveGateway } from '../src/live/live.gateway';
 import { liveRoom } from '../src/live/rooms';
 import { auth } from './support/gift-fixtures';
@@ -86,6 +88,35 @@ describe('a socket join racing a kick or an end', () => {
     expect(await subscribed(liveId, sockets)).toEqual([]);
     [host, ...sockets].forEach((s) => s.close());
   }
+
+  it('counts a burst of joins exactly while some of the joiners are kicked (their count-ins went in together)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [hostId, ...joiners] = userIds(`burst${round}`, 31);
+      const hostToken = t.token(hostId);
+      const created = await post('/api/live/create', hostToken, { liveType: 'party', title: `burst ${round}` });
+      const liveId = created.body.id as string;
+      const kicked = joiners.filter((_, n) => n % 6 === 0);
+      const joins = joiners.map((id, n) => sleep(n % 3).then(() => post(`/api/live/${liveId}/join`, t.token(id))));
+      const kicks = kicked.map((id, n) =>
+        sleep(1 + (n % 2)).then(() => post(`/api/live/${liveId}/kick`, hostToken, { targetUserId: id })),
+      );
+      const [joined, kickAnswers] = await Promise.all([Promise.all(joins), Promise.all(kicks)]);
+      expect(kickAnswers.map((r) => r.status)).toEqual(kicked.map(() => 200));
+      // Every join of someone not kicked got in; a kicked one either got in before the kick or was refused.
+      joined.forEach((res, n) => {
+        if (kicked.includes(joiners[n])) expect([200, 403]).toContain(res.status);
+        else expect(res.status).toBe(200);
+      });
+      const visits = await t.app
+        .get<Connection>(getConnectionToken())
+        .collection('live_viewers')
+        .find({ liveId: new Types.ObjectId(liveId), status: 'active' })
+        .toArray();
+      expect(visits.map((v) => v.userId).sort()).toEqual(joiners.filter((id) => !kicked.includes(id)).sort());
+      const { stats } = (await t.http().get(`/api/live/${liveId}`)).body;
+      expect(stats.viewerCount).toBe(visits.length);
+    }
+  }, 60_000);
 
   it(`leaves a kicked viewer subscribed to nothing, in ${ROUNDS} rounds`, async () => {
     for (let i = 0; i < ROUNDS; i++) await round(i, 'kick');

@@ -1,5 +1,7 @@
+import { auth } from './support/gift-fixtures';
 import { HotPath, measureHotPaths, QUIET_ENV } from './support/round-trip-scenario';
-import { startTestApp, TestApp } from './support/test-app';
+import { countRoundTrips, waitForQuiet } from './support/round-trips';
+import { startTestApp, TestApp, userIds } from './support/test-app';
 
 /**
  * Round trips are the cost of a hot path: each database command is ~0.3-0.5 ms of CPU on the
@@ -45,5 +47,23 @@ describe('round trips per action', () => {
       .filter(([action, ceiling]) => measured[action as HotPath].total > ceiling)
       .map(([action, ceiling]) => ({ action, ceiling, ...measured[action as HotPath] }));
     expect(over).toEqual([]);
+  });
+
+  it('counts a burst of joins to one live in fewer count-ins than joins, exactly', async () => {
+    const JOINERS = 40;
+    const host = t.token('burst-host');
+    const live = await t.http().post('/api/live/create').set(auth(host)).send({ liveType: 'live', title: 'burst' });
+    const tokens = userIds('burst', JOINERS).map((id) => t.token(id));
+    await waitForQuiet(t.app, 100);
+    const counted = await countRoundTrips(t.app, () =>
+      Promise.all(
+        tokens.map((token) => t.http().post(`/api/live/${live.body.id}/join`).set(auth(token)).send({}).expect(200)),
+      ),
+    );
+    // One visit upsert per joiner; the count-ins that came while one was in flight went in together.
+    expect(counted.byCommand['findAndModify live_viewers']).toBe(JOINERS);
+    expect(counted.byCommand['findAndModify live_streams']).toBeLessThan(JOINERS);
+    const { stats } = (await t.http().get(`/api/live/${live.body.id}`)).body;
+    expect(stats).toMatchObject({ viewerCount: JOINERS, uniqueViewerCount: JOINERS, peakViewerCount: JOINERS });
   });
 });

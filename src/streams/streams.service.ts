@@ -62,6 +62,8 @@ export class StreamsService {
   private readonly facts = new Map<string, LiveFacts>();
   /** Whether each live was last seen below its peak: which count-in case to try first. */
   private readonly belowPeak = new Map<string, boolean>();
+  /** Per live with a count-in in flight: the joiners waiting to go in together after it. */
+  private readonly countInsWaiting = new Map<string, WaitingCountIn[]>();
 
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
@@ -556,12 +558,89 @@ export class StreamsService {
 
   /**
    * Counts a viewer in, only while the live runs and the user is not removed: the conditional
-   * update on the live document is what keeps joins from landing after an end or a kick. The peak
-   * moves in the same update: at the peak (peak = count) both grow, below it only the count does;
-   * the two cases are two filters, tried in the order this live was last seen in. Returns the live
-   * as it is after the count, or null when the live refused.
+   * update on the live document is what keeps joins from landing after an end or a kick. Returns
+   * the live as it is after the count, or null when the live refused.
+   *
+   * Group commit: while one count-in of a live is in flight, the joiners that come meanwhile wait
+   * for it and then go in together, in one update whose gate covers them all (the live runs, none
+   * of them is removed): a join storm pays one command for many count-ins, and a lone join waits
+   * for nothing. When that update does not match (someone removed, the live ended, the peak lies
+   * within the batch), each goes in on its own as before.
    */
   async countViewerIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
+    const waiting = this.countInsWaiting.get(liveId);
+    if (waiting) return new Promise((resolve, reject) => waiting.push({ userId, firstVisit, resolve, reject }));
+    this.countInsWaiting.set(liveId, []);
+    try {
+      return await this.countOneIn(liveId, userId, firstVisit);
+    } finally {
+      this.countWaitingIn(liveId);
+    }
+  }
+
+  /** Counts in, together, the joiners that waited for the count-in just finished; then the next ones. */
+  private countWaitingIn(liveId: string): void {
+    const batch = this.countInsWaiting.get(liveId) ?? [];
+    if (batch.length === 0) {
+      this.countInsWaiting.delete(liveId);
+      return;
+    }
+    this.countInsWaiting.set(liveId, []);
+    void this.countManyIn(liveId, batch).finally(() => this.countWaitingIn(liveId));
+  }
+
+  private async countManyIn(liveId: string, batch: WaitingCountIn[]): Promise<void> {
+    const together = batch.length > 1 ? await this.countBatchIn(liveId, batch).catch(() => null) : null;
+    if (together) {
+      for (const joiner of batch) joiner.resolve(together);
+      return;
+    }
+    await Promise.all(
+      batch.map((joiner) =>
+        this.countOneIn(liveId, joiner.userId, joiner.firstVisit).then(joiner.resolve, joiner.reject),
+      ),
+    );
+  }
+
+  /**
+   * One update for several joiners: at the peak, count and peak both grow by the batch; below it
+   * by at least the batch, only the count does. Null when it did not match (see countViewerIn).
+   */
+  private async countBatchIn(liveId: string, batch: WaitingCountIn[]): Promise<LiveRecord | null> {
+    const n = batch.length;
+    const gate: QueryFilter<LiveStream> = {
+      _id: liveId,
+      status: 'live',
+      removedUserIds: { $nin: batch.map((joiner) => joiner.userId) },
+    };
+    const inc: Record<string, number> = { 'stats.viewerCount': n };
+    const firstVisits = batch.filter((joiner) => joiner.firstVisit).length;
+    if (firstVisits) inc['stats.uniqueViewerCount'] = firstVisits;
+    const atPeak = { $expr: { $lte: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
+    const roomBelowPeak = { $expr: { $gte: ['$stats.peakViewerCount', { $add: ['$stats.viewerCount', n] }] } };
+    const cases = [
+      { filter: atPeak, update: { $inc: { ...inc, 'stats.peakViewerCount': n } } },
+      { filter: roomBelowPeak, update: { $inc: inc } },
+    ];
+    if (this.belowPeak.get(liveId)) cases.reverse();
+    for (const { filter, update } of cases) {
+      const live = await this.lives
+        .findOneAndUpdate({ ...gate, ...filter }, update, { returnDocument: 'after' })
+        .lean();
+      if (live) {
+        this.remember(live);
+        return live;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One viewer's count-in. The peak moves in the same update: at the peak (peak = count) both
+   * grow, below it only the count does; the two cases are two filters, tried in the order this
+   * live was last seen in.
+   */
+  private async countOneIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
     const gate: QueryFilter<LiveStream> = { _id: liveId, status: 'live', removedUserIds: { $ne: userId } };
     const inc: Record<string, number> = { 'stats.viewerCount': 1 };
     if (firstVisit) inc['stats.uniqueViewerCount'] = 1;
@@ -971,6 +1050,14 @@ function isIncomplete(error: unknown): boolean {
 function endedAnyway(error: unknown): true {
   if (isIncomplete(error)) return true;
   throw error;
+}
+
+/** A joiner whose count-in waits for the one in flight on its live (see countViewerIn). */
+interface WaitingCountIn {
+  userId: string;
+  firstVisit: boolean;
+  resolve: (live: LiveRecord | null) => void;
+  reject: (error: unknown) => void;
 }
 
 /** A gift's acceptance into its live, and the live's battle then (which may score the gift). */
