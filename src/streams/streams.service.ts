@@ -590,7 +590,7 @@ export class StreamsService {
   }
 
   private async countManyIn(liveId: string, batch: WaitingCountIn[]): Promise<void> {
-    const together = batch.length > 1 ? await this.countBatchIn(liveId, batch).catch(() => null) : null;
+    const together = batch.length > 1 ? await this.applyCountIn(liveId, batch).catch(() => null) : null;
     if (together) {
       for (const joiner of batch) joiner.resolve(together);
       return;
@@ -603,24 +603,26 @@ export class StreamsService {
   }
 
   /**
-   * One update for several joiners: at the peak, count and peak both grow by the batch; below it
-   * by at least the batch, only the count does. Null when it did not match (see countViewerIn).
+   * One conditional update that counts these joiners in: its gate (the live runs, none of them is
+   * removed) and the peak in the same update, in two cases tried in the order this live was last
+   * seen in: at the peak, count and peak both grow; below it by at least the joiners, only the
+   * count does. The live after it, or null when neither case matched.
    */
-  private async countBatchIn(liveId: string, batch: WaitingCountIn[]): Promise<LiveRecord | null> {
-    const n = batch.length;
+  private async applyCountIn(liveId: string, joiners: { userId: string; firstVisit: boolean }[]) {
+    const n = joiners.length;
     const gate: QueryFilter<LiveStream> = {
       _id: liveId,
       status: 'live',
-      removedUserIds: { $nin: batch.map((joiner) => joiner.userId) },
+      removedUserIds: { $nin: joiners.map((joiner) => joiner.userId) },
     };
     const inc: Record<string, number> = { 'stats.viewerCount': n };
-    const firstVisits = batch.filter((joiner) => joiner.firstVisit).length;
+    const firstVisits = joiners.filter((joiner) => joiner.firstVisit).length;
     if (firstVisits) inc['stats.uniqueViewerCount'] = firstVisits;
     const atPeak = { $expr: { $lte: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
-    const roomBelowPeak = { $expr: { $gte: ['$stats.peakViewerCount', { $add: ['$stats.viewerCount', n] }] } };
+    const belowPeak = { $expr: { $gte: ['$stats.peakViewerCount', { $add: ['$stats.viewerCount', n] }] } };
     const cases = [
       { filter: atPeak, update: { $inc: { ...inc, 'stats.peakViewerCount': n } } },
-      { filter: roomBelowPeak, update: { $inc: inc } },
+      { filter: belowPeak, update: { $inc: inc } },
     ];
     if (this.belowPeak.get(liveId)) cases.reverse();
     for (const { filter, update } of cases) {
@@ -635,32 +637,11 @@ export class StreamsService {
     return null;
   }
 
-  /**
-   * One viewer's count-in. The peak moves in the same update: at the peak (peak = count) both
-   * grow, below it only the count does; the two cases are two filters, tried in the order this
-   * live was last seen in.
-   */
+  /** One viewer's count-in; a refusal is read to tell a removal that has ended (lifted, then again). */
   private async countOneIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
-    const gate: QueryFilter<LiveStream> = { _id: liveId, status: 'live', removedUserIds: { $ne: userId } };
-    const inc: Record<string, number> = { 'stats.viewerCount': 1 };
-    if (firstVisit) inc['stats.uniqueViewerCount'] = 1;
-    const atPeak = { $expr: { $lte: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
-    const belowPeak = { $expr: { $gt: ['$stats.peakViewerCount', '$stats.viewerCount'] } };
-    const cases = [
-      { filter: atPeak, update: { $inc: { ...inc, 'stats.peakViewerCount': 1 } } },
-      { filter: belowPeak, update: { $inc: inc } },
-    ];
-    if (this.belowPeak.get(liveId)) cases.reverse();
     for (let attempt = 0; attempt < 3; attempt++) {
-      for (const { filter, update } of cases) {
-        const live = await this.lives
-          .findOneAndUpdate({ ...gate, ...filter }, update, { returnDocument: 'after' })
-          .lean();
-        if (live) {
-          this.remember(live);
-          return live;
-        }
-      }
+      const counted = await this.applyCountIn(liveId, [{ userId, firstVisit }]);
+      if (counted) return counted;
       // Neither case matched: the gate refused, or the count moved between the two tries. A timed
       // removal that has ended still refuses at the gate: it is lifted here, then the gate retried.
       let live = await this.findLive(liveId);
