@@ -1,5 +1,5 @@
 import { StreamsService } from '../src/streams/streams.service';
-import { auth } from './support/gift-fixtures';
+import { createLive } from './support/factories';
 import { HotPath, measureHotPaths, QUIET_ENV } from './support/round-trip-scenario';
 import { countRoundTrips, waitForQuiet } from './support/round-trips';
 import { startTestApp, TestApp, userIds } from './support/test-app';
@@ -52,13 +52,7 @@ describe('round trips per action', () => {
 
   it('counts in a burst of joiners to one live in one update after the first, exactly', async () => {
     const JOINERS = 40;
-    const live = await t
-      .http()
-      .post('/api/live/create')
-      .set(auth(t.token('burst-host')))
-      .send({ liveType: 'live', title: 'burst' })
-      .expect(201);
-    const liveId = live.body.id as string;
+    const liveId = (await createLive(t, 'burst-host')).live.id as string;
     const streams = t.app.get(StreamsService);
     await waitForQuiet(t.app, 100);
     // All at once (as a storm's joins reach their count-in): the first goes in alone, and the

@@ -1,7 +1,7 @@
 import mongoose, { Connection } from 'mongoose';
 import { GiftLeaderboardService } from '../src/gifts/gift-leaderboard.service';
 import { StreamsService } from '../src/streams/streams.service';
-import { auth } from './support/gift-fixtures';
+import { createLive } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const SENDERS = 300;
@@ -27,13 +27,7 @@ describe('the snapshot of top gifters under concurrent gifts', () => {
   });
 
   it('reads it every time while the diamonds it sorts on change', async () => {
-    const created = await t
-      .http()
-      .post('/api/live/create')
-      .set(auth(t.token('sort-host')))
-      .send({ liveType: 'live', title: 'sort' })
-      .expect(201);
-    const liveId = created.body.id as string;
+    const liveId = (await createLive(t, 'sort-host')).live.id as string;
     const senders = db.collection('gift_senders');
     const live = new mongoose.Types.ObjectId(liveId);
     await senders.insertMany(

@@ -129,14 +129,14 @@ export class WalletService {
     );
   }
 
-  /** Guard references starting with `prefix` that wallets still hold (at most `limit` wallets read): for recovery sweeps. */
-  async guardedRefs(prefix: string, limit: number): Promise<string[]> {
-    const range = {
-      $gte: prefix,
-      $lt: `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`,
-    };
-    const wallets = await this.wallets.find({ appliedRefs: range }, { appliedRefs: 1 }).limit(limit).lean();
-    return wallets.flatMap((wallet) => wallet.appliedRefs.filter((ref) => ref.startsWith(prefix)));
+  /**
+   * Guard references of one kind (`gift:`, `purchase:`) that wallets still hold, at most `limit`
+   * wallets read: for recovery sweeps. An anchored prefix reads as a range of the guard array's index.
+   */
+  async guardedRefs(kind: 'gift:' | 'purchase:', limit: number): Promise<string[]> {
+    const startsWith = new RegExp(`^${kind}`);
+    const wallets = await this.wallets.find({ appliedRefs: startsWith }, { appliedRefs: 1 }).limit(limit).lean();
+    return wallets.flatMap((wallet) => wallet.appliedRefs.filter((ref) => ref.startsWith(kind)));
   }
 
   async coinsOf(userId: string): Promise<number> {
