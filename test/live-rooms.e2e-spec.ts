@@ -371,6 +371,38 @@ describe('live rooms: streams and viewers', () => {
   });
 
   describe('socket paths', () => {
+    it('admits a burst of socket joins each on its own gate: a muted joiner sees their mute, a removed one is refused', async () => {
+      const [host, muted, removed, ...others] = userIds('socket-burst', 33);
+      const { live, hostToken } = await createLive(t, host);
+      expect((await post(`/api/live/${live.id}/chat/mute`, hostToken, { targetUserId: muted })).status).toBe(200);
+      expect((await post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: removed })).status).toBe(200);
+      const joiners = [...others, muted, removed];
+      const sockets = await Promise.all(joiners.map((userId) => t.connect(t.token(userId))));
+      try {
+        // All at once: the gates are read, the visits opened and counted in, in groups.
+        const acks = await Promise.all(sockets.map((socket) => socket.request('live:join', { liveStreamId: live.id })));
+        const byUser = new Map(joiners.map((userId, i) => [userId, acks[i]]));
+        for (const userId of others) {
+          expect(byUser.get(userId)).toMatchObject({ ok: true, data: { me: { chatMutedUntil: null } } });
+        }
+        expect(byUser.get(muted)).toMatchObject({ ok: true, data: { me: { chatMutedUntil: expect.any(String) } } });
+        expect(byUser.get(removed)).toMatchObject({ ok: false, error: { code: 'REMOVED_FROM_LIVE' } });
+        const admitted = others.length + 1;
+        expect((await getLive(live.id)).stats).toMatchObject({
+          viewerCount: admitted,
+          uniqueViewerCount: admitted,
+          peakViewerCount: admitted,
+        });
+        const visits = await t.app
+          .get<Model<LiveViewer>>(getModelToken(LiveViewer.name))
+          .find({ liveId: live.id, status: 'active' })
+          .lean();
+        expect(visits.map((visit) => visit.userId).sort()).toEqual([...others, muted].sort());
+      } finally {
+        sockets.forEach((socket) => socket.close());
+      }
+    });
+
     it('joins over the socket with a snapshot, and relays viewer, update, host action and end events', async () => {
       const [host, viewer, co] = userIds('sock', 3);
       const { live, hostToken } = await createLive(t, host, { liveType: 'audio' });

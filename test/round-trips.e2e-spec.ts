@@ -1,4 +1,8 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection, Types } from 'mongoose';
+import { AuthUser, deriveUid } from '../src/auth/auth-user';
 import { StreamsService } from '../src/streams/streams.service';
+import { ViewersService } from '../src/viewers/viewers.service';
 import { createLive } from './support/factories';
 import { HotPath, measureHotPaths, QUIET_ENV } from './support/round-trip-scenario';
 import { countRoundTrips, waitForQuiet } from './support/round-trips';
@@ -63,5 +67,43 @@ describe('round trips per action', () => {
     expect(counted.byCommand).toEqual({ 'findAndModify live_streams': 2 });
     const { stats } = (await t.http().get(`/api/live/${liveId}`)).body;
     expect(stats).toMatchObject({ viewerCount: JOINERS, uniqueViewerCount: JOINERS, peakViewerCount: JOINERS });
+  });
+
+  it('opens the visits of a burst of joiners in one write after the first; re-joiners open theirs alone', async () => {
+    const NEW_JOINERS = 30;
+    const REJOINERS = 10;
+    const liveId = (await createLive(t, 'visit-burst-host')).live.id as string;
+    const viewers = t.app.get(ViewersService);
+    const asUser = (userId: string): AuthUser => ({
+      userId,
+      uid: deriveUid(userId),
+      name: userId,
+      avatar: null,
+      roles: [],
+    });
+    const rejoiners = userIds('visit-again', REJOINERS).map(asUser);
+    for (const user of rejoiners) {
+      await viewers.enter(liveId, user);
+      await viewers.leave(liveId, user);
+    }
+    await waitForQuiet(t.app, 100);
+
+    const burst = [...userIds('visit-burst', NEW_JOINERS).map(asUser), ...rejoiners];
+    const counted = await countRoundTrips(t.app, () => Promise.all(burst.map((user) => viewers.enter(liveId, user))));
+    const visitCommands = Object.entries(counted.byCommand).filter(([command]) => command.endsWith(' live_viewers'));
+    // The first opening alone; the others that waited for it in one write, which inserts the new
+    // joiners' visits and finds the re-joiners' closed ones, each then re-opened on its own (2 each).
+    expect(Object.fromEntries(visitCommands)).toEqual({
+      'findAndModify live_viewers': 1 + 2 * REJOINERS,
+      'update live_viewers': 1,
+    });
+    const { stats } = (await t.http().get(`/api/live/${liveId}`)).body;
+    const total = NEW_JOINERS + REJOINERS;
+    expect(stats).toMatchObject({ viewerCount: total, uniqueViewerCount: total, peakViewerCount: total });
+    const active = await t.app
+      .get<Connection>(getConnectionToken())
+      .collection('live_viewers')
+      .countDocuments({ liveId: new Types.ObjectId(liveId), status: 'active' });
+    expect(active).toBe(total);
   });
 });

@@ -8,14 +8,12 @@ import { APP_CONFIG } from '../config/config.module';
 import { RtcCredentialsView } from '../rtc/dto/rtc-credentials.view';
 import { RtcService } from '../rtc/rtc.service';
 import { assertHost } from '../streams/live-roles';
-import { LiveStream } from '../streams/schemas/live-stream.schema';
+import { LiveRecord } from '../streams/schemas/live-stream.schema';
 import { StreamsService } from '../streams/streams.service';
 import { BattlesService } from './battles.service';
 import { ConnectionRecord, ConnectionStore } from './connection-store';
 import { ConnectionView, toConnectionView } from './dto/connection.view';
 import { ConnectedLive, ConnectionEndReason } from './schemas/live-connection.schema';
-
-type LiveRecord = LiveStream & { _id: Types.ObjectId };
 
 /** Only these live types connect: one-host video (ZEGOCLOUD) and multi-host video (Agora). */
 const CONNECTABLE = ['live', 'party'];

@@ -50,13 +50,20 @@ export class ChatMutesService {
 
   /** When the user's mute in the live ends (null: not muted), as a part read with the live's document. */
   mutedUntilPart(liveId: string, userId: string): SnapshotPart<string | null> {
+    const part = this.mutedUntilsPart(liveId, [userId]);
+    return { ...part, read: (docs) => part.read(docs).get(userId) ?? null };
+  }
+
+  /** When the mutes of those of these users muted in the live end, by user, as a part read with the live's document. */
+  mutedUntilsPart(liveId: string, userIds: string[]): SnapshotPart<Map<string, string>> {
     return {
       from: this.mutes.collection.collectionName,
       pipeline: [
-        { $match: { liveId: new Types.ObjectId(liveId), userId, until: { $gt: new Date() } } },
-        { $project: { until: 1 } },
+        { $match: { liveId: new Types.ObjectId(liveId), userId: { $in: userIds }, until: { $gt: new Date() } } },
+        { $project: { userId: 1, until: 1 } },
       ],
-      read: (docs) => (docs as { until: Date }[])[0]?.until.toISOString() ?? null,
+      read: (docs) =>
+        new Map((docs as { userId: string; until: Date }[]).map((m) => [m.userId, m.until.toISOString()])),
     };
   }
 

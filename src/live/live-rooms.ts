@@ -6,8 +6,10 @@ import { BattlesService } from '../battles/battles.service';
 import { ConnectionsService } from '../battles/connections.service';
 import { toConnectionView } from '../battles/dto/connection.view';
 import { ChatMutesService } from '../chat/chat-mutes.service';
+import { GroupCommit } from '../common/group-commit';
 import { SeatTicketsService } from '../seats/seat-tickets.service';
 import { roleIn } from '../streams/live-roles';
+import { LiveRecord } from '../streams/schemas/live-stream.schema';
 import { toLiveView } from '../streams/dto/live.view';
 import { ViewerView } from '../viewers/dto/viewer.view';
 import { StreamsService } from '../streams/streams.service';
@@ -17,6 +19,12 @@ import { JoinLiveDto } from './dto/join-live.dto';
 import { LiveBroadcaster } from './live-broadcaster';
 import { LiveSnapshots } from './live-snapshots';
 import { acceptsFrames, liveFramesRoom, liveRoom, liveRooms } from './rooms';
+
+/** A joiner's gate as read before the subscription: the live, and when their chat mute ends. */
+interface JoinGate {
+  live: LiveRecord;
+  chatMutedUntil: string | null;
+}
 
 /** A socket entering and leaving a live's room. */
 @Injectable()
@@ -47,13 +55,8 @@ export class LiveRooms {
     const liveId = body.liveStreamId;
     const room = acceptsFrames(socket.handshake) ? liveFramesRoom(liveId) : liveRoom(liveId);
     // The socket's ban was read at its handshake.
-    const { parts } = await this.streams.readGate(
-      liveId,
-      user.userId,
-      { chatMutedUntil: this.chatMutes.mutedUntilPart(liveId, user.userId) },
-      { ban: false },
-    );
-    const { chatMutedUntil } = parts;
+    const { live: gate, chatMutedUntil } = await this.gateReads.run(liveId, user.userId);
+    await this.streams.admit(gate, user.userId);
     await socket.join(room);
     try {
       // The join passes the live's gate after this subscription (its count-in, or a read when already in).
@@ -77,6 +80,23 @@ export class LiveRooms {
       await socket.leave(room);
       throw error;
     }
+  }
+
+  /**
+   * The live's document with the joiner's mute, for the gate before the subscription. The joiners
+   * of a live that come while one such read is in flight are read together after it (a group
+   * commit: each read is issued after its joiners came, so none sees a gate older than its join).
+   */
+  private readonly gateReads = new GroupCommit<string, JoinGate>(
+    async (liveId, userId) => (await this.readJoinGates(liveId, [userId]))[0],
+    (liveId, userIds) => this.readJoinGates(liveId, userIds),
+  );
+
+  private async readJoinGates(liveId: string, userIds: string[]): Promise<JoinGate[]> {
+    const { live, parts } = await this.streams.readLiveWith(liveId, {
+      mutes: this.chatMutes.mutedUntilsPart(liveId, userIds),
+    });
+    return userIds.map((userId) => ({ live, chatMutedUntil: parts.mutes.get(userId) ?? null }));
   }
 
   /** The live's connection (from the link on its document: nothing to read when it has none) and its battle. */

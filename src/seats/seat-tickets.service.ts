@@ -12,7 +12,8 @@ import { assertTargetable } from '../streams/live-roles';
 import { SeatInviteView, SeatRequestView, SeatView, TicketStatus, toInviteView, toRequestView } from './dto/seat.view';
 import { SeatTicket, TicketKind, TicketRecord } from './schemas/seat-ticket.schema';
 import { assertNotHostSeat, assertRequestMode, assertSeatIndex, moderatorIds } from './seat-rules';
-import { LiveRecord, Moderator, occupantOf, SeatsService } from './seats.service';
+import { LiveRecord } from '../streams/schemas/live-stream.schema';
+import { Moderator, occupantOf, SeatsService } from './seats.service';
 
 /**
  * Seat requests (a viewer applies in `request` mode; the host or a co-host accepts or rejects)

@@ -7,7 +7,7 @@ import { SnapshotPart } from '../common/snapshot-part';
 import { BansService } from '../moderation/bans.service';
 import { LiveView } from '../streams/dto/live.view';
 import { assertModerator, assertTargetable } from '../streams/live-roles';
-import { LiveStream, SeatMode } from '../streams/schemas/live-stream.schema';
+import { LiveRecord, SeatMode } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
 import { SeatChange, SeatView, toSeatView } from './dto/seat.view';
@@ -15,8 +15,6 @@ import { heldTicketsPart } from './held-tickets.part';
 import { SeatRecord } from './schemas/audio-chat-user.schema';
 import { fencedAt, Occupant, SeatStore } from './seat-store';
 import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
-
-export type LiveRecord = LiveStream & { _id: Types.ObjectId };
 
 /** A host or co-host acting, with the live their role was checked on (its moderatorEpoch fences the write). */
 export interface Moderator {

@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEventMap } from '../common/domain-event-map';
 import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { GroupCommit } from '../common/group-commit';
 import { groupBy } from '../common/group-by';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
@@ -20,9 +21,10 @@ import { UpdateLiveDto } from './dto/update-live.dto';
 import { assertHost, assertModerator, assertTargetable } from './live-roles';
 import {
   EndReason,
+  LiveRecord,
+  LiveStats,
   LiveStream,
   LiveStreamDocument,
-  LiveStats,
   LiveType,
   PendingKick,
   Removal,
@@ -36,8 +38,6 @@ const ACTIVE_LIST_CACHE_KEYS = 1_000;
 
 /** Lives whose facts (and peak state) one instance keeps; past it, it starts over. */
 const KEPT_LIVES = 10_000;
-
-type LiveRecord = LiveStream & { _id: Types.ObjectId };
 
 /** What never changes in a live once created. */
 export interface LiveFacts {
@@ -62,8 +62,15 @@ export class StreamsService {
   private readonly facts = new Map<string, LiveFacts>();
   /** Whether each live was last seen below its peak: which count-in case to try first. */
   private readonly belowPeak = new Map<string, boolean>();
-  /** Per live with a count-in in flight: the joiners waiting to go in together after it. */
-  private readonly countInsWaiting = new Map<string, WaitingCountIn[]>();
+  /** Count-ins, per live in a group commit (see countViewerIn). */
+  private readonly countIns = new GroupCommit<Joiner, LiveRecord | null>(
+    (liveId, joiner) => this.countOneIn(liveId, joiner),
+    // Together or not at all: when the one update does not match, each goes in on its own.
+    async (liveId, joiners) => {
+      const together = await this.applyCountIn(liveId, joiners);
+      return joiners.map(() => together ?? undefined);
+    },
+  );
 
   constructor(
     @InjectModel(LiveStream.name) private readonly lives: Model<LiveStream>,
@@ -567,39 +574,8 @@ export class StreamsService {
    * for nothing. When that update does not match (someone removed, the live ended, the peak lies
    * within the batch), each goes in on its own as before.
    */
-  async countViewerIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
-    const waiting = this.countInsWaiting.get(liveId);
-    if (waiting) return new Promise((resolve, reject) => waiting.push({ userId, firstVisit, resolve, reject }));
-    this.countInsWaiting.set(liveId, []);
-    try {
-      return await this.countOneIn(liveId, userId, firstVisit);
-    } finally {
-      this.countWaitingIn(liveId);
-    }
-  }
-
-  /** Counts in, together, the joiners that waited for the count-in just finished; then the next ones. */
-  private countWaitingIn(liveId: string): void {
-    const batch = this.countInsWaiting.get(liveId) ?? [];
-    if (batch.length === 0) {
-      this.countInsWaiting.delete(liveId);
-      return;
-    }
-    this.countInsWaiting.set(liveId, []);
-    void this.countManyIn(liveId, batch).finally(() => this.countWaitingIn(liveId));
-  }
-
-  private async countManyIn(liveId: string, batch: WaitingCountIn[]): Promise<void> {
-    const together = batch.length > 1 ? await this.applyCountIn(liveId, batch).catch(() => null) : null;
-    if (together) {
-      for (const joiner of batch) joiner.resolve(together);
-      return;
-    }
-    await Promise.all(
-      batch.map((joiner) =>
-        this.countOneIn(liveId, joiner.userId, joiner.firstVisit).then(joiner.resolve, joiner.reject),
-      ),
-    );
+  countViewerIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
+    return this.countIns.run(liveId, { userId, firstVisit });
   }
 
   /**
@@ -608,7 +584,7 @@ export class StreamsService {
    * seen in: at the peak, count and peak both grow; below it by at least the joiners, only the
    * count does. The live after it, or null when neither case matched.
    */
-  private async applyCountIn(liveId: string, joiners: { userId: string; firstVisit: boolean }[]) {
+  private async applyCountIn(liveId: string, joiners: Joiner[]) {
     const n = joiners.length;
     const gate: QueryFilter<LiveStream> = {
       _id: liveId,
@@ -638,9 +614,10 @@ export class StreamsService {
   }
 
   /** One viewer's count-in; a refusal is read to tell a removal that has ended (lifted, then again). */
-  private async countOneIn(liveId: string, userId: string, firstVisit: boolean): Promise<LiveRecord | null> {
+  private async countOneIn(liveId: string, joiner: Joiner): Promise<LiveRecord | null> {
+    const { userId } = joiner;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const counted = await this.applyCountIn(liveId, [{ userId, firstVisit }]);
+      const counted = await this.applyCountIn(liveId, [joiner]);
       if (counted) return counted;
       // Neither case matched: the gate refused, or the count moved between the two tries. A timed
       // removal that has ended still refuses at the gate: it is lifted here, then the gate retried.
@@ -1033,12 +1010,10 @@ function endedAnyway(error: unknown): true {
   throw error;
 }
 
-/** A joiner whose count-in waits for the one in flight on its live (see countViewerIn). */
-interface WaitingCountIn {
+/** A viewer being counted in, and whether this is their first visit (also a unique viewer). */
+interface Joiner {
   userId: string;
   firstVisit: boolean;
-  resolve: (live: LiveRecord | null) => void;
-  reject: (error: unknown) => void;
 }
 
 /** A gift's acceptance into its live, and the live's battle then (which may score the gift). */

@@ -4,19 +4,19 @@ import { QueryFilter, Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { GroupCommit } from '../common/group-commit';
 import { isDuplicateKey, upsertWithRetry } from '../common/mongo-errors';
 import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { BansService } from '../moderation/bans.service';
-import { LiveStream } from '../streams/schemas/live-stream.schema';
+import { LiveRecord } from '../streams/schemas/live-stream.schema';
 import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
 import { toViewerView, ViewerView } from './dto/viewer.view';
 import { LeaveReason, LiveViewer } from './schemas/live-viewer.schema';
 
 type ViewerRecord = LiveViewer & { _id: Types.ObjectId };
-type LiveRecord = LiveStream & { _id: Types.ObjectId };
 const CLOSE_CONCURRENCY = 20;
 /** Visits opened on this instance that it keeps to close them without a read; past it, it starts over. */
 const KEPT_VISITS = 100_000;
@@ -45,6 +45,11 @@ export class ViewersService {
   }
 
   private readonly openVisits = new Map<string, ViewerRecord>();
+  /** Visits being opened, per live in a group commit (see openVisit). */
+  private readonly visitOpenings = new GroupCommit<VisitOpening, OpenedVisit>(
+    (liveId, opening) => this.openOneVisit(liveId, opening),
+    (liveId, openings) => this.insertFirstVisits(liveId, openings),
+  );
 
   /**
    * Joins the caller as a viewer (idempotent). The host is answered but never counted.
@@ -287,38 +292,36 @@ export class ViewersService {
    * Activates the caller's visit in one upsert: inserts the first one, or finds it active (then
    * only its presence is refreshed), or finds it closed and re-opens it. A visit is counted from
    * its opening (whoever closes it counts it out); the join then counts it in at the live's gate.
+   * The visits of a live's joiners that come while one is being opened are inserted together, in
+   * one write (see insertFirstVisits); a lone join pays its own upsert.
    */
-  private async openVisit(
-    liveId: string,
-    user: AuthUser,
-  ): Promise<{ visit: ViewerRecord; firstVisit: boolean; isNewVisit: boolean }> {
-    const now = new Date();
-    const fresh = { status: 'active' as const, sessionId: new Types.ObjectId(), counted: true, joinedAt: now };
-    const identity = { uid: user.uid, name: user.name, avatar: user.avatar, lastSeenAt: now };
+  private openVisit(liveId: string, user: AuthUser): Promise<OpenedVisit> {
+    return this.visitOpenings.run(liveId, { user, sessionId: new Types.ObjectId(), at: new Date() });
+  }
+
+  /** One visit's opening (see openVisit). A visit found with the opening's session is its own (see insertFirstVisits). */
+  private async openOneVisit(liveId: string, { user, sessionId, at }: VisitOpening): Promise<OpenedVisit> {
     try {
       // Its $set changes neither status nor session: the visit as it was, fresher.
       const visit = await upsertWithRetry(() =>
         this.viewers
-          .findOneAndUpdate(
-            { liveId, userId: user.userId },
-            {
-              $set: identity,
-              $setOnInsert: { ...fresh, firstJoinedAt: now, watchMs: 0, leftAt: null, leaveReason: null },
-            },
-            { upsert: true, returnDocument: 'after' },
-          )
+          .findOneAndUpdate({ liveId, userId: user.userId }, visitUpsert(user, sessionId, at), {
+            upsert: true,
+            returnDocument: 'after',
+          })
           .lean(),
       );
-      if (visit!.sessionId.equals(fresh.sessionId)) return this.opened(visit!, true);
+      if (visit!.sessionId.equals(sessionId)) return this.opened(visit!, true);
       if (visit!.status === 'active') return { visit: visit!, firstVisit: false, isNewVisit: false };
       const reopened = await this.viewers
         .findOneAndUpdate(
           { _id: visit!._id, status: 'left' },
-          { $set: { ...fresh, leftAt: null, leaveReason: null } },
+          { $set: { ...freshVisit(sessionId, at), leftAt: null, leaveReason: null } },
           { returnDocument: 'after' },
         )
         .lean();
-      if (!reopened) return this.openVisit(liveId, user); // opened by a concurrent join: find it active
+      // Opened by a concurrent join: find it active.
+      if (!reopened) return this.openOneVisit(liveId, { user, sessionId: new Types.ObjectId(), at: new Date() });
       return this.opened(reopened, false);
     } catch (error) {
       if (isDuplicateKey(error, 'uid')) throw uidConflict();
@@ -326,7 +329,28 @@ export class ViewersService {
     }
   }
 
-  private opened(visit: ViewerRecord, firstVisit: boolean) {
+  /**
+   * The openings of several joiners in one unordered write of their upserts. A joiner whose visit
+   * it inserted is answered from what was written; the others (a visit already there, a write
+   * error) open theirs on their own, which also recognizes a visit this write inserted by its session.
+   */
+  private async insertFirstVisits(liveId: string, openings: VisitOpening[]): Promise<(OpenedVisit | undefined)[]> {
+    const written = await this.viewers.bulkWrite(
+      openings.map(({ user, sessionId, at }) => ({
+        updateOne: { filter: { liveId, userId: user.userId }, update: visitUpsert(user, sessionId, at), upsert: true },
+      })),
+      { ordered: false },
+    );
+    const live = new Types.ObjectId(liveId);
+    return openings.map(({ user, sessionId, at }, i) => {
+      const id = written.upsertedIds[i] as Types.ObjectId | undefined;
+      if (!id) return undefined;
+      const { $set, $setOnInsert } = visitUpsert(user, sessionId, at);
+      return this.opened({ _id: id, liveId: live, userId: user.userId, ...$set, ...$setOnInsert }, true);
+    });
+  }
+
+  private opened(visit: ViewerRecord, firstVisit: boolean): OpenedVisit {
     if (this.openVisits.size >= KEPT_VISITS) this.openVisits.clear();
     this.openVisits.set(visitKey(visit.liveId.toString(), visit.userId), visit);
     return { visit, firstVisit, isNewVisit: true };
@@ -411,4 +435,31 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
   for (let i = 0; i < items.length; i += limit) {
     await Promise.all(items.slice(i, i + limit).map(work));
   }
+}
+
+/** A visit being opened: whose, under which session, when. */
+interface VisitOpening {
+  user: AuthUser;
+  sessionId: Types.ObjectId;
+  at: Date;
+}
+
+/** An opened visit: the user's first in this live, and whether this join opened it (else it was active). */
+interface OpenedVisit {
+  visit: ViewerRecord;
+  firstVisit: boolean;
+  isNewVisit: boolean;
+}
+
+/** A visit opened at `at` under this session: counted from its opening. */
+function freshVisit(sessionId: Types.ObjectId, at: Date) {
+  return { status: 'active' as const, sessionId, counted: true, joinedAt: at };
+}
+
+/** The upsert that opens a user's visit: identity and presence always, the rest only when it inserts. */
+function visitUpsert(user: AuthUser, sessionId: Types.ObjectId, at: Date) {
+  return {
+    $set: { uid: user.uid, name: user.name, avatar: user.avatar, lastSeenAt: at },
+    $setOnInsert: { ...freshVisit(sessionId, at), firstJoinedAt: at, watchMs: 0, leftAt: null, leaveReason: null },
+  };
 }

@@ -117,6 +117,8 @@ export class LiveStream {
 }
 
 export type LiveStreamDocument = HydratedDocument<LiveStream>;
+/** A live's document as read (lean). */
+export type LiveRecord = LiveStream & { _id: Types.ObjectId };
 export const LiveStreamSchema = SchemaFactory.createForClass(LiveStream);
 LiveStreamSchema.index({ activeHostId: 1 }, { unique: true, sparse: true });
 LiveStreamSchema.index({ activeChannel: 1 }, { unique: true, sparse: true });
