@@ -5,6 +5,7 @@
  * directory: the app's CPU profile over the storm, joinstorm.cpuprofile).
  */
 import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
+import { countRoundTrips } from '../test/support/round-trips';
 import { ClientPool } from './support/client-pool';
 import { startProfile } from './support/cpu-profile';
 import { machineLine, percentile, printTable, round } from './support/report';
@@ -18,7 +19,8 @@ async function main(): Promise<boolean> {
     `join storm: ${VIEWERS} viewers within ${SPREAD_MS / 1000} s, ${WORKERS} client processes; ${machineLine()}`,
   );
   const db = await startEmbeddedDatabase();
-  const app = await startBenchApp(`${db.uri}/bench_joinstorm_${Date.now()}`);
+  // Command monitoring on: the storm's database commands are counted (a few % of the app's CPU).
+  const app = await startBenchApp(`${db.uri}/bench_joinstorm_${Date.now()}`, { MONGODB_COMMAND_MONITORING: 'true' });
   const pool = ClientPool.start(WORKERS);
   try {
     const liveId = await createLive(app.url, 'storm-host');
@@ -30,7 +32,11 @@ async function main(): Promise<boolean> {
     const profile = await startProfile();
     // The app runs in this process: its CPU per join is steadier than latency on a shared machine.
     const cpuBefore = process.cpuUsage();
-    const { latencies, failures } = await pool.joinStorm(liveId, SPREAD_MS);
+    let storm!: Awaited<ReturnType<ClientPool['joinStorm']>>;
+    const commands = await countRoundTrips(app.app, async () => {
+      storm = await pool.joinStorm(liveId, SPREAD_MS);
+    });
+    const { latencies, failures } = storm;
     const cpu = process.cpuUsage(cpuBefore);
     await profile?.stop('joinstorm');
     const res = await fetch(`${app.url}/api/live/${liveId}`, {
@@ -56,8 +62,13 @@ async function main(): Promise<boolean> {
         peak: stats.peakViewerCount,
         'counters exact': exact ? 'yes' : 'NO',
         'app CPU ms/join': round((cpu.user + cpu.system) / 1000 / VIEWERS, 2),
+        'db commands/join': round(commands.total / VIEWERS, 2),
       },
     ]);
+    console.log('Database commands during the storm, by command and collection:');
+    for (const [command, count] of Object.entries(commands.byCommand).sort((a, b) => b[1] - a[1])) {
+      console.log(`  ${command}: ${count}`);
+    }
     return exact && failures.length === 0;
   } finally {
     await pool.close();
