@@ -54,6 +54,129 @@ describe('database guarantees under races', () => {
   });
 });
 
+/**
+ * The launcher plans queries that name an index's keys plus other conditions, and aggregations'
+ * leading $match and uncorrelated $lookups (embedded-db/Launcher.java, QueryPlanner). Each query
+ * here runs as it is on one copy of the data, and on another copy in a shape it leaves to
+ * mongo-java-server's own scan (the query inside an `$and`, each `$lookup` with a `let`): the
+ * answers must be the same.
+ */
+describe('query planning', () => {
+  let db: mongoose.mongo.Db;
+  let connection: mongoose.Connection;
+  const liveA = new mongoose.Types.ObjectId();
+  const liveB = new mongoose.Types.ObjectId();
+  const visits = Array.from({ length: 60 }, (_, i) => ({
+    _id: new mongoose.Types.ObjectId(),
+    liveId: i % 2 ? liveA : liveB,
+    userId: `user-${i}`,
+    status: i % 3 ? 'active' : 'left',
+    n: i % 4 === 0 ? i : i + 0.5,
+    tags: i % 5 ? ['a', `t${i % 7}`] : [],
+    ...(i % 6 ? { seen: new Date(1_700_000_000_000 + i * 1000) } : {}),
+  }));
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(databaseUri()).asPromise();
+    db = connection.db!;
+    const mutes = [
+      { liveId: liveA, userId: 'user-1', until: new Date(Date.now() + 60_000) },
+      { liveId: liveA, userId: 'user-3', until: new Date(Date.now() - 60_000) },
+      { liveId: liveB, userId: 'user-2', until: new Date(Date.now() + 60_000) },
+    ].map((mute) => ({ _id: new mongoose.Types.ObjectId(), ...mute }));
+    await db.collection('plan_visits').createIndex({ liveId: 1, userId: 1 }, { unique: true });
+    await db.collection('plan_mutes').createIndex({ liveId: 1, userId: 1 }, { unique: true });
+    for (const [name, docs] of [
+      ['visits', visits],
+      ['mutes', mutes],
+    ] as const) {
+      await db.collection(`plan_${name}`).insertMany(docs.map((doc) => ({ ...doc })));
+      await db.collection(`scan_${name}`).insertMany(docs.map((doc) => ({ ...doc })));
+    }
+  });
+  afterAll(() => connection.close());
+
+  const queries: Record<string, mongoose.mongo.Filter<mongoose.mongo.Document>> = {
+    'a key and a condition': { liveId: liveA, userId: 'user-1', status: 'active' },
+    'a key and a condition that fails': { liveId: liveA, userId: 'user-1', status: 'gone' },
+    'the _id and a condition': { _id: visits[0]._id, status: 'left' },
+    'the _id and a condition that fails': { _id: visits[1]._id, status: 'left' },
+    'a key and a range': { liveId: liveA, userId: 'user-5', n: { $gt: 3 } },
+    'a key and $in on another field': { liveId: liveB, userId: 'user-8', status: { $in: ['left', 'active'] } },
+    'a key and an array element': { liveId: liveA, userId: 'user-7', tags: 'a' },
+    'a key and a missing field': { liveId: liveB, userId: 'user-6', seen: { $exists: false } },
+    'a key and $expr': { liveId: liveA, userId: 'user-9', $expr: { $gte: ['$n', 0] } },
+    'a key and $or': { liveId: liveA, userId: 'user-11', $or: [{ status: 'left' }, { n: { $lt: 0 } }] },
+    'part of a key': { liveId: liveA, status: 'active' },
+    'a key with $in': { liveId: liveA, userId: { $in: ['user-1', 'user-3'] }, status: 'active' },
+    'a number stored as a double, asked as an int': { liveId: liveA, userId: 'user-13', n: 13.5 },
+  };
+
+  it.each(Object.entries(queries))('finds, counts and updates the same documents: %s', async (_, asked) => {
+    let query = asked;
+    const answer = async (prefix: 'plan' | 'scan') => {
+      const visits = db.collection(`${prefix}_visits`);
+      if (prefix === 'scan') query = { $and: [query] };
+      const found = await visits
+        .find(query, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .toArray();
+      const counted = await visits.countDocuments(query);
+      const updated = await visits.updateMany(query, { $inc: { touched: 1 } });
+      const modified = await visits.findOneAndUpdate(query, { $inc: { touched: 1 } }, { sort: { _id: 1 } });
+      return { found: found.map((d) => String(d._id)), counted, updated: updated.modifiedCount, first: modified?._id };
+    };
+    expect(await answer('plan')).toEqual(await answer('scan'));
+  });
+
+  it('answers aggregations with a leading $match and uncorrelated $lookups as a scan does', async () => {
+    const gate = (prefix: 'plan' | 'scan', liveId: mongoose.Types.ObjectId, userId: string) => {
+      const scanned = prefix === 'scan' ? { let: {} } : {};
+      return db
+        .collection(`${prefix}_visits`)
+        .aggregate([
+          { $match: prefix === 'scan' ? { $and: [{ liveId, userId }] } : { liveId, userId } },
+          {
+            $lookup: {
+              ...scanned,
+              from: `${prefix}_mutes`,
+              pipeline: [{ $match: { liveId, userId: { $in: [userId, 'user-2'] }, until: { $gt: new Date() } } }],
+              as: '$mutes',
+            },
+          },
+          {
+            $lookup: {
+              ...scanned,
+              from: `${prefix}_visits`,
+              pipeline: [
+                { $match: { liveId, status: 'active' } },
+                { $project: { _id: 0, userId: 1, n: 1 } },
+                { $sort: { n: -1 } },
+                { $limit: 3 },
+                { $lookup: { ...scanned, from: `${prefix}_nothing_here`, pipeline: [{ $match: {} }], as: 'none' } },
+              ],
+              as: 'top',
+            },
+          },
+          { $project: { _id: 0, userId: 1, status: 1, $mutes: 1, top: 1 } },
+        ])
+        .toArray();
+    };
+    for (const [liveId, userId] of [
+      [liveA, 'user-1'],
+      [liveB, 'user-2'],
+      [liveA, 'user-2'],
+      [liveA, 'nobody'],
+    ] as const) {
+      const planned = await gate('plan', liveId, userId);
+      expect(planned).toEqual(await gate('scan', liveId, userId));
+    }
+    const [one] = await gate('plan', liveA, 'user-1');
+    expect(one.$mutes).toHaveLength(1);
+    expect(one.top).toHaveLength(3);
+  });
+});
+
 describe('embedded database launcher', () => {
   const started = process.cwd();
   afterEach(() => process.chdir(started));
