@@ -1,6 +1,7 @@
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -368,9 +369,9 @@ final class DurableH2Backend extends H2Backend {
  * conditional write and gate read then costs time in proportion to its collection, which only
  * grows on a server that runs for days: 31 ms for {_id, state} among 100,000 gift records, against
  * 0.5 ms for {_id} (`npm run bench:embedded`).
- * - A query that names every key of an index with a plain value is answered from the documents
- *   that index holds for those values, each matched against the whole query (as MongoDB would use
- *   an index and filter the rest).
+ * - A query that names every key of an index with a plain value (or an `$in` of them) is answered
+ *   from the documents that index holds for those values, each matched against the whole query (as
+ *   MongoDB would use an index and filter the rest).
  * - An aggregation's leading $match is such a query; an uncorrelated $lookup (a pipeline and no
  *   `let`) is run once, by the same rules, and its result joined to every document.
  */
@@ -378,10 +379,13 @@ final class QueryPlanner {
     private QueryPlanner() {
     }
 
+    /** Key combinations (a cross product of `$in` lists) past which a query is left to a scan. */
+    private static final int MAX_KEY_COMBINATIONS = 10_000;
+
     /**
      * The positions of the documents an index holds for the query's values of all its keys, or
      * null: when an index takes the query as it is (mongo-java-server plans that itself), or none
-     * has all its keys among the query's plain equalities.
+     * has all its keys among the query's plain equalities and `$in` lists of plain values.
      */
     static <P> Iterable<P> narrow(List<Index<P>> indexes, Document query, Document orderBy) {
         if (query == null || query.isEmpty() || (orderBy != null && orderBy.containsKey("$natural"))) {
@@ -393,25 +397,50 @@ final class QueryPlanner {
             }
         }
         for (Index<P> index : indexes) {
-            Document keys = plainValuesOf(index, query);
-            if (keys != null && index.canHandle(keys)) {
-                return index.getPositions(keys);
+            List<Document> combinations = keyCombinations(index, query);
+            if (combinations == null || combinations.isEmpty() || !index.canHandle(combinations.get(0))) {
+                continue;
             }
+            Set<P> positions = new LinkedHashSet<>();
+            for (Document keys : combinations) {
+                index.getPositions(keys).forEach(positions::add);
+            }
+            return positions;
         }
         return null;
     }
 
-    /** The query's values for the index's keys, when each is a plain value (an equality); else null. */
-    private static Document plainValuesOf(Index<?> index, Document query) {
-        Document keys = new Document();
+    /** Every combination of the query's values for the index's keys (one each, or each of an `$in`); null when a key has none. */
+    private static List<Document> keyCombinations(Index<?> index, Document query) {
+        List<Document> combinations = List.of(new Document());
         for (IndexKey key : index.getKeys()) {
-            Object value = query.get(key.getKey());
-            if (!isPlain(value)) {
+            List<Object> values = plainValues(query.get(key.getKey()));
+            if (values == null || combinations.size() * values.size() > MAX_KEY_COMBINATIONS) {
                 return null;
             }
-            keys.put(key.getKey(), value);
+            List<Document> extended = new ArrayList<>();
+            for (Document keys : combinations) {
+                for (Object value : values) {
+                    Document more = keys.clone();
+                    more.put(key.getKey(), value);
+                    extended.add(more);
+                }
+            }
+            combinations = extended;
         }
-        return keys;
+        return combinations;
+    }
+
+    /** The values an equality (one) or an `$in` (its list) names, when all are plain; else null. */
+    private static List<Object> plainValues(Object condition) {
+        if (isPlain(condition)) {
+            return List.of(condition);
+        }
+        if (condition instanceof Document operators && operators.size() == 1 && operators.get("$in") instanceof List<?> list
+            && list.stream().allMatch(QueryPlanner::isPlain)) {
+            return new ArrayList<>(list);
+        }
+        return null;
     }
 
     /** Values an equality on which finds its documents through the index: no operators, arrays, nulls or patterns. */

@@ -108,6 +108,10 @@ describe('query planning', () => {
     'a key and $expr': { liveId: liveA, userId: 'user-9', $expr: { $gte: ['$n', 0] } },
     'a key and $or': { liveId: liveA, userId: 'user-11', $or: [{ status: 'left' }, { n: { $lt: 0 } }] },
     'part of a key': { liveId: liveA, status: 'active' },
+    'the _id with $in and a condition': {
+      _id: { $in: [visits[0]._id, visits[1]._id, visits[2]._id] },
+      status: 'active',
+    },
     'a key with $in': { liveId: liveA, userId: { $in: ['user-1', 'user-3'] }, status: 'active' },
     'a number stored as a double, asked as an int': { liveId: liveA, userId: 'user-13', n: 13.5 },
   };
