@@ -155,6 +155,23 @@ describe('chat', () => {
       expect((await stats(live.id)).messageCount).toBe(1);
     });
 
+    it('stores and counts a burst from 30 senders exactly once each, retries included', async () => {
+      const { live, viewerTokens } = await liveWith(30);
+      // Sent all at once, so inserts and counts go in groups; five senders send theirs twice.
+      const sends = viewerTokens.flatMap((token, i) => {
+        const body = { text: `burst ${i}`, clientMessageId: `burst-${i}` };
+        return i < 5 ? [send(live.id, token, body), send(live.id, token, body)] : [send(live.id, token, body)];
+      });
+      const answers = await Promise.all(sends);
+      expect(answers.map((res) => res.status)).toEqual(answers.map(() => 201));
+      const ids = answers.map((res) => res.body.id as string);
+      expect(new Set(ids).size).toBe(30);
+      for (let i = 0; i < 5; i++) expect(ids[2 * i]).toBe(ids[2 * i + 1]);
+      const history = await get(`/api/live/${live.id}/messages?limit=100`, viewerTokens[0]);
+      expect(history.body.items.map((m: { id: string }) => m.id).sort()).toEqual([...new Set(ids)].sort());
+      expect((await stats(live.id)).messageCount).toBe(30);
+    });
+
     it('scopes clientMessageId per sender: two users may use the same id', async () => {
       const { live, viewerTokens } = await liveWith(2);
       const a = await send(live.id, viewerTokens[0], { text: 'a', clientMessageId: 'same' });

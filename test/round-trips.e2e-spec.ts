@@ -3,7 +3,7 @@ import { Connection, Types } from 'mongoose';
 import { AuthUser, deriveUid } from '../src/auth/auth-user';
 import { StreamsService } from '../src/streams/streams.service';
 import { ViewersService } from '../src/viewers/viewers.service';
-import { createLive } from './support/factories';
+import { bearer, createLive } from './support/factories';
 import { HotPath, measureHotPaths, QUIET_ENV } from './support/round-trip-scenario';
 import { countRoundTrips, waitForQuiet } from './support/round-trips';
 import { startTestApp, TestApp, userIds } from './support/test-app';
@@ -67,6 +67,30 @@ describe('round trips per action', () => {
     expect(counted.byCommand).toEqual({ 'findAndModify live_streams': 2 });
     const { stats } = (await t.http().get(`/api/live/${liveId}`)).body;
     expect(stats).toMatchObject({ viewerCount: JOINERS, uniqueViewerCount: JOINERS, peakViewerCount: JOINERS });
+  });
+
+  it("counts a burst of chat messages in one update after the first; a removed sender's is refused on its own", async () => {
+    const SENDERS = 30;
+    const { live, hostToken } = await createLive(t, 'message-burst-host');
+    const streams = t.app.get(StreamsService);
+    const [removed, ...senders] = userIds('message-burst', SENDERS + 1);
+    const kicked = await t
+      .http()
+      .post(`/api/live/${live.id}/kick`)
+      .set(bearer(hostToken))
+      .send({ targetUserId: removed });
+    expect(kicked.status).toBe(200);
+    await waitForQuiet(t.app, 100);
+
+    const together = await countRoundTrips(t.app, () =>
+      Promise.all(senders.map((senderId) => streams.countMessage(live.id, senderId))),
+    );
+    expect(together.byCommand).toEqual({ 'findAndModify live_streams': 2 });
+    // With the removed sender among them, the batch's gate refuses, and each is counted on its own.
+    const answers = await Promise.all([removed, ...senders].map((senderId) => streams.countMessage(live.id, senderId)));
+    expect(answers[0]).toBeNull();
+    expect(answers.slice(1).every((stats) => stats !== null)).toBe(true);
+    expect((await t.http().get(`/api/live/${live.id}`)).body.stats.messageCount).toBe(2 * SENDERS);
   });
 
   it('opens the visits of a burst of joiners in one write after the first; re-joiners open theirs alone', async () => {

@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainEventMap } from '../common/domain-event-map';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { GroupCommit } from '../common/group-commit';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { RateLimits } from '../common/rate-limit';
@@ -30,6 +31,17 @@ export const CHAT_RATE_BUCKET = 'chat';
 export const RECENT_MESSAGES = 30;
 
 type MessageRecord = LiveMessage & { _id: Types.ObjectId };
+/** A comment as it is written. */
+type NewMessage = Pick<LiveMessage, 'type' | 'text' | 'sender' | 'clientMessageId'> & {
+  _id: Types.ObjectId;
+  liveId: Types.ObjectId;
+  dedupeKey?: string;
+};
+/** A comment as stored, and whether this send stored it (else a retry's earlier one). */
+interface InsertedMessage {
+  record: MessageRecord;
+  isNew: boolean;
+}
 interface MessageCursor extends Record<string, unknown> {
   l: string;
   id: string;
@@ -42,6 +54,11 @@ export class ChatService {
   private readonly mask: (text: string) => string;
   private readonly liveMasks = new LiveWordMasks();
   private readonly slowMode: SlowMode;
+  /** Comments being stored, per live in a group commit (see insert). */
+  private readonly inserts = new GroupCommit<NewMessage, InsertedMessage>(
+    (_liveId, message) => this.insertOne(message),
+    (_liveId, messages) => this.insertMany(messages),
+  );
 
   constructor(
     @InjectModel(LiveMessage.name) private readonly messages: Model<LiveMessage>,
@@ -77,7 +94,7 @@ export class ChatService {
     if (!message.isNew) return toMessageView(message.record);
 
     // The live's document is the gate: a message racing the end or a kick is withdrawn, not counted.
-    if (!(await this.streams.incrementStats(liveId, { messageCount: 1 }, user.userId))) {
+    if (!(await this.streams.countMessage(liveId, user.userId))) {
       await this.messages.updateOne(
         { _id: message.record._id },
         { $set: { deletedAt: new Date(), deletedBy: 'system' } },
@@ -244,31 +261,55 @@ export class ChatService {
     };
   }
 
-  /** Stores the message; a concurrent send with the same client id loses on the unique key and gets the winner. */
-  private async insert(input: {
+  /**
+   * Stores the message; a concurrent send with the same client id loses on the unique key and gets
+   * the winner. The messages of a live that come while one is being stored go in one write after
+   * it (see `inserts`).
+   */
+  private insert(input: {
     liveId: string;
     user: AuthUser;
     text: string;
     clientMessageId?: string;
     dedupeKey?: string;
-  }): Promise<{ record: MessageRecord; isNew: boolean }> {
+  }): Promise<InsertedMessage> {
     const { liveId, user, text, clientMessageId, dedupeKey } = input;
+    return this.inserts.run(liveId, {
+      _id: new Types.ObjectId(),
+      liveId: new Types.ObjectId(liveId),
+      type: 'comment',
+      text,
+      sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar },
+      clientMessageId: clientMessageId ?? null,
+      dedupeKey,
+    });
+  }
+
+  /**
+   * One message. Its id is chosen before the write, so a message that a failed batch stored (see
+   * insertMany) is found here as its own, not sent twice.
+   */
+  private async insertOne(message: NewMessage): Promise<InsertedMessage> {
     try {
-      const created = await this.messages.create({
-        liveId,
-        type: 'comment',
-        text,
-        sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar },
-        clientMessageId: clientMessageId ?? null,
-        dedupeKey,
-      });
-      return { record: created.toObject(), isNew: true };
+      return { record: (await this.messages.create(message)).toObject(), isNew: true };
     } catch (error) {
-      if (!dedupeKey || !isDuplicateKey(error, 'dedupeKey')) throw error;
-      const winner = await this.messages.findOne({ dedupeKey }).lean();
-      if (!winner) throw error;
-      return { record: winner, isNew: false };
+      if (!isDuplicateKey(error)) throw error;
+      const { _id, dedupeKey } = message;
+      const stored = await this.messages.findOne(dedupeKey ? { dedupeKey } : { _id }).lean();
+      if (!stored) throw error;
+      return { record: stored, isNew: stored._id.equals(_id) };
     }
+  }
+
+  /** Several messages in one unordered write; when any fails (a retry's key taken), each goes on its own. */
+  private async insertMany(messages: NewMessage[]): Promise<(InsertedMessage | undefined)[]> {
+    const created = await this.messages.insertMany(messages, { ordered: false }).catch(() => null);
+    if (!created) return messages.map(() => undefined);
+    const byId = new Map(created.map((doc) => [doc._id.toString(), doc.toObject() as MessageRecord]));
+    return messages.map((message) => {
+      const record = byId.get(message._id.toString());
+      return record && { record, isNew: true };
+    });
   }
 
   private readCursor(liveId: string, query: ListMessagesQuery): MessageCursor | undefined {

@@ -57,7 +57,7 @@ describe('GroupCommit', () => {
     await expect(again).resolves.toBe('a3');
   });
 
-  it('sends an input answered undefined on its own, and every input on its own when the batch throws', async () => {
+  it('sends an input answered undefined on its own, and fails every input when the batch throws', async () => {
     const first = group.run('a', 1);
     const waiting = [group.run('a', 2), group.run('a', 3)];
     calls[0].finish(['one']);
@@ -88,10 +88,9 @@ describe('GroupCommit', () => {
     await third;
     await settle();
     calls[6].fail(new Error('database down'));
+    await expect(failing[0]).rejects.toThrow('database down');
+    await expect(failing[1]).rejects.toThrow('database down');
     await settle();
-    expect(calls.map((c) => c.inputs).slice(7)).toEqual([[7], [8]]);
-    calls[7].finish(['seven']);
-    calls[8].finish(['eight']);
-    await expect(Promise.all(failing)).resolves.toEqual(['seven', 'eight']);
+    expect(calls).toHaveLength(7);
   });
 });

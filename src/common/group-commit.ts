@@ -13,8 +13,9 @@ export class GroupCommit<In, Out> {
     private readonly one: (key: string, input: In) => Promise<Out>,
     /**
      * The calls of two or more waiting callers, in one. Answers in the inputs' order; an input
-     * answered `undefined` (every input, when it throws) goes on its own instead, so `one` must
-     * also finish what a failed `many` may have done in part.
+     * answered `undefined` goes on its own instead (`one` must then also finish what `many` may
+     * have done for it). When it throws, every waiting caller gets its error, as one call's
+     * failure would: a write whose outcome is unknown is not run again.
      */
     private readonly many: (key: string, inputs: In[]) => Promise<(Out | undefined)[]>,
   ) {}
@@ -39,7 +40,15 @@ export class GroupCommit<In, Out> {
 
   private async runTogether(key: string, batch: Waiter<In, Out>[]): Promise<void> {
     const inputs = batch.map((waiter) => waiter.input);
-    const answers = batch.length > 1 ? await this.many(key, inputs).catch(() => []) : [];
+    let answers: (Out | undefined)[] = [];
+    if (batch.length > 1) {
+      try {
+        answers = await this.many(key, inputs);
+      } catch (error) {
+        batch.forEach((waiter) => waiter.reject(error));
+        return;
+      }
+    }
     await Promise.all(
       batch.map((waiter, i) => {
         const answer = answers[i];

@@ -62,6 +62,14 @@ export class StreamsService {
   private readonly facts = new Map<string, LiveFacts>();
   /** Whether each live was last seen below its peak: which count-in case to try first. */
   private readonly belowPeak = new Map<string, boolean>();
+  /** Chat messages' counts, per live in a group commit (see countMessage). */
+  private readonly messageCounts = new GroupCommit<string, LiveStats | null>(
+    (liveId, senderId) => this.applyMessageCount(liveId, [senderId]),
+    async (liveId, senderIds) => {
+      const stats = await this.applyMessageCount(liveId, senderIds);
+      return senderIds.map(() => stats ?? undefined);
+    },
+  );
   /** Count-ins, per live in a group commit (see countViewerIn). */
   private readonly countIns = new GroupCommit<Joiner, LiveRecord | null>(
     (liveId, joiner) => this.countOneIn(liveId, joiner),
@@ -743,19 +751,23 @@ export class StreamsService {
   }
 
   /**
-   * Adds to the live's counters (messages, gifts, diamonds) while it runs and, when `actorId` is
-   * given, only if that user has not been removed: the live document gates work racing an end or a kick.
+   * Counts a chat message into the live's stats while it runs and its sender is not removed: the
+   * gate after the message's insert (see ChatService.send). Returns the stats, or null when the
+   * live refused. Group commit, as for count-ins: the messages of a live that come while one count
+   * is in flight are counted together after it, in one update whose gate covers all their senders;
+   * when that update does not match (one of them removed, the live ended), each goes on its own.
    */
-  async incrementStats(
-    liveId: string,
-    inc: Partial<Record<keyof LiveStats, number>>,
-    actorId?: string,
-  ): Promise<LiveStats | null> {
-    const update = Object.fromEntries(Object.entries(inc).map(([key, value]) => [`stats.${key}`, value]));
-    const filter: QueryFilter<LiveStream> = { _id: liveId, status: 'live' };
-    if (actorId) filter.removedUserIds = { $ne: actorId };
+  countMessage(liveId: string, senderId: string): Promise<LiveStats | null> {
+    return this.messageCounts.run(liveId, senderId);
+  }
+
+  private async applyMessageCount(liveId: string, senderIds: string[]): Promise<LiveStats | null> {
     const live = await this.lives
-      .findOneAndUpdate(filter, { $inc: update }, { returnDocument: 'after', projection: { stats: 1 } })
+      .findOneAndUpdate(
+        { _id: liveId, status: 'live', removedUserIds: { $nin: senderIds } },
+        { $inc: { 'stats.messageCount': senderIds.length } },
+        { returnDocument: 'after', projection: { stats: 1 } },
+      )
       .lean();
     return live?.stats ?? null;
   }

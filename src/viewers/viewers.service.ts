@@ -348,12 +348,20 @@ export class ViewersService {
    * error) open theirs on their own, which also recognizes a visit this write inserted by its session.
    */
   private async insertFirstVisits(liveId: string, openings: VisitOpening[]): Promise<(OpenedVisit | undefined)[]> {
-    const written = await this.viewers.bulkWrite(
-      openings.map(({ user, sessionId, at }) => ({
-        updateOne: { filter: { liveId, userId: user.userId }, update: visitUpsert(user, sessionId, at), upsert: true },
-      })),
-      { ordered: false },
-    );
+    const written = await this.viewers
+      .bulkWrite(
+        openings.map(({ user, sessionId, at }) => ({
+          updateOne: {
+            filter: { liveId, userId: user.userId },
+            update: visitUpsert(user, sessionId, at),
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      )
+      // Two instances' upserts of one visit race (one gets E11000), a uid collides: each goes on its own.
+      .catch(() => null);
+    if (!written) return openings.map(() => undefined);
     const live = new Types.ObjectId(liveId);
     return openings.map(({ user, sessionId, at }, i) => {
       const id = written.upsertedIds[i] as Types.ObjectId | undefined;
