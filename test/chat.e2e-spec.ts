@@ -1,3 +1,5 @@
+import { AuthUser, deriveUid } from '../src/auth/auth-user';
+import { ChatService } from '../src/chat/chat.service';
 import { eventually, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
 
 /** Rate limits high enough to stay out of the way, for the tests that are not about them. */
@@ -170,6 +172,40 @@ describe('chat', () => {
       const history = await get(`/api/live/${live.id}/messages?limit=100`, viewerTokens[0]);
       expect(history.body.items.map((m: { id: string }) => m.id).sort()).toEqual([...new Set(ids)].sort());
       expect((await stats(live.id)).messageCount).toBe(30);
+    });
+
+    it('answers each sender of a burst from their own gate: a mute, a missing visit and a retry among them', async () => {
+      const { live, hostToken, viewerIds } = await liveWith(12);
+      const [first, muted, retrying, ...others] = viewerIds;
+      expect((await post(`/api/live/${live.id}/chat/mute`, hostToken, { targetUserId: muted })).status).toBe(200);
+      const asUser = (userId: string): AuthUser => ({
+        userId,
+        uid: deriveUid(userId),
+        name: userId,
+        avatar: null,
+        roles: [],
+      });
+      const chat = t.app.get(ChatService);
+      const earlier = await chat.send(live.id, asUser(retrying), { text: 'first', clientMessageId: 'early' });
+      // Called at once, so the first sender's gate is read alone and all the others' in one read after it.
+      const outcomes = await Promise.allSettled([
+        chat.send(live.id, asUser(first), { text: 'alone' }),
+        chat.send(live.id, asUser(muted), { text: 'muted' }),
+        chat.send(live.id, asUser(retrying), { text: 'again', clientMessageId: 'early' }),
+        chat.send(live.id, asUser(`chat-outsider-${live.id}`), { text: 'not joined' }),
+        ...others.map((userId, i) => chat.send(live.id, asUser(userId), { text: `other ${i}` })),
+      ]);
+      const answer = (outcome: PromiseSettledResult<{ id: string; text: string }>) =>
+        outcome.status === 'fulfilled' ? outcome.value.text : (outcome.reason as { code: string }).code;
+      expect(outcomes.map(answer)).toEqual([
+        'alone',
+        'CHAT_MUTED',
+        'first',
+        'NOT_IN_LIVE',
+        ...others.map((_, i) => `other ${i}`),
+      ]);
+      expect(outcomes[2]).toMatchObject({ value: { id: earlier.id } });
+      expect((await stats(live.id)).messageCount).toBe(2 + others.length);
     });
 
     it('scopes clientMessageId per sender: two users may use the same id', async () => {

@@ -15,7 +15,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
-import { LiveStream } from '../streams/schemas/live-stream.schema';
+import { LiveRecord, LiveStream } from '../streams/schemas/live-stream.schema';
 import { BansService, refuseIfBanned } from '../moderation/bans.service';
 import { ChatMutesService } from './chat-mutes.service';
 import { LiveWordMasks, SlowMode } from './live-chat-rules';
@@ -31,6 +31,19 @@ export const CHAT_RATE_BUCKET = 'chat';
 export const RECENT_MESSAGES = 30;
 
 type MessageRecord = LiveMessage & { _id: Types.ObjectId };
+/** A sender as their gate is read: who, and the retry key of their message if it has one. */
+interface Sender {
+  userId: string;
+  dedupeKey?: string;
+}
+/** What decides whether a sender may talk (see assertMaySend). */
+interface SendGate {
+  live: LiveRecord;
+  ban: Parameters<typeof refuseIfBanned>[0];
+  inLive: boolean;
+  mutedUntil: string | null;
+  earlier?: MessageRecord;
+}
 /** A comment as it is written. */
 type NewMessage = Pick<LiveMessage, 'type' | 'text' | 'sender' | 'clientMessageId'> & {
   _id: Types.ObjectId;
@@ -54,6 +67,11 @@ export class ChatService {
   private readonly mask: (text: string) => string;
   private readonly liveMasks = new LiveWordMasks();
   private readonly slowMode: SlowMode;
+  /** Senders' gates, per live in a group commit (see readSendGates). */
+  private readonly sendGates = new GroupCommit<Sender, SendGate>(
+    async (liveId, sender) => (await this.readSendGates(liveId, [sender]))[0],
+    (liveId, senders) => this.readSendGates(liveId, senders),
+  );
   /** Comments being stored, per live in a group commit (see insert). */
   private readonly inserts = new GroupCommit<NewMessage, InsertedMessage>(
     (_liveId, message) => this.insertOne(message),
@@ -232,32 +250,49 @@ export class ChatService {
     user: AuthUser,
     dedupeKey: string | undefined,
   ): Promise<{ live: LiveStream; earlier?: MessageRecord }> {
-    const read = await this.streams.readLiveWith(liveId, {
-      ban: this.bans.activeBanPart(user.userId),
-      inLive: this.viewers.activeVisitPart(liveId, user.userId),
-      mutedUntil: this.mutes.mutedUntilPart(liveId, user.userId),
-      earlier: dedupeKey === undefined ? undefined : this.byDedupeKeyPart(dedupeKey),
-    });
-    const { parts } = read;
-    refuseIfBanned(parts.ban);
-    if (parts.earlier) return { live: read.live, earlier: parts.earlier };
-    const live = await this.streams.admit(read.live, user.userId);
+    const gate = await this.sendGates.run(liveId, { userId: user.userId, dedupeKey });
+    refuseIfBanned(gate.ban);
+    if (gate.earlier) return { live: gate.live, earlier: gate.earlier };
+    const live = await this.streams.admit(gate.live, user.userId);
     if (!live.settings.chatEnabled) throw new DomainError('CHAT_DISABLED', 'Chat is turned off in this live.');
-    if (roleIn(live, user.userId) === 'member' && !parts.inLive) {
+    if (roleIn(live, user.userId) === 'member' && !gate.inLive) {
       throw new DomainError('NOT_IN_LIVE', 'You are not in this live; join it first.');
     }
-    if (parts.mutedUntil) {
-      throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: parts.mutedUntil });
+    if (gate.mutedUntil) {
+      throw new DomainError('CHAT_MUTED', 'You are muted in this chat for now.', { until: gate.mutedUntil });
     }
     return { live };
   }
 
-  /** The message stored under a retry's key, as a part read with the live's document. */
-  private byDedupeKeyPart(dedupeKey: string): SnapshotPart<MessageRecord | undefined> {
+  /**
+   * The gates of several senders of one live, in one read: the live's document with each one's
+   * ban, visit, mute and retried message. Senders that come while one such read is in flight are
+   * read together after it (see `sendGates`): each read is issued after its senders came.
+   */
+  private async readSendGates(liveId: string, senders: Sender[]): Promise<SendGate[]> {
+    const userIds = [...new Set(senders.map((sender) => sender.userId))];
+    const dedupeKeys = senders.flatMap((sender) => (sender.dedupeKey === undefined ? [] : [sender.dedupeKey]));
+    const { live, parts } = await this.streams.readLiveWith(liveId, {
+      bans: this.bans.activeBansPart(userIds),
+      inLive: this.viewers.activeVisitsPart(liveId, userIds),
+      mutes: this.mutes.mutedUntilsPart(liveId, userIds),
+      earlier: dedupeKeys.length ? this.byDedupeKeysPart(dedupeKeys) : undefined,
+    });
+    return senders.map(({ userId, dedupeKey }) => ({
+      live,
+      ban: parts.bans.get(userId) ?? null,
+      inLive: parts.inLive.has(userId),
+      mutedUntil: parts.mutes.get(userId) ?? null,
+      earlier: dedupeKey === undefined ? undefined : parts.earlier?.get(dedupeKey),
+    }));
+  }
+
+  /** The messages stored under these retries' keys, by key, as a part read with the live's document. */
+  private byDedupeKeysPart(dedupeKeys: string[]): SnapshotPart<Map<string, MessageRecord>> {
     return {
       from: this.messages.collection.collectionName,
-      pipeline: [{ $match: { dedupeKey } }, { $limit: 1 }],
-      read: (docs) => (docs as MessageRecord[])[0],
+      pipeline: [{ $match: { dedupeKey: { $in: dedupeKeys } } }],
+      read: (docs) => new Map((docs as MessageRecord[]).map((message) => [message.dedupeKey!, message])),
     };
   }
 

@@ -33,10 +33,16 @@ export class BansService {
 
   /** The user's ban in force (or null), as a part read with a live's document (see BanCheckedInGate). */
   activeBanPart(userId: string): SnapshotPart<BanRecord | null> {
+    const part = this.activeBansPart([userId]);
+    return { ...part, read: (docs) => part.read(docs).get(userId) ?? null };
+  }
+
+  /** The bans in force of those of these users who are banned, by user, as a part read with a live's document. */
+  activeBansPart(userIds: string[]): SnapshotPart<Map<string, BanRecord>> {
     return {
       from: this.bans.collection.collectionName,
-      pipeline: [{ $match: { userId, ...inForce() } }, { $project: { until: 1 } }, { $limit: 1 }],
-      read: (docs) => (docs as BanRecord[])[0] ?? null,
+      pipeline: [{ $match: { userId: { $in: userIds }, ...inForce() } }, { $project: { userId: 1, until: 1 } }],
+      read: (docs) => new Map((docs as BanRecord[]).map((ban) => [ban.userId, ban])),
     };
   }
 

@@ -689,7 +689,7 @@ export class StreamsService {
   async readLiveWith<P extends Record<string, SnapshotPart<unknown> | undefined>>(
     liveId: string,
     parts: P,
-  ): Promise<{ live: LiveRecord; parts: { [K in keyof P]: P[K] extends SnapshotPart<infer T> ? T : undefined } }> {
+  ): Promise<{ live: LiveRecord; parts: PartValues<P> }> {
     // A part left undefined is not read (and is undefined in the answer).
     const wanted = Object.entries(parts).filter((entry): entry is [string, SnapshotPart<unknown>] => !!entry[1]);
     const [row] = await this.lives.aggregate<LiveRecord & Record<string, unknown[]>>([
@@ -700,7 +700,7 @@ export class StreamsService {
     const read = Object.fromEntries(wanted.map(([name, part]) => [name, part.read(row[`$${name}`] ?? [])]));
     for (const [name] of wanted) delete row[`$${name}`];
     this.remember(row);
-    return { live: row, parts: read as { [K in keyof P]: P[K] extends SnapshotPart<infer T> ? T : undefined } };
+    return { live: row, parts: read as PartValues<P> };
   }
 
   /**
@@ -1021,6 +1021,15 @@ function endedAnyway(error: unknown): true {
   if (isIncomplete(error)) return true;
   throw error;
 }
+
+/** The values read for each part (see readLiveWith): a part that may be left out may be undefined. */
+type PartValues<P> = {
+  [K in keyof P]: NonNullable<P[K]> extends SnapshotPart<infer T>
+    ? undefined extends P[K]
+      ? T | undefined
+      : T
+    : undefined;
+};
 
 /** A viewer being counted in, and whether this is their first visit (also a unique viewer). */
 interface Joiner {

@@ -157,13 +157,19 @@ export class ViewersService {
 
   /** Whether the user is an active viewer, as a part read with the live's document. */
   activeVisitPart(liveId: string, userId: string): SnapshotPart<boolean> {
+    const part = this.activeVisitsPart(liveId, [userId]);
+    return { ...part, read: (docs) => part.read(docs).has(userId) };
+  }
+
+  /** Those of these users who are active viewers, as a part read with the live's document. */
+  activeVisitsPart(liveId: string, userIds: string[]): SnapshotPart<Set<string>> {
     return {
       from: this.viewers.collection.collectionName,
       pipeline: [
-        { $match: { liveId: new Types.ObjectId(liveId), userId, status: 'active' } },
-        { $project: { _id: 1 } },
+        { $match: { liveId: new Types.ObjectId(liveId), userId: { $in: userIds }, status: 'active' } },
+        { $project: { _id: 0, userId: 1 } },
       ],
-      read: (docs) => docs.length > 0,
+      read: (docs) => new Set((docs as { userId: string }[]).map((visit) => visit.userId)),
     };
   }
 
