@@ -597,6 +597,7 @@ final class PlannedH2Database extends H2Database {
     }
 }
 
+/** PlannedMemoryCollection's override on the other backend (Java has no mixins, and the methods it calls are protected). */
 final class PlannedH2Collection extends H2Collection {
     PlannedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
                         MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {

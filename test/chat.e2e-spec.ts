@@ -1,6 +1,5 @@
-import { AuthUser, deriveUid } from '../src/auth/auth-user';
 import { ChatService } from '../src/chat/chat.service';
-import { eventually, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
+import { authUserOf, eventually, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
 
 /** Rate limits high enough to stay out of the way, for the tests that are not about them. */
 const GENEROUS = { CHAT_RATE_BURST_POINTS: '10000', CHAT_RATE_SUSTAINED_POINTS: '10000' };
@@ -178,22 +177,15 @@ describe('chat', () => {
       const { live, hostToken, viewerIds } = await liveWith(12);
       const [first, muted, retrying, ...others] = viewerIds;
       expect((await post(`/api/live/${live.id}/chat/mute`, hostToken, { targetUserId: muted })).status).toBe(200);
-      const asUser = (userId: string): AuthUser => ({
-        userId,
-        uid: deriveUid(userId),
-        name: userId,
-        avatar: null,
-        roles: [],
-      });
       const chat = t.app.get(ChatService);
-      const earlier = await chat.send(live.id, asUser(retrying), { text: 'first', clientMessageId: 'early' });
+      const earlier = await chat.send(live.id, authUserOf(retrying), { text: 'first', clientMessageId: 'early' });
       // Called at once, so the first sender's gate is read alone and all the others' in one read after it.
       const outcomes = await Promise.allSettled([
-        chat.send(live.id, asUser(first), { text: 'alone' }),
-        chat.send(live.id, asUser(muted), { text: 'muted' }),
-        chat.send(live.id, asUser(retrying), { text: 'again', clientMessageId: 'early' }),
-        chat.send(live.id, asUser(`chat-outsider-${live.id}`), { text: 'not joined' }),
-        ...others.map((userId, i) => chat.send(live.id, asUser(userId), { text: `other ${i}` })),
+        chat.send(live.id, authUserOf(first), { text: 'alone' }),
+        chat.send(live.id, authUserOf(muted), { text: 'muted' }),
+        chat.send(live.id, authUserOf(retrying), { text: 'again', clientMessageId: 'early' }),
+        chat.send(live.id, authUserOf(`chat-outsider-${live.id}`), { text: 'not joined' }),
+        ...others.map((userId, i) => chat.send(live.id, authUserOf(userId), { text: `other ${i}` })),
       ]);
       const answer = (outcome: PromiseSettledResult<{ id: string; text: string }>) =>
         outcome.status === 'fulfilled' ? outcome.value.text : (outcome.reason as { code: string }).code;

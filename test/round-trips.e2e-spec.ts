@@ -1,12 +1,11 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
-import { AuthUser, deriveUid } from '../src/auth/auth-user';
 import { StreamsService } from '../src/streams/streams.service';
 import { ViewersService } from '../src/viewers/viewers.service';
 import { bearer, createLive } from './support/factories';
 import { HotPath, measureHotPaths, QUIET_ENV } from './support/round-trip-scenario';
 import { countRoundTrips, waitForQuiet } from './support/round-trips';
-import { startTestApp, TestApp, userIds } from './support/test-app';
+import { authUserOf, startTestApp, TestApp, userIds } from './support/test-app';
 
 /**
  * Round trips are the cost of a hot path: each database command is ~0.3-0.5 ms of CPU on the
@@ -98,21 +97,14 @@ describe('round trips per action', () => {
     const REJOINERS = 10;
     const liveId = (await createLive(t, 'visit-burst-host')).live.id as string;
     const viewers = t.app.get(ViewersService);
-    const asUser = (userId: string): AuthUser => ({
-      userId,
-      uid: deriveUid(userId),
-      name: userId,
-      avatar: null,
-      roles: [],
-    });
-    const rejoiners = userIds('visit-again', REJOINERS).map(asUser);
+    const rejoiners = userIds('visit-again', REJOINERS).map(authUserOf);
     for (const user of rejoiners) {
       await viewers.enter(liveId, user);
       await viewers.leave(liveId, user);
     }
     await waitForQuiet(t.app, 100);
 
-    const burst = [...userIds('visit-burst', NEW_JOINERS).map(asUser), ...rejoiners];
+    const burst = [...userIds('visit-burst', NEW_JOINERS).map(authUserOf), ...rejoiners];
     const counted = await countRoundTrips(t.app, () => Promise.all(burst.map((user) => viewers.enter(liveId, user))));
     const visitCommands = Object.entries(counted.byCommand).filter(([command]) => command.endsWith(' live_viewers'));
     // The first opening alone; the others that waited for it in one write, which inserts the new

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { AuthUser, deriveUid } from '../../src/auth/auth-user';
 import { mintToken, MintTokenInput } from '../../src/auth/mint-token';
 import { contractFor, EventContract, recordViolations } from './event-contract';
 
@@ -158,6 +159,11 @@ export async function connectSocket(
 export function userIds(prefix: string, count: number): string[] {
   const run = randomBytes(3).toString('hex');
   return Array.from({ length: count }, (_, i) => `${prefix}-${run}-${i}`);
+}
+
+/** The caller a token for `userId` would give (no claims but `sub`), for tests that call services directly. */
+export function authUserOf(userId: string): AuthUser {
+  return { userId, uid: deriveUid(userId), name: userId, avatar: null, roles: [] };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
