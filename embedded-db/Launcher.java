@@ -40,7 +40,8 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * Starts mongo-java-server on a free loopback port and prints "LISTENING <port>".
+ * Starts mongo-java-server on a free loopback port and prints "LISTENING <port>". Its databases
+ * plan queries as MongoDB would (see QueryPlanner), in memory and on the durable file store.
  * Usage: java -cp <classpath> Launcher.java memory | h2 <data-file>
  * The server stops when its standard input closes, so a parent that dies (even by SIGKILL)
  * never leaves a JVM holding the data file.

@@ -29,6 +29,16 @@ interface JoinGate {
 /** A socket entering and leaving a live's room. */
 @Injectable()
 export class LiveRooms {
+  /**
+   * The live's document with the joiner's mute, for the gate before the subscription. The joiners
+   * of a live that come while one such read is in flight are read together after it (a group
+   * commit: each read is issued after its joiners came, so none sees a gate older than its join).
+   */
+  private readonly gateReads = new GroupCommit<string, JoinGate>(
+    async (liveId, userId) => (await this.readJoinGates(liveId, [userId]))[0],
+    (liveId, userIds) => this.readJoinGates(liveId, userIds),
+  );
+
   constructor(
     private readonly broadcaster: LiveBroadcaster,
     private readonly streams: StreamsService,
@@ -81,16 +91,6 @@ export class LiveRooms {
       throw error;
     }
   }
-
-  /**
-   * The live's document with the joiner's mute, for the gate before the subscription. The joiners
-   * of a live that come while one such read is in flight are read together after it (a group
-   * commit: each read is issued after its joiners came, so none sees a gate older than its join).
-   */
-  private readonly gateReads = new GroupCommit<string, JoinGate>(
-    async (liveId, userId) => (await this.readJoinGates(liveId, [userId]))[0],
-    (liveId, userIds) => this.readJoinGates(liveId, userIds),
-  );
 
   private async readJoinGates(liveId: string, userIds: string[]): Promise<JoinGate[]> {
     const { live, parts } = await this.streams.readLiveWith(liveId, {
