@@ -552,7 +552,11 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
         Document planned = command.equals("aggregate") ? QueryPlanner.aggregate(this, command, query, resolver, oplog) : null;
-        return planned != null ? planned : super.handleCommand(channel, command, query, resolver, oplog);
+        if (planned == null) {
+            return super.handleCommand(channel, command, query, resolver, oplog);
+        }
+        clearLastStatus(channel); // as mongo-java-server does for every command but getLastError's
+        return planned;
     }
 }
 
@@ -594,7 +598,11 @@ final class PlannedH2Database extends H2Database {
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
         Document planned = command.equals("aggregate") ? QueryPlanner.aggregate(this, command, query, resolver, oplog) : null;
-        return planned != null ? planned : super.handleCommand(channel, command, query, resolver, oplog);
+        if (planned == null) {
+            return super.handleCommand(channel, command, query, resolver, oplog);
+        }
+        clearLastStatus(channel); // as mongo-java-server does for every command but getLastError's
+        return planned;
     }
 }
 
