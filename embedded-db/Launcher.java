@@ -451,6 +451,21 @@ final class QueryPlanner {
             || value instanceof Double || value instanceof UUID;
     }
 
+    /**
+     * A database's command: an aggregation this planner answers (see aggregate), after the
+     * bookkeeping mongo-java-server does for every command but getLastError's (`clearLastStatus`);
+     * any other command, or an aggregation it leaves, by mongo-java-server (`unplanned`).
+     */
+    static Document handleCommand(MongoDatabase database, String command, Document query, DatabaseResolver resolver,
+                                  Oplog oplog, Supplier<Document> unplanned, Runnable clearLastStatus) {
+        Document planned = command.equals("aggregate") ? aggregate(database, command, query, resolver, oplog) : null;
+        if (planned == null) {
+            return unplanned.get();
+        }
+        clearLastStatus.run();
+        return planned;
+    }
+
     /** Stages this planner leaves to mongo-java-server, with the whole aggregation. */
     private static final Set<String> UNPLANNED_STAGES = Set.of("$changeStream", "$out", "$merge", "$indexStats", "$collStats");
 
@@ -551,12 +566,8 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
 
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
-        Document planned = command.equals("aggregate") ? QueryPlanner.aggregate(this, command, query, resolver, oplog) : null;
-        if (planned == null) {
-            return super.handleCommand(channel, command, query, resolver, oplog);
-        }
-        clearLastStatus(channel); // as mongo-java-server does for every command but getLastError's
-        return planned;
+        return QueryPlanner.handleCommand(this, command, query, resolver, oplog,
+            () -> super.handleCommand(channel, command, query, resolver, oplog), () -> clearLastStatus(channel));
     }
 }
 
@@ -597,12 +608,8 @@ final class PlannedH2Database extends H2Database {
 
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
-        Document planned = command.equals("aggregate") ? QueryPlanner.aggregate(this, command, query, resolver, oplog) : null;
-        if (planned == null) {
-            return super.handleCommand(channel, command, query, resolver, oplog);
-        }
-        clearLastStatus(channel); // as mongo-java-server does for every command but getLastError's
-        return planned;
+        return QueryPlanner.handleCommand(this, command, query, resolver, oplog,
+            () -> super.handleCommand(channel, command, query, resolver, oplog), () -> clearLastStatus(channel));
     }
 }
 
