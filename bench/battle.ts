@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import { BENCH_SECRET, benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
-import { machineLine, percentile, printTable, round, sleep } from './support/report';
+import { machineLine, percentile, printTable, round, runBench, sleep } from './support/report';
 import { mintToken } from '../src/auth/mint-token';
 import { checkLedger } from '../src/cli/ledger-check';
 
@@ -240,10 +240,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -10,7 +10,7 @@
  */
 import mongoose, { Types } from 'mongoose';
 import { startEmbeddedDatabase } from './support/bench-app';
-import { machineLine, printTable, round } from './support/report';
+import { machineLine, printTable, round, runBench } from './support/report';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CALLS = 200;
@@ -92,10 +92,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -11,7 +11,7 @@ import { BareServer } from './support/bare-server';
 import { BENCH_ENV, benchToken, createLive, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
 import { FanoutResult, httpFire, runFanout } from './support/fanout-runner';
-import { machineLine, printTable } from './support/report';
+import { machineLine, printTable, runBench } from './support/report';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const RATES = (process.env.BENCH_RATES ?? '20,50,100').split(',').map(Number);
@@ -67,10 +67,4 @@ async function main(): Promise<void> {
   printTable('Two instances on Redis vs bare Socket.IO (one process)', ratios(results));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,7 +9,7 @@ import { BareServer } from './support/bare-server';
 import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
 import { FanoutResult, httpFire, runFanout } from './support/fanout-runner';
-import { machineLine, printTable, round } from './support/report';
+import { machineLine, printTable, round, runBench } from './support/report';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const RATES = (process.env.BENCH_RATES ?? '20,50,100').split(',').map(Number);
@@ -92,11 +92,5 @@ export function ratios(results: FanoutResult[]): Record<string, string | number>
 }
 
 if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runBench(main);
 }

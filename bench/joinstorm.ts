@@ -9,7 +9,7 @@ import { benchToken, createLive, startBenchApp, startEmbeddedDatabase } from './
 import { countRoundTrips } from '../test/support/round-trips';
 import { ClientPool } from './support/client-pool';
 import { startProfile } from './support/cpu-profile';
-import { machineLine, percentile, printTable, round } from './support/report';
+import { machineLine, percentile, printTable, round, runBench } from './support/report';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2000);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 10_000);
@@ -85,10 +85,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { benchToken, createLive, startEmbeddedDatabase } from './support/bench-app';
 import { ClientPool } from './support/client-pool';
 import type { MemorySample } from './support/memory-server';
-import { machineLine, printTable, round, sleep } from './support/report';
+import { machineLine, printTable, round, runBench, sleep } from './support/report';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 2000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
@@ -118,10 +118,4 @@ function print(results: Result[]): void {
   console.log(`\napp / bare Socket.IO, RSS per socket: ${round(ratio, 2)}x`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -15,7 +15,7 @@ import { AppProcess } from '../test/support/app-process';
 import { freePort } from '../test/support/free-port';
 import { BENCH_ENV, startEmbeddedDatabase } from './support/bench-app';
 import { load } from './support/load';
-import { cpuSeconds, machineLine, printTable, round } from './support/report';
+import { cpuSeconds, machineLine, printTable, round, runBench } from './support/report';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -70,10 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

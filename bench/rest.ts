@@ -9,7 +9,7 @@ import { AppProcess } from '../test/support/app-process';
 import { mintToken } from '../src/auth/mint-token';
 import { BENCH_ENV, BENCH_SECRET, benchToken, createLive, startEmbeddedDatabase } from './support/bench-app';
 import { load } from './support/load';
-import { machineLine, printTable } from './support/report';
+import { machineLine, printTable, runBench } from './support/report';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
@@ -106,10 +106,4 @@ async function giftId(url: string, key: string): Promise<string> {
   return items.find((gift) => gift.key === key)!.id;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -42,3 +42,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 let ticksPerSecond: number | undefined;
+
+/** Runs a bench's main and exits: 1 when it throws or answers false (a check failed), else 0. */
+export function runBench(main: () => Promise<boolean | void>): void {
+  main().then(
+    (ok) => process.exit(ok === false ? 1 : 0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
