@@ -1,6 +1,5 @@
 import mongoose, { Connection } from 'mongoose';
 import { checkLedger } from '../src/cli/ledger-check';
-import { GUARD_FLUSH_MS } from '../src/gifts/gift-settlement.service';
 import { connectLives, post, senders, Side, startBattle, twoLives } from './support/battle-fixtures';
 import { auth, giftByKey, giftsInFlight, newKey } from './support/gift-fixtures';
 import { roomEvents } from './support/room-events';
@@ -316,9 +315,9 @@ describe('PK battles', () => {
     afterAll(() => quiet.close());
 
     /** This app's Mongoose operations (one database command each) while `action` runs. */
-    /** The action's commands, its deferred ones included (a gift's guards go in a batch GUARD_FLUSH_MS later). */
+    /** The action's commands, the reactions it fires without awaiting them included. */
     async function commandsDuring(action: () => Promise<unknown>): Promise<string[]> {
-      const flushed = () => new Promise((resolve) => setTimeout(resolve, GUARD_FLUSH_MS + 150));
+      const flushed = () => new Promise((resolve) => setTimeout(resolve, 300));
       await flushed(); // an earlier action's batch is not this one's
       const seen: string[] = [];
       const database = new URL(quiet.config.mongodbUri!).pathname.slice(1);

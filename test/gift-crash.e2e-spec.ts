@@ -9,7 +9,7 @@ import request from 'supertest';
 import { mintToken } from '../src/auth/mint-token';
 import { checkLedger } from '../src/cli/ledger-check';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
-import { auth, giftsInFlight, newKey } from './support/gift-fixtures';
+import { auth, giftsInFlight, guardsIn, newKey } from './support/gift-fixtures';
 import { TEST_SECRET, eventually, userIds } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -127,11 +127,9 @@ describe('gift settlement survives a crash', () => {
     giftId: string,
     { liveId, senderId, hostId }: { liveId: string; senderId: string; hostId: string },
   ) {
-    const live = await db!.collection('live_streams').findOne({ _id: new mongoose.Types.ObjectId(liveId) });
-    const refsOf = async (userId: string) =>
-      ((await db!.collection('wallets').findOne({ userId }))?.appliedRefs ?? []) as string[];
+    const refsOf = (userId: string) => guardsIn(db!, 'wallets', { userId });
     return {
-      accepted: (live?.acceptedGiftIds ?? []).includes(giftId),
+      accepted: (await guardsIn(db!, 'live_streams', { _id: new mongoose.Types.ObjectId(liveId) })).includes(giftId),
       debited: (await refsOf(senderId)).includes(`gift:${giftId}`),
       credited: (await refsOf(hostId)).includes(`gift:${giftId}`),
     };

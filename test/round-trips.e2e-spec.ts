@@ -31,7 +31,7 @@ const CEILINGS: Record<HotPath, number> = {
   'seat leave': 2 + BAN_IN_GATE,
   leave: 3 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,
-  'gift send, settled': 13 + BAN_IN_GATE,
+  'gift send, settled': 10 + BAN_IN_GATE,
   'live details': 1,
   'active list, cached': 0,
   'socket live:join with snapshot': 4,

@@ -38,7 +38,6 @@ describe('the snapshot of top gifters under concurrent gifts', () => {
         diamonds: 1 + (i % 7),
         coins: 0,
         giftCount: 1,
-        appliedGiftIds: [],
       })),
     );
     const streams = t.app.get(StreamsService);

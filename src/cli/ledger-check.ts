@@ -1,5 +1,6 @@
 /* Verifies the coin economy's books: npm run ledger:check (reads MONGODB_URI). Exits 1 on any difference. */
 import mongoose, { Connection } from 'mongoose';
+import { Guarded, guardIdsOf, HOLDING_GUARDS } from '../common/guards';
 
 export interface LedgerReport {
   ok: boolean;
@@ -11,6 +12,8 @@ export interface LedgerReport {
     diamondsSettled: number;
     wallets: number;
     pendingGifts: number;
+    /** Guards of finished gifts not removed yet (by the next write to their document, or the recovery sweep). */
+    guardsAwaitingRemoval: number;
   };
 }
 
@@ -20,7 +23,7 @@ type Sums = Map<string, number>;
  * The checks: coins debited for gifts (less refunds) == prices of settled gifts, and a failed gift
  * kept no coin; diamonds credited == diamond values of settled gifts (also per gift, per live
  * against the live's counters, and per sender against the live's leaderboard); every wallet == the sum of its ledger entries; no balance below
- * zero; no guard left behind by a gift or purchase that is finished (see checkGuards); no battle counts
+ * zero; no guard of a gift that has no record or of a purchase that is finished (see checkGuards); no battle counts
  * more than the gifts sent in its lives during its window, and an ended battle keeps no guard.
  */
 export async function checkLedger(connection: Connection): Promise<LedgerReport> {
@@ -109,16 +112,21 @@ export async function checkLedger(connection: Connection): Promise<LedgerReport>
       );
     }
   }
-  problems.push(
-    ...(await checkLeaderboards(connection)),
-    ...(await checkGuards(connection)),
-    ...(await checkBattles(connection)),
-  );
+  const guards = await checkGuards(connection);
+  problems.push(...(await checkLeaderboards(connection)), ...guards.problems, ...(await checkBattles(connection)));
   const pendingGifts = await gifts.countDocuments({ state: 'pending' });
   return {
     ok: problems.length === 0,
     problems,
-    totals: { coinsDebited, coinsSettled, diamondsCredited, diamondsSettled, wallets: wallets.length, pendingGifts },
+    totals: {
+      coinsDebited,
+      coinsSettled,
+      diamondsCredited,
+      diamondsSettled,
+      wallets: wallets.length,
+      pendingGifts,
+      guardsAwaitingRemoval: guards.awaitingRemoval,
+    },
   };
 }
 
@@ -157,20 +165,16 @@ async function checkLeaderboards(connection: Connection): Promise<string[]> {
 }
 
 /**
- * Guards stay only while their gift or purchase is in flight: a gift until it is finished and its
- * last lease is over (its instance's batch or the recovery sweep removes them), a purchase until
- * it is cleaned.
+ * Guards name work that exists: a gift's stay until it is finished and then until the next write
+ * to their document or the recovery sweep removes them (counted as awaiting removal, not a
+ * problem: a finished gift's record guards it from then on); a purchase's until it is cleaned.
  */
-async function checkGuards(connection: Connection): Promise<string[]> {
-  const inFlightGifts = new Set(
-    (
-      await connection
-        .collection('gifts_sent')
-        .find({ $or: [{ state: 'pending' }, { leaseUntil: { $gt: new Date() } }] }, { projection: { _id: 1 } })
-        .toArray()
-    ).map((gift) => gift._id.toString()),
-  );
-  const inFlightPurchases = new Set(
+async function checkGuards(connection: Connection): Promise<{ problems: string[]; awaitingRemoval: number }> {
+  const guarded = (collection: string) =>
+    connection.collection<Guarded & Record<string, unknown>>(collection).find(HOLDING_GUARDS).toArray();
+  const giftRefs: { where: string; giftId: string }[] = [];
+  const problems: string[] = [];
+  const purchasesInFlight = new Set(
     (
       await connection
         .collection('purchases')
@@ -178,37 +182,37 @@ async function checkGuards(connection: Connection): Promise<string[]> {
         .toArray()
     ).map((p) => `${p.userId}/${p.purchaseRef}`),
   );
-  const problems: string[] = [];
-  const leftGift = (where: string, giftId: string) => {
-    if (!inFlightGifts.has(giftId)) problems.push(`${where}: guard of finished gift ${giftId} left behind`);
-  };
-  const wallets = await connection
-    .collection('wallets')
-    .find({ 'appliedRefs.0': { $exists: true } })
-    .toArray();
-  for (const wallet of wallets) {
-    for (const ref of wallet.appliedRefs as string[]) {
+  for (const wallet of await guarded('wallets')) {
+    for (const ref of guardIdsOf(wallet)) {
       const [kind, id] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
-      if (kind === 'gift') leftGift(`wallet ${wallet.userId}`, id.replace(/:refund$/, ''));
-      else if (!inFlightPurchases.has(`${wallet.userId}/${id}`))
-        problems.push(`wallet ${wallet.userId}: guard of finished purchase ${id} left behind`);
+      const where = `wallet ${String(wallet.userId)}`;
+      if (kind === 'gift') giftRefs.push({ where, giftId: id.replace(/:refund$/, '') });
+      else if (!purchasesInFlight.has(`${String(wallet.userId)}/${id}`))
+        problems.push(`${where}: guard of finished purchase ${id} left behind`);
     }
   }
-  const lives = await connection
-    .collection('live_streams')
-    .find({}, { projection: { acceptedGiftIds: 1 } })
+  for (const live of await guarded('live_streams'))
+    giftRefs.push(...guardIdsOf(live).map((giftId) => ({ where: `live ${String(live._id)}`, giftId })));
+  for (const entry of await guarded('gift_senders'))
+    giftRefs.push(
+      ...guardIdsOf(entry).map((giftId) => ({
+        where: `leaderboard ${String(entry.liveId)}/${String(entry.senderId)}`,
+        giftId,
+      })),
+    );
+  const ids = [...new Set(giftRefs.map((ref) => ref.giftId))].filter((id) => mongoose.isValidObjectId(id));
+  const gifts = await connection
+    .collection('gifts_sent')
+    .find({ _id: { $in: ids.map((id) => new mongoose.Types.ObjectId(id)) } }, { projection: { state: 1 } })
     .toArray();
-  for (const live of lives) {
-    for (const id of live.acceptedGiftIds ?? []) leftGift(`live ${live._id}`, id);
+  const states = new Map(gifts.map((gift) => [gift._id.toString(), gift.state as string]));
+  let awaitingRemoval = 0;
+  for (const { where, giftId } of giftRefs) {
+    const state = states.get(giftId);
+    if (!state) problems.push(`${where}: guard of gift ${giftId}, which has no record`);
+    else if (state !== 'pending') awaitingRemoval++;
   }
-  const senders = await connection
-    .collection('gift_senders')
-    .find({ 'appliedGiftIds.0': { $exists: true } })
-    .toArray();
-  for (const sender of senders) {
-    for (const id of sender.appliedGiftIds as string[]) leftGift(`leaderboard ${sender.liveId}/${sender.senderId}`, id);
-  }
-  return problems;
+  return { problems, awaitingRemoval };
 }
 
 /**

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { groupBy } from '../common/group-by';
+import { GuardRemovals, guardIdsOf, HOLDING_GUARDS, setGuard, unguarded, unsetGuards } from '../common/guards';
 import { decodeCursor, encodeCursor, Page, PageQuery } from '../common/pagination';
 import { SnapshotPart } from '../common/snapshot-part';
 import { GifterView } from './dto/gift-result.view';
@@ -46,6 +47,8 @@ const ROUNDS = 5;
 export class GiftLeaderboardService {
   /** The last combo this instance saw per entry: which of the two cases a gift most likely is. */
   private readonly lastCombos = new Map<string, { key: string; at: number }>();
+  /** Guards of gifts finished here, by entry: removed by the entry's next update here (see add). */
+  private readonly finishedGuards = new GuardRemovals();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,7 +71,10 @@ export class GiftLeaderboardService {
       remembered?.key === comboKey && remembered.at >= cutoff.getTime()
         ? ['continues', 'starts']
         : ['starts', 'continues'];
-    const notYet = { ...entry, appliedGiftIds: { $ne: giftId }, ...withinLease(leaseUntil) };
+    const notYet = { ...entry, ...unguarded(giftId), ...withinLease(leaseUntil) };
+    // Guards of this entry's gifts finished here since its last update go with this one.
+    const finishedIds = this.finishedGuards.pendingFor(entryKey(gift));
+    const finished = unsetGuards(finishedIds);
     const totals = { diamonds: gift.diamonds, coins: gift.coins, giftCount: gift.count };
     const names = { senderName: gift.senderName, senderAvatar: gift.senderAvatar };
 
@@ -79,8 +85,8 @@ export class GiftLeaderboardService {
             { ...notYet, 'combo.key': comboKey, 'combo.at': { $gte: cutoff } },
             {
               $inc: { ...totals, 'combo.count': gift.count },
-              $set: { ...names, 'combo.at': now },
-              $push: { appliedGiftIds: giftId },
+              $set: { ...names, 'combo.at': now, ...setGuard(giftId) },
+              ...finished,
             },
             { returnDocument: 'before', projection: { diamonds: 1, combo: 1 } },
           )
@@ -94,8 +100,8 @@ export class GiftLeaderboardService {
             { ...notYet, $or: [{ 'combo.key': { $ne: comboKey } }, { 'combo.at': { $not: { $gte: cutoff } } }] },
             {
               $inc: totals,
-              $set: { ...names, combo: { key: comboKey, id: giftId, count: gift.count, at: now } },
-              $push: { appliedGiftIds: giftId },
+              $set: { ...names, combo: { key: comboKey, id: giftId, count: gift.count, at: now }, ...setGuard(giftId) },
+              ...finished,
             },
             { upsert: true, returnDocument: 'before', projection: { diamonds: 1 } },
           )
@@ -112,6 +118,7 @@ export class GiftLeaderboardService {
       for (const which of order) {
         const added = await attempt(which);
         if (!added) continue;
+        this.finishedGuards.removed(entryKey(gift), finishedIds);
         this.remember(entryKey(gift), comboKey, now);
         const previous = added.before?.diamonds ?? 0;
         const totalDiamonds = previous + gift.diamonds;
@@ -142,32 +149,29 @@ export class GiftLeaderboardService {
 
   /** Ids of gifts whose guard some entries still hold (at most `limit` entries read): for the recovery sweep. */
   async guardedGiftIds(limit: number): Promise<string[]> {
-    const entries = await this.senders
-      .find({ appliedGiftIds: { $gte: '' } }, { appliedGiftIds: 1 })
-      .limit(limit)
-      .lean();
-    return entries.flatMap((entry) => entry.appliedGiftIds);
+    const entries = await this.senders.find(HOLDING_GUARDS, { guards: 1 }).limit(limit).lean();
+    return entries.flatMap(guardIdsOf);
+  }
+
+  /** A finished gift's guard goes with this instance's next update of the sender's entry (or the recovery sweep). */
+  forgetSoon(gift: Pick<LeaderboardGift, '_id' | 'liveId' | 'senderId'>): void {
+    this.finishedGuards.add(entryKey(gift), gift._id.toString());
+  }
+
+  /** Writes the guard removals still waiting for a next update (a stopping instance's last batch). */
+  async forgetFinished(): Promise<void> {
+    const waiting = this.finishedGuards.drain();
+    await this.forgetByEntry(waiting);
   }
 
   /** Drops finished gifts' guard ids, one command for all; call only when no settler of them can still write. */
-  async forgetAll(gifts: Pick<GiftSent & { _id: Types.ObjectId }, '_id' | 'liveId' | 'senderId'>[]): Promise<void> {
-    const byEntry = groupBy(
-      gifts,
-      (gift) => entryKey(gift),
-      (gift) => gift._id.toString(),
-    );
-    if (byEntry.size === 0) return;
-    await this.senders.bulkWrite(
-      [...byEntry].map(([entry, ids]) => {
-        const [liveId, senderId] = [entry.slice(0, entry.indexOf('/')), entry.slice(entry.indexOf('/') + 1)];
-        return {
-          updateOne: {
-            filter: { liveId: new Types.ObjectId(liveId), senderId, appliedGiftIds: { $in: ids } },
-            update: { $pullAll: { appliedGiftIds: ids } },
-          },
-        };
-      }),
-      { ordered: false },
+  async forgetAll(gifts: Pick<LeaderboardGift, '_id' | 'liveId' | 'senderId'>[]): Promise<void> {
+    await this.forgetByEntry(
+      groupBy(
+        gifts,
+        (gift) => entryKey(gift),
+        (gift) => gift._id.toString(),
+      ),
     );
   }
 
@@ -221,6 +225,17 @@ export class GiftLeaderboardService {
         ? encodeCursor({ v: last.diamonds, id: last._id.toString(), r: firstRank + query.limit - 1 })
         : null,
     };
+  }
+
+  private async forgetByEntry(byEntry: Map<string, string[]>): Promise<void> {
+    if (byEntry.size === 0) return;
+    await this.senders.bulkWrite(
+      [...byEntry].map(([entry, ids]) => {
+        const [liveId, senderId] = [entry.slice(0, entry.indexOf('/')), entry.slice(entry.indexOf('/') + 1)];
+        return { updateOne: { filter: { liveId: new Types.ObjectId(liveId), senderId }, update: unsetGuards(ids) } };
+      }),
+      { ordered: false },
+    );
   }
 
   private remember(entry: string, key: string, at: Date): void {

@@ -17,12 +17,6 @@ import { GiftCombo, GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-se
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
 
-/**
- * How long finished gifts wait for their guards' removal: every gift finished on this instance in
- * that time shares one batch (one command per collection), so guards are removed at most this often.
- */
-export const GUARD_FLUSH_MS = 250;
-
 /** Values gathered along the way; a step that another settler did leaves its value to be read again. */
 interface Gathered {
   senderCoins?: number;
@@ -51,18 +45,16 @@ interface Run {
  *   database's clock (`withinLease`), so a late settler can no longer change anything.
  * - Guards are removed only when no settler can write any more: after the settler that marked the
  *   gift settled or failed within its lease (every earlier settler's lease ended before it
- *   claimed), in a batch of this instance's finished gifts (GUARD_FLUSH_MS), or, when a crash
- *   left them, by the sweep once the last lease is over (it finds them on the documents that hold
- *   them). From then on the gift's state guards it.
+ *   claimed), by this instance's next write to each document that holds one (common/guards: no
+ *   command of their own), or, when no such write comes (a lone gift, a crash), by the sweep once
+ *   the last lease is over (it finds them on the documents that hold them). From then on the
+ *   gift's state guards it.
  * The ledger entry of each wallet movement is written once (unique per wallet and reference).
  * A battle between the gift's live and another scores it the same way (BattleScores.scoreGift).
  */
 @Injectable()
 export class GiftSettlementService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('GiftSettlement');
-  /** Finished gifts whose guards wait for the next batch. */
-  private finished: GiftRecord[] = [];
-  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,27 +73,19 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
    */
   async settle(gift: GiftRecord): Promise<GiftRecord> {
     const run = await this.runSteps(gift);
-    if (run.finishedHere) this.cleanSoon(run.gift, run.battleId);
+    if (run.finishedHere) this.forgetGuardsSoon(run.gift, run.battleId);
     return run.gift;
   }
 
-  /** A stopping instance removes the guards it still holds (a crash leaves them to the sweep). */
+  /** A stopping instance removes the guards still waiting for a next write, one batch per collection (a crash leaves them to the sweep). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.flushGuards();
-  }
-
-  /** Removes the guards of the gifts finished here so far, in one batch (also called by the timer). */
-  async flushGuards(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const gifts = this.finished;
-    this.finished = [];
-    if (gifts.length === 0) return;
     try {
-      await this.clean(gifts);
+      await this.streams.forgetFinishedGifts();
+      await this.wallets.forgetFinishedRefs();
+      await this.leaderboard.forgetFinished();
     } catch (err) {
       // Left where they are: the recovery sweep finds them there once the gifts' leases are over.
-      this.logger.warn({ err, gifts: gifts.length }, 'guard removal failed; left to the recovery sweep');
+      this.logger.warn({ err }, 'guard removal failed; left to the recovery sweep');
     }
   }
 
@@ -302,15 +286,23 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Queues a gift this settler finished for the next batch of guard removals. A battle's guard
-   * goes with this instance's next update of that battle (no command of its own); when the
-   * battle is unknown here (the sweep finishing another settler's gift) or nothing follows, the
-   * battle's end drops it with all others.
+   * A gift this settler finished: each of its guards goes with this instance's next write to the
+   * document that holds it (no command of its own). When none follows, the recovery sweep removes
+   * it; a battle's guards, when the battle is unknown here (the sweep finishing another settler's
+   * gift) or nothing follows, go with the battle's end. Which guards a gift left: see `clean`.
    */
-  private cleanSoon(gift: GiftRecord, battleId?: string | null): void {
-    if (battleId && gift.state === 'settled') this.battleScores.forgetGift(battleId, gift._id.toString());
-    this.finished.push(gift);
-    this.flushTimer ??= setTimeout(() => void this.flushGuards(), GUARD_FLUSH_MS);
+  private forgetGuardsSoon(gift: GiftRecord, battleId?: string | null): void {
+    const ref = `gift:${gift._id.toString()}`;
+    if (gift.state === 'settled') {
+      if (battleId) this.battleScores.forgetGift(battleId, gift._id.toString());
+      this.streams.forgetGiftSoon(gift.liveId.toString(), gift._id.toString());
+      this.wallets.forgetRefSoon(gift.senderId, ref);
+      this.wallets.forgetRefSoon(gift.receiverId, ref);
+      this.leaderboard.forgetSoon(gift);
+    } else if (gift.failure !== 'INSUFFICIENT_BALANCE') {
+      this.wallets.forgetRefSoon(gift.senderId, ref);
+      this.wallets.forgetRefSoon(gift.senderId, refundRef(gift));
+    }
   }
 
   /**

@@ -7,6 +7,15 @@ import { DomainEventName, DomainEvents, ReactionError } from '../common/domain-e
 import { DomainError } from '../common/errors';
 import { GroupCommit } from '../common/group-commit';
 import { groupBy } from '../common/group-by';
+import {
+  GuardRemovals,
+  guardIdsOf,
+  HOLDING_GUARDS,
+  holdsGuard,
+  setGuard,
+  unguarded,
+  unsetGuards,
+} from '../common/guards';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
@@ -62,6 +71,8 @@ export class StreamsService {
   private readonly facts = new Map<string, LiveFacts>();
   /** Whether each live was last seen below its peak: which count-in case to try first. */
   private readonly belowPeak = new Map<string, boolean>();
+  /** Guards of gifts finished here, by live: removed by the live's next acceptance (see acceptGift). */
+  private readonly finishedGiftGuards = new GuardRemovals();
   /** Chat messages' counts, per live in a group commit (see countMessage). */
   private readonly messageCounts = new GroupCommit<string, LiveStats | null>(
     (liveId, senderId) => this.applyMessageCount(liveId, [senderId]),
@@ -779,9 +790,10 @@ export class StreamsService {
   /**
    * Accepts a paid gift into its live and adds it to the live's totals, once, in one conditional
    * update: only while the live runs and the sender is not removed (the gate against an end or a
-   * kick), and only within the settler's lease. The gift's id stays on the live as its guard. An
-   * earlier settler's acceptance counts as this one's (its totals are read back). Also returns the
-   * live's battle then, if one may score the gift.
+   * kick), and only within the settler's lease. The gift's id stays on the live as its guard; the
+   * same update removes the guards of gifts finished here since (see forgetGiftSoon). An earlier
+   * settler's acceptance counts as this one's (its totals are read back). Also returns the live's
+   * battle then, if one may score the gift.
    */
   async acceptGift(
     liveId: string,
@@ -790,28 +802,29 @@ export class StreamsService {
     inc: { diamonds: number; giftCount: number },
     leaseUntil: Date,
   ): Promise<GiftAcceptance> {
+    const finished = this.finishedGiftGuards.pendingFor(liveId);
     const accepted = await this.lives
       .findOneAndUpdate(
         {
           _id: liveId,
           status: 'live',
           removedUserIds: { $ne: senderId },
-          acceptedGiftIds: { $ne: giftId },
+          ...unguarded(giftId),
           ...withinLease(leaseUntil),
         },
         {
           $inc: { 'stats.diamonds': inc.diamonds, 'stats.giftCount': inc.giftCount },
-          $push: { acceptedGiftIds: giftId },
+          $set: setGuard(giftId),
+          ...unsetGuards(finished),
         },
         { returnDocument: 'after', projection: { battleId: 1, stats: 1 } },
       )
       .lean();
+    if (accepted) this.finishedGiftGuards.removed(liveId, finished);
     const live =
       accepted ??
-      (await this.lives
-        .findById(liveId, { status: 1, removedUserIds: 1, acceptedGiftIds: 1, battleId: 1, stats: 1 })
-        .lean());
-    if (accepted || live?.acceptedGiftIds?.includes(giftId)) {
+      (await this.lives.findById(liveId, { status: 1, removedUserIds: 1, guards: 1, battleId: 1, stats: 1 }).lean());
+    if (accepted || holdsGuard(live, giftId)) {
       return { accepted: true, battleId: live!.battleId?.toString() ?? null, stats: live!.stats };
     }
     if (live?.removedUserIds?.includes(senderId)) return { accepted: false, refusal: 'REMOVED_FROM_LIVE' };
@@ -819,13 +832,15 @@ export class StreamsService {
     return { accepted: false, refusal: 'LEASE_OVER' };
   }
 
+  /** A finished gift's guard goes with this instance's next acceptance in its live (or the recovery sweep). */
+  forgetGiftSoon(liveId: string, giftId: string): void {
+    this.finishedGiftGuards.add(liveId, giftId);
+  }
+
   /** Ids of gifts whose guard some lives still hold (at most `limit` lives read): for the recovery sweep. */
   async guardedGiftIds(limit: number): Promise<string[]> {
-    const lives = await this.lives
-      .find({ acceptedGiftIds: { $gte: '' } }, { acceptedGiftIds: 1 })
-      .limit(limit)
-      .lean();
-    return lives.flatMap((live) => live.acceptedGiftIds);
+    const lives = await this.lives.find(HOLDING_GUARDS, { guards: 1 }).limit(limit).lean();
+    return lives.flatMap(guardIdsOf);
   }
 
   /** Drops finished gifts' guards, one command for all; call only when no settler of them can still write. */
@@ -838,13 +853,16 @@ export class StreamsService {
     if (byLive.size === 0) return;
     await this.lives.bulkWrite(
       [...byLive].map(([liveId, ids]) => ({
-        updateOne: {
-          filter: { _id: new Types.ObjectId(liveId), acceptedGiftIds: { $in: ids } },
-          update: { $pullAll: { acceptedGiftIds: ids } },
-        },
+        updateOne: { filter: { _id: new Types.ObjectId(liveId) }, update: unsetGuards(ids) },
       })),
       { ordered: false },
     );
+  }
+
+  /** Writes the guard removals still waiting for a next acceptance (a stopping instance's last batch). */
+  async forgetFinishedGifts(): Promise<void> {
+    const waiting = this.finishedGiftGuards.drain();
+    await this.forgetGifts([...waiting].flatMap(([liveId, ids]) => ids.map((giftId) => ({ liveId, giftId }))));
   }
 
   // ---- end gifts ------------------------------------------------------------------------------

@@ -5,6 +5,15 @@ import { DomainError } from '../common/errors';
 import { awaitOrTakeOver, LEASE_EXPIRED, leaseEnd, LeasedRecord, withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { groupBy } from '../common/group-by';
+import {
+  GuardRemovals,
+  guardIdsOf,
+  HOLDING_GUARDS,
+  holdsGuard,
+  setGuard,
+  unguarded,
+  unsetGuards,
+} from '../common/guards';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CreditCoinsDto } from './dto/credit-coins.dto';
@@ -47,6 +56,9 @@ type PurchaseRecord = Purchase & { _id: Types.ObjectId };
 /** Owns wallets, their ledger and purchases. Every balance change is a Move: applied once, booked once. */
 @Injectable()
 export class WalletService {
+  /** References of movements finished here, by user: removed by the wallet's next movement here (see move). */
+  private readonly finishedGuards = new GuardRemovals();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectModel(Wallet.name) private readonly wallets: Model<Wallet>,
@@ -68,22 +80,26 @@ export class WalletService {
     const diamonds = move.diamonds ?? 0;
     const filter: QueryFilter<Wallet> = {
       userId: move.userId,
-      appliedRefs: { $ne: move.ref },
+      ...unguarded(move.ref),
       ...withinLease(move.leaseUntil),
     };
     if (coins < 0) filter.coins = { $gte: -coins };
     if (diamonds < 0) filter.diamonds = { $gte: -diamonds };
-    const apply = () =>
-      this.wallets
+    const apply = async () => {
+      const finished = this.finishedGuards.pendingFor(move.userId);
+      const applied = await this.wallets
         .findOneAndUpdate(
           filter,
-          { $inc: { coins, diamonds }, $push: { appliedRefs: move.ref } },
+          { $inc: { coins, diamonds }, $set: setGuard(move.ref), ...unsetGuards(finished) },
           { returnDocument: 'after' },
         )
         .lean();
+      if (applied) this.finishedGuards.removed(move.userId, finished);
+      return applied;
+    };
     let after = await apply();
     let current = after ? null : await this.wallets.findOne({ userId: move.userId }).lean();
-    const missedWallet = !after && (!current || !current.appliedRefs.includes(move.ref));
+    const missedWallet = !after && (!current || !holdsGuard(current, move.ref));
     if (missedWallet && coins >= 0 && diamonds >= 0) {
       // The user's first movement: the wallet did not exist when the update ran (it may exist by now,
       // made by a concurrent first movement). Created once, the movement applies as usual.
@@ -98,7 +114,7 @@ export class WalletService {
       return { status: 'applied', coins: after.coins, diamonds: after.diamonds };
     }
     const balances = { coins: current?.coins ?? 0, diamonds: current?.diamonds ?? 0 };
-    if (current?.appliedRefs.includes(move.ref) || (await this.isBooked(move))) {
+    if (holdsGuard(current, move.ref) || (await this.isBooked(move))) {
       // A crash may have fallen between the change and its entry.
       if (bookings) bookings.push({ move, balances: null });
       else await this.bookAll([{ move, balances: null }]);
@@ -122,21 +138,32 @@ export class WalletService {
     );
     if (byUser.size === 0) return;
     await this.wallets.bulkWrite(
-      [...byUser].map(([userId, ids]) => ({
-        updateOne: { filter: { userId, appliedRefs: { $in: ids } }, update: { $pullAll: { appliedRefs: ids } } },
-      })),
+      [...byUser].map(([userId, ids]) => ({ updateOne: { filter: { userId }, update: unsetGuards(ids) } })),
       { ordered: false },
     );
   }
 
   /**
+   * A finished movement's reference goes with this instance's next movement of the same wallet (no
+   * command of its own), or with the recovery sweep; call only when no holder of its lease can write.
+   */
+  forgetRefSoon(userId: string, ref: string): void {
+    this.finishedGuards.add(userId, ref);
+  }
+
+  /** Writes the reference removals still waiting for a next movement (a stopping instance's last batch). */
+  async forgetFinishedRefs(): Promise<void> {
+    const waiting = this.finishedGuards.drain();
+    await this.forgetRefs([...waiting].flatMap(([userId, refs]) => refs.map((ref) => ({ userId, ref }))));
+  }
+
+  /**
    * Guard references of one kind (`gift:`, `purchase:`) that wallets still hold, at most `limit`
-   * wallets read: for recovery sweeps. An anchored prefix reads as a range of the guard array's index.
+   * wallets read: for recovery sweeps (HOLDING_GUARDS reads a range of the guards' index).
    */
   async guardedRefs(kind: 'gift:' | 'purchase:', limit: number): Promise<string[]> {
-    const startsWith = new RegExp(`^${kind}`);
-    const wallets = await this.wallets.find({ appliedRefs: startsWith }, { appliedRefs: 1 }).limit(limit).lean();
-    return wallets.flatMap((wallet) => wallet.appliedRefs.filter((ref) => ref.startsWith(kind)));
+    const wallets = await this.wallets.find(HOLDING_GUARDS, { guards: 1 }).limit(limit).lean();
+    return wallets.flatMap(guardIdsOf).filter((ref) => ref.startsWith(kind));
   }
 
   async coinsOf(userId: string): Promise<number> {
@@ -273,11 +300,7 @@ export class WalletService {
 
   private async ensureWallet(userId: string): Promise<void> {
     try {
-      await this.wallets.updateOne(
-        { userId },
-        { $setOnInsert: { coins: 0, diamonds: 0, appliedRefs: [] } },
-        { upsert: true },
-      );
+      await this.wallets.updateOne({ userId }, { $setOnInsert: { coins: 0, diamonds: 0 } }, { upsert: true });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error; // created by a concurrent call: fine
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { Guarded, guardIdsOf, HOLDING_GUARDS } from '../../src/common/guards';
 import { TestApp } from './test-app';
 
 /** Factories for gift tests: a running live with a joined, funded sender. */
@@ -63,15 +64,26 @@ export async function wallet(t: TestApp, userId: string) {
 }
 
 /**
- * Gifts still pending, and documents still holding a gift's guard (lives, wallets, leaderboard
- * entries): 0 once every gift is settled or failed and its guards are removed.
+ * Gifts still pending, and documents holding the guard of a gift still pending (lives, wallets,
+ * leaderboard entries): 0 once every gift is settled or failed. A finished gift's guards may stay
+ * until the next write to their document or the recovery sweep (see guardsIn).
  */
 export async function giftsInFlight(db: Connection): Promise<number> {
-  const counts = await Promise.all([
-    db.collection('gifts_sent').countDocuments({ state: 'pending' }),
-    db.collection('live_streams').countDocuments({ 'acceptedGiftIds.0': { $exists: true } }),
-    db.collection('wallets').countDocuments({ appliedRefs: { $regex: '^gift:' } }),
-    db.collection('gift_senders').countDocuments({ 'appliedGiftIds.0': { $exists: true } }),
-  ]);
-  return counts.reduce((a, b) => a + b, 0);
+  const pending = await db
+    .collection('gifts_sent')
+    .find({ state: 'pending' }, { projection: { _id: 1 } })
+    .toArray();
+  const ids = new Set(pending.map((gift) => gift._id.toString()));
+  let guarded = 0;
+  for (const collection of ['live_streams', 'wallets', 'gift_senders']) {
+    for (const doc of await db.collection(collection).find(HOLDING_GUARDS).toArray()) {
+      if (guardIdsOf(doc as Guarded).some((id) => ids.has(id.replace(/^gift:/, '').replace(/:refund$/, '')))) guarded++;
+    }
+  }
+  return pending.length + guarded;
+}
+
+/** The ids whose guards the document `filter` finds holds (none when there is no such document). */
+export async function guardsIn(db: Connection, collection: string, filter: Record<string, unknown>): Promise<string[]> {
+  return guardIdsOf(((await db.collection(collection).findOne(filter)) ?? {}) as Guarded);
 }

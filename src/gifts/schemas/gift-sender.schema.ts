@@ -26,12 +26,12 @@ export class GiftSender {
   @Prop({ required: true, default: 0 }) coins!: number;
   @Prop({ required: true, default: 0 }) giftCount!: number;
   @Prop({ type: GiftSenderCombo, default: null }) combo!: GiftSenderCombo | null;
-  /** Gifts added here whose settlement is not finished: the guard against adding one twice. */
-  @Prop({ type: [String], default: [] }) appliedGiftIds!: string[];
+  /** Gifts added here whose settlement is not finished: the guards against adding one twice (common/guards). */
+  @Prop({ type: SchemaTypes.Mixed }) guards?: Record<string, 1>;
 }
 
 export const GiftSenderSchema = SchemaFactory.createForClass(GiftSender);
 GiftSenderSchema.index({ liveId: 1, senderId: 1 }, { unique: true });
 GiftSenderSchema.index({ liveId: 1, diamonds: -1, _id: -1 });
-// The gift recovery sweep finds the guards a crash left (almost every entry holds none).
-GiftSenderSchema.index({ appliedGiftIds: 1 });
+// The gift recovery sweep finds the guards no later write removed (almost every entry holds none).
+GiftSenderSchema.index({ guards: 1 });

@@ -95,9 +95,10 @@ export class LiveStream {
   @Prop({ type: String }) activeChannel?: string;
   /**
    * Guards of gifts in flight (see StreamsService.acceptGift): accepted while the live ran and
-   * added to its totals. Each stays until its gift is finished and no settler of it can write any more.
+   * added to its totals (common/guards: one key each). Each stays until its gift is finished and
+   * no settler of it can write any more.
    */
-  @Prop({ type: [String], default: [] }) acceptedGiftIds!: string[];
+  @Prop({ type: SchemaTypes.Mixed }) guards?: Record<string, 1>;
   /**
    * Links kept by the battles module (through StreamsService): the live's pending or running
    * connection to another live (read by the join snapshot), and its battle from just before the
@@ -128,5 +129,5 @@ LiveStreamSchema.index({ hostId: 1, startedAt: -1 });
 LiveStreamSchema.index({ pendingSetup: 1, createdAt: 1 });
 LiveStreamSchema.index({ pendingEnd: 1, endedAt: 1 });
 LiveStreamSchema.index({ 'pendingKicks.at': 1 });
-// The gift recovery sweep finds the guards a crash left (almost every live holds none).
-LiveStreamSchema.index({ acceptedGiftIds: 1 });
+// The gift recovery sweep finds the guards no later write removed (almost every live holds none).
+LiveStreamSchema.index({ guards: 1 });
