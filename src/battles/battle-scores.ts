@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { DomainEvents } from '../common/domain-events';
+import { GuardRemovals, setGuard, unguarded, unsetGuards } from '../common/guards';
 import { withinLease } from '../common/lease';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -21,8 +22,6 @@ export interface ScorableGift {
 
 /** This instance's pending work on one battle. */
 interface Pending {
-  /** Guards of gifts finished here, removed by the next update this instance makes on the battle. */
-  forgotten: string[];
   /** A score event is owed: no slot was taken after the last gift this instance counted (see `flush`). */
   owedAfterSlot?: number;
   timer?: NodeJS.Timeout;
@@ -32,8 +31,8 @@ interface Pending {
 type ScoreSnapshot = Pick<Battle, 'scores' | 'version' | 'scoreSlot' | 'liveIds'>;
 
 const SNAPSHOT = { scores: 1, version: 1, scoreSlot: 1, liveIds: 1 } as const;
-/** More guards than this waiting here are left to the battle's end, which drops them all. */
-const MAX_FORGOTTEN = 1_000;
+/** A battle's guards: the gifts it counted (common/guards). */
+const SCORED = 'scored';
 
 /**
  * Battle scores from the gift settlement, exactly once per gift, and the score events.
@@ -50,6 +49,8 @@ const MAX_FORGOTTEN = 1_000;
 @Injectable()
 export class BattleScores implements OnApplicationShutdown {
   private readonly pending = new Map<string, Pending>();
+  /** Guards of gifts finished here, by battle: removed by this instance's next update of it (or the battle's end). */
+  private readonly finishedGuards = new GuardRemovals();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,7 +74,7 @@ export class BattleScores implements OnApplicationShutdown {
     const key = gifterKey(gift.senderId);
     const now = Date.now();
     const slot = scoreSlot(now, this.config.battles.scoreEventIntervalMs);
-    const forgotten = this.takeForgotten(battleId);
+    const finished = this.finishedGuards.pendingFor(battleId);
     const before = await this.battles
       .findOneAndUpdate(
         {
@@ -82,24 +83,25 @@ export class BattleScores implements OnApplicationShutdown {
           liveIds: gift.liveId,
           startedAt: { $lte: gift.createdAt },
           endsAt: { $gt: gift.createdAt },
-          [`scored.${giftId}`]: { $exists: false },
+          ...unguarded(giftId, SCORED),
           ...withinLease(leaseUntil),
         },
         {
           $inc: { [`scores.${live}`]: gift.diamonds, [`gifters.${live}.${key}.diamonds`]: gift.diamonds, version: 1 },
           $set: {
-            [`scored.${giftId}`]: 1,
+            ...setGuard(giftId, SCORED),
             [`gifters.${live}.${key}.userId`]: gift.senderId,
             [`gifters.${live}.${key}.name`]: gift.senderName,
             [`gifters.${live}.${key}.avatar`]: gift.senderAvatar ?? null,
           },
           $max: { scoreSlot: slot },
-          ...unsetGuards(forgotten),
+          ...unsetGuards(finished, SCORED),
         },
         { returnDocument: 'before', projection: SNAPSHOT },
       )
       .lean();
-    if (!before) return; // its forgotten guards stay for the battle's end
+    if (!before) return; // the finished gifts' guards wait for the next update, or the battle's end
+    this.finishedGuards.removed(battleId, finished);
     if (before.scoreSlot < slot) {
       const scores = { ...before.scores, [live]: (before.scores?.[live] ?? 0) + gift.diamonds };
       this.emit(battleId, { ...before, scores, version: before.version + 1 }, now);
@@ -108,15 +110,18 @@ export class BattleScores implements OnApplicationShutdown {
 
   /** The settlement's clean step: the gift is finished and no settler of it can write, so its guard may go. */
   forgetGift(battleId: string, giftId: string): void {
-    const state = this.stateOf(battleId);
-    if (state.forgotten.length < MAX_FORGOTTEN) state.forgotten.push(giftId);
+    this.stateOf(battleId); // touched: pruned with the battle's other state
+    this.finishedGuards.add(battleId, giftId);
   }
 
   /** Drops what this instance keeps for battles it has not touched for longer than any battle can last. */
   prune(now = Date.now()): void {
     const idleMs = this.config.battles.durationMaxMs + this.config.battles.settleWaitMs;
     for (const [battleId, state] of this.pending) {
-      if (!state.timer && now - state.touchedAt > idleMs) this.pending.delete(battleId);
+      if (!state.timer && now - state.touchedAt > idleMs) {
+        this.pending.delete(battleId);
+        this.finishedGuards.discard(battleId);
+      }
     }
   }
 
@@ -132,7 +137,7 @@ export class BattleScores implements OnApplicationShutdown {
   }
 
   /**
-   * Takes the slot now for an owed event (and removes the forgotten guards on the way). If the
+   * Takes the slot now for an owed event (and removes finished gifts' guards on the way). If the
    * battle's slot had already moved past the one seen when the event was owed, another event,
    * sent after this instance's gifts counted, carried them: nothing is owed any more.
    */
@@ -144,14 +149,16 @@ export class BattleScores implements OnApplicationShutdown {
     if (owedAfter === undefined) return;
     const now = Date.now();
     const slot = scoreSlot(now, this.config.battles.scoreEventIntervalMs);
+    const finished = this.finishedGuards.pendingFor(battleId);
     const before = await this.battles
       .findOneAndUpdate(
         { _id: battleId, status: { $in: SCORING } },
-        { $max: { scoreSlot: slot }, ...unsetGuards(this.takeForgotten(battleId)) },
+        { $max: { scoreSlot: slot }, ...unsetGuards(finished, SCORED) },
         { returnDocument: 'before', projection: SNAPSHOT },
       )
       .lean();
     if (!before) return; // ended: live:battle:ended carries the final scores
+    this.finishedGuards.removed(battleId, finished);
     if (before.scoreSlot < slot) this.emit(battleId, before, now);
     else if (before.scoreSlot <= owedAfter) this.owe(battleId, owedAfter);
   }
@@ -167,25 +174,13 @@ export class BattleScores implements OnApplicationShutdown {
     });
   }
 
-  private takeForgotten(battleId: string): string[] {
-    const state = this.pending.get(battleId);
-    if (!state?.forgotten.length) return [];
-    const ids = state.forgotten;
-    state.forgotten = [];
-    return ids;
-  }
-
   private stateOf(battleId: string): Pending {
     let state = this.pending.get(battleId);
     if (!state) {
-      state = { forgotten: [], touchedAt: Date.now() };
+      state = { touchedAt: Date.now() };
       this.pending.set(battleId, state);
     }
     state.touchedAt = Date.now();
     return state;
   }
-}
-
-function unsetGuards(giftIds: string[]): { $unset?: Record<string, 1> } {
-  return giftIds.length ? { $unset: Object.fromEntries(giftIds.map((id) => [`scored.${id}`, 1 as const])) } : {};
 }

@@ -17,19 +17,22 @@ export interface Guarded {
 /** Documents holding at least one guard: a non-empty object sorts after `{}` (an absent field does not). */
 export const HOLDING_GUARDS = { [GUARDS]: { $gt: {} } };
 
-/** A filter that matches only while the document does not hold `id`'s guard. */
-export function unguarded(id: string): Record<string, { $exists: false }> {
-  return { [pathOf(id)]: { $exists: false } };
+/**
+ * A filter that matches only while the document does not hold `id`'s guard. Every helper takes the
+ * guards' field, `guards` unless a document keeps them under a name of its own (a battle's `scored`).
+ */
+export function unguarded(id: string, field = GUARDS): Record<string, { $exists: false }> {
+  return { [pathOf(id, field)]: { $exists: false } };
 }
 
 /** The `$set` that leaves `id`'s guard on the document. */
-export function setGuard(id: string): Record<string, 1> {
-  return { [pathOf(id)]: 1 };
+export function setGuard(id: string, field = GUARDS): Record<string, 1> {
+  return { [pathOf(id, field)]: 1 };
 }
 
 /** The `$unset` of these guards, to spread into an update (nothing when there are none). */
-export function unsetGuards(ids: Iterable<string>): { $unset?: Record<string, ''> } {
-  const paths = [...ids].map(pathOf);
+export function unsetGuards(ids: Iterable<string>, field = GUARDS): { $unset?: Record<string, ''> } {
+  const paths = [...ids].map((id) => pathOf(id, field));
   return paths.length ? { $unset: Object.fromEntries(paths.map((path) => [path, ''])) } : {};
 }
 
@@ -76,6 +79,11 @@ export class GuardRemovals {
     if (waiting.size === 0) this.byDocument.delete(document);
   }
 
+  /** Drops what waits for `document` (its guards went another way, e.g. with a battle's end). */
+  discard(document: string): void {
+    this.byDocument.delete(document);
+  }
+
   /** Takes every waiting removal, by document (a stopping instance writes them in one batch). */
   drain(): Map<string, string[]> {
     const all = new Map([...this.byDocument].map(([document, ids]) => [document, [...ids]]));
@@ -89,6 +97,6 @@ function keyOf(id: string): string {
   return id.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function pathOf(id: string): string {
-  return `${GUARDS}.${keyOf(id)}`;
+function pathOf(id: string, field: string): string {
+  return `${field}.${keyOf(id)}`;
 }
