@@ -17,6 +17,13 @@ import { GiftCombo, GiftFailure, GiftOutcome, GiftSent } from './schemas/gift-se
 
 export type GiftRecord = GiftSent & { _id: Types.ObjectId };
 
+/**
+ * Documents per collection whose guards one sweep reads. Every sender's only gift leaves its guards
+ * to the sweep (no later write removes them), so it takes many at once: one command per
+ * collection either way.
+ */
+const LEFTOVER_DOCUMENTS_PER_SWEEP = 1_000;
+
 /** Values gathered along the way; a step that another settler did leaves its value to be read again. */
 interface Gathered {
   senderCoins?: number;
@@ -103,7 +110,7 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
   /**
    * Finishes gifts whose settler's lease is over: pending ones are claimed (a conditional update,
    * so several instances can sweep) and settled. Then removes the guards that finished gifts left
-   * on the documents they touched because their instance died before its batch (or the batch failed).
+   * on the documents they touched and that no later write there removed (see cleanLeftovers).
    */
   async recoverAbandoned(limit = 100): Promise<number> {
     const abandoned = await this.sent
@@ -114,13 +121,14 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
       const claimed = await this.claimExpired(gift._id);
       if (claimed) await this.settle(claimed);
     }
-    return abandoned.length + (await this.cleanLeftovers(limit));
+    return abandoned.length + (await this.cleanLeftovers(LEFTOVER_DOCUMENTS_PER_SWEEP));
   }
 
   /**
-   * Guards of finished gifts left behind: the documents that still hold a gift's guard name the
-   * gifts, and those that are finished, with their last lease over, lose their guards (a gift in
-   * flight keeps them). A finished gift is never written again, so this is safe at any time.
+   * Guards of finished gifts that no later write removed (a sender's only gift, an instance that
+   * died): the documents that still hold a gift's guard name the gifts, and those that are
+   * finished, with their last lease over, lose their guards (a gift in flight keeps them). A
+   * finished gift is never written again, so this is safe at any time.
    */
   private async cleanLeftovers(limit: number): Promise<number> {
     const guarded = new Set([
