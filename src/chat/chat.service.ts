@@ -44,12 +44,8 @@ interface SendGate {
   mutedUntil: string | null;
   earlier?: MessageRecord;
 }
-/** A comment as it is written. */
-type NewMessage = Pick<LiveMessage, 'type' | 'text' | 'sender' | 'clientMessageId'> & {
-  _id: Types.ObjectId;
-  liveId: Types.ObjectId;
-  dedupeKey?: string;
-};
+/** A comment as it is written: the whole record, made here (see insert). */
+type NewMessage = MessageRecord;
 /** A comment as stored, and whether this send stored it (else a retry's earlier one). */
 interface InsertedMessage {
   record: MessageRecord;
@@ -132,18 +128,16 @@ export class ChatService {
   @OnDomainEvent('gift.settled')
   async onGiftSettled({ liveId, gift }: DomainEventMap['gift.settled']): Promise<void> {
     const { userId, uid, name, avatar } = gift.sender;
-    try {
-      const created = await this.messages.create({
-        liveId,
+    const line = await this.insertOne(
+      this.newRecord({
+        liveId: new Types.ObjectId(liveId),
         type: 'gift',
         text: `sent ${gift.giftName} x${gift.count}`,
-        sender: { userId, uid, name: name ?? userId, avatar },
+        sender: { userId, uid, name: name ?? userId, avatar: avatar ?? null },
         dedupeKey: `gift:${gift.id}`,
-      });
-      this.events.emit('chat.message', { liveId, message: toMessageView(created.toObject()) });
-    } catch (error) {
-      if (!isDuplicateKey(error, 'dedupeKey')) throw error;
-    }
+      }),
+    );
+    if (line.isNew) this.events.emit('chat.message', { liveId, message: toMessageView(line.record) });
   }
 
   /**
@@ -309,15 +303,28 @@ export class ChatService {
     dedupeKey?: string;
   }): Promise<InsertedMessage> {
     const { liveId, user, text, clientMessageId, dedupeKey } = input;
-    return this.inserts.run(liveId, {
-      _id: new Types.ObjectId(),
+    const record = this.newRecord({
       liveId: new Types.ObjectId(liveId),
       type: 'comment',
       text,
-      sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar },
+      sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar ?? null },
       clientMessageId: clientMessageId ?? null,
-      dedupeKey,
+      ...(dedupeKey === undefined ? {} : { dedupeKey }),
     });
+    return this.inserts.run(liveId, record);
+  }
+
+  /**
+   * A message's whole record, made before its write: a new id, and the schema's defaults and
+   * timestamp. It is then written lean (insertOne, insertMany): Mongoose's hydration and validation
+   * of a document cost more CPU than the rest of a send, and every field here is made by this code
+   * from checked input.
+   */
+  private newRecord(
+    fields: Pick<LiveMessage, 'liveId' | 'type' | 'text' | 'sender'> & Partial<LiveMessage>,
+  ): NewMessage {
+    const record = { _id: new Types.ObjectId(), ...fields };
+    return this.messages.applyDefaults(this.messages.applyTimestamps(record)) as NewMessage;
   }
 
   /**
@@ -326,7 +333,8 @@ export class ChatService {
    */
   private async insertOne(message: NewMessage): Promise<InsertedMessage> {
     try {
-      return { record: (await this.messages.create(message)).toObject(), isNew: true };
+      await this.messages.insertMany([message], { lean: true });
+      return { record: message, isNew: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const { _id, dedupeKey } = message;
@@ -338,13 +346,11 @@ export class ChatService {
 
   /** Several messages in one unordered write; when any fails (a retry's key taken), each goes on its own. */
   private async insertMany(messages: NewMessage[]): Promise<(InsertedMessage | undefined)[]> {
-    const created = await this.messages.insertMany(messages, { ordered: false }).catch(() => null);
-    if (!created) return messages.map(() => undefined);
-    const byId = new Map(created.map((doc) => [doc._id.toString(), doc.toObject() as MessageRecord]));
-    return messages.map((message) => {
-      const record = byId.get(message._id.toString());
-      return record && { record, isNew: true };
-    });
+    const inserted = await this.messages.insertMany(messages, { ordered: false, lean: true }).then(
+      () => true,
+      () => false,
+    );
+    return messages.map((record) => (inserted ? { record, isNew: true } : undefined));
   }
 
   private readCursor(liveId: string, query: ListMessagesQuery): MessageCursor | undefined {
