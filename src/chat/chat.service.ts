@@ -44,8 +44,6 @@ interface SendGate {
   mutedUntil: string | null;
   earlier?: MessageRecord;
 }
-/** A comment as it is written: the whole record, made here (see insert). */
-type NewMessage = MessageRecord;
 /** A comment as stored, and whether this send stored it (else a retry's earlier one). */
 interface InsertedMessage {
   record: MessageRecord;
@@ -69,7 +67,7 @@ export class ChatService {
     (liveId, senders) => this.readSendGates(liveId, senders),
   );
   /** Comments being stored, per live in a group commit (see insert). */
-  private readonly inserts = new GroupCommit<NewMessage, InsertedMessage>(
+  private readonly inserts = new GroupCommit<MessageRecord, InsertedMessage>(
     (_liveId, message) => this.insertOne(message),
     (_liveId, messages) => this.insertMany(messages),
   );
@@ -309,6 +307,7 @@ export class ChatService {
       text,
       sender: { userId: user.userId, uid: user.uid, name: user.name, avatar: user.avatar ?? null },
       clientMessageId: clientMessageId ?? null,
+      // Absent rather than null without a client id: its unique index is sparse.
       ...(dedupeKey === undefined ? {} : { dedupeKey }),
     });
     return this.inserts.run(liveId, record);
@@ -322,16 +321,16 @@ export class ChatService {
    */
   private newRecord(
     fields: Pick<LiveMessage, 'liveId' | 'type' | 'text' | 'sender'> & Partial<LiveMessage>,
-  ): NewMessage {
+  ): MessageRecord {
     const record = { _id: new Types.ObjectId(), ...fields };
-    return this.messages.applyDefaults(this.messages.applyTimestamps(record)) as NewMessage;
+    return this.messages.applyDefaults(this.messages.applyTimestamps(record)) as MessageRecord;
   }
 
   /**
    * One message. Its id is chosen before the write, so a message that a failed batch stored (see
    * insertMany) is found here as its own, not sent twice.
    */
-  private async insertOne(message: NewMessage): Promise<InsertedMessage> {
+  private async insertOne(message: MessageRecord): Promise<InsertedMessage> {
     try {
       await this.messages.insertMany([message], { lean: true });
       return { record: message, isNew: true };
@@ -345,7 +344,7 @@ export class ChatService {
   }
 
   /** Several messages in one unordered write; when any fails (a retry's key taken), each goes on its own. */
-  private async insertMany(messages: NewMessage[]): Promise<(InsertedMessage | undefined)[]> {
+  private async insertMany(messages: MessageRecord[]): Promise<(InsertedMessage | undefined)[]> {
     const inserted = await this.messages.insertMany(messages, { ordered: false, lean: true }).then(
       () => true,
       () => false,
