@@ -1,9 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { AppProcess } from './support/app-process';
 import { RedisServer } from './support/redis-server';
 import { TEST_SECRET, TestApp, connectSocket, eventually, sleep, startTestApp } from './support/test-app';
 import { mintToken } from '../src/auth/mint-token';
+import { EmbeddedDatabase } from '../src/database/embedded-database';
 
 describe('foundation: auth, errors, docs, health', () => {
   let t: TestApp;
@@ -248,6 +250,25 @@ describe('socket event rate limit', () => {
     expect(other.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
     const fresh = await t.connect(t.token('quiet'));
     expect((await fresh.request('live:join', unknownLive)).error.code).toBe('LIVE_NOT_FOUND');
+  });
+});
+
+describe('readiness when the database goes away', () => {
+  it('answers 503 SERVICE_UNAVAILABLE at once, naming the database', async () => {
+    const database = await EmbeddedDatabase.start({ cacheDir: join(__dirname, '..', 'data') });
+    const app = await AppProcess.start({ MONGODB_URI: `${database.uri}/readiness` });
+    try {
+      expect((await fetch(`${app.url}/api/health/ready`)).status).toBe(200);
+      await database.stop();
+      // The first answer after: the connection still reads as connected, only a ping tells.
+      const res = await fetch(`${app.url}/api/health/ready`);
+      const body = await res.json();
+      expect([res.status, body.code, body.message]).toEqual([503, 'SERVICE_UNAVAILABLE', 'Not ready: database down.']);
+      expect(body.details.checks).toMatchObject({ database: { status: 'down' } });
+    } finally {
+      await app.kill();
+      await database.stop();
+    }
   });
 });
 
