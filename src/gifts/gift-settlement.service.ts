@@ -297,46 +297,56 @@ export class GiftSettlementService implements BeforeApplicationShutdown {
    * A gift this settler finished: each of its guards goes with this instance's next write to the
    * document that holds it (no command of its own). When none follows, the recovery sweep removes
    * it; a battle's guards, when the battle is unknown here (the sweep finishing another settler's
-   * gift) or nothing follows, go with the battle's end. Which guards a gift left: see `clean`.
+   * gift) or nothing follows, go with the battle's end.
    */
   private forgetGuardsSoon(gift: GiftRecord, battleId?: string | null): void {
-    const ref = `gift:${gift._id.toString()}`;
-    if (gift.state === 'settled') {
-      if (battleId) this.battleScores.forgetGift(battleId, gift._id.toString());
-      this.streams.forgetGiftSoon(gift.liveId.toString(), gift._id.toString());
-      this.wallets.forgetRefSoon(gift.senderId, ref);
-      this.wallets.forgetRefSoon(gift.receiverId, ref);
-      this.leaderboard.forgetSoon(gift);
-    } else if (gift.failure !== 'INSUFFICIENT_BALANCE') {
-      this.wallets.forgetRefSoon(gift.senderId, ref);
-      this.wallets.forgetRefSoon(gift.senderId, refundRef(gift));
-    }
+    const guards = guardsLeftBy(gift);
+    if (battleId && guards.live) this.battleScores.forgetGift(battleId, gift._id.toString());
+    if (guards.live) this.streams.forgetGiftSoon(guards.live.liveId, guards.live.giftId);
+    guards.wallets.forEach(({ userId, ref }) => this.wallets.forgetRefSoon(userId, ref));
+    if (guards.entry) this.leaderboard.forgetSoon(gift);
   }
 
-  /**
-   * Removes finished gifts' guards from the documents they touched, one command per collection
-   * for the whole batch. A failed gift left guards on its sender's wallet only, and only when it
-   * was refunded.
-   */
+  /** Removes finished gifts' guards from the documents they touched, one command per collection for the whole batch. */
   private async clean(gifts: GiftRecord[]): Promise<void> {
     if (gifts.length === 0) return;
-    const settled = gifts.filter((gift) => gift.state === 'settled');
-    const refunded = gifts.filter((gift) => gift.state === 'failed' && gift.failure !== 'INSUFFICIENT_BALANCE');
-    await this.streams.forgetGifts(
-      settled.map((gift) => ({ liveId: gift.liveId.toString(), giftId: gift._id.toString() })),
-    );
-    await this.wallets.forgetRefs([
-      ...settled.flatMap((gift) => [
-        { userId: gift.senderId, ref: `gift:${gift._id.toString()}` },
-        { userId: gift.receiverId, ref: `gift:${gift._id.toString()}` },
-      ]),
-      ...refunded.flatMap((gift) => [
-        { userId: gift.senderId, ref: `gift:${gift._id.toString()}` },
-        { userId: gift.senderId, ref: refundRef(gift) },
-      ]),
-    ]);
-    await this.leaderboard.forgetAll(settled);
+    const guards = gifts.map((gift) => ({ gift, ...guardsLeftBy(gift) }));
+    await this.streams.forgetGifts(guards.flatMap(({ live }) => (live ? [live] : [])));
+    await this.wallets.forgetRefs(guards.flatMap(({ wallets }) => wallets));
+    await this.leaderboard.forgetAll(guards.flatMap(({ gift, entry }) => (entry ? [gift] : [])));
   }
+}
+
+/**
+ * The guards a finished gift left: a settled one on its live, both wallets and the sender's
+ * leaderboard entry; a refunded one on its sender's wallet only (the debit's and the refund's); one
+ * refused for want of coins, none.
+ */
+function guardsLeftBy(gift: GiftRecord): {
+  live?: { liveId: string; giftId: string };
+  wallets: { userId: string; ref: string }[];
+  entry: boolean;
+} {
+  const giftId = gift._id.toString();
+  const ref = `gift:${giftId}`;
+  if (gift.state === 'settled') {
+    return {
+      live: { liveId: gift.liveId.toString(), giftId },
+      wallets: [
+        { userId: gift.senderId, ref },
+        { userId: gift.receiverId, ref },
+      ],
+      entry: true,
+    };
+  }
+  if (gift.failure === 'INSUFFICIENT_BALANCE') return { wallets: [], entry: false };
+  return {
+    wallets: [
+      { userId: gift.senderId, ref },
+      { userId: gift.senderId, ref: refundRef(gift) },
+    ],
+    entry: false,
+  };
 }
 
 /** The reference of a refused gift's refund in its sender's wallet and ledger. */
