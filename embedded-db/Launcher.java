@@ -32,6 +32,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.exception.MongoServerException;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
@@ -165,7 +166,9 @@ final class DurableH2Backend extends H2Backend {
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         return durably(() -> {
-            Document reply = super.handleCommand(channel, database, command, query);
+            Document reply = ClientBulkWrite.handles(database, command)
+                ? ClientBulkWrite.run(query, (db, each, part) -> super.handleCommand(channel, db, each, part))
+                : super.handleCommand(channel, database, command, query);
             return reply == null ? null : reply.cloneDeeply();
         });
     }
@@ -363,6 +366,105 @@ final class DurableH2Backend extends H2Backend {
 }
 
 /**
+ * MongoDB 8.0's `bulkWrite` admin command (the driver's MongoClient.bulkWrite), which
+ * mongo-java-server 1.47.0 does not know: writes to several collections in one command, so a hot
+ * path's writes on two documents cost one round trip. Each operation runs as the insert, update or
+ * delete command it stands for, in order; an ordered bulk write stops at its first error. The reply
+ * is MongoDB's: the counts, and a cursor of per-operation results (only the errors unless
+ * `errorsOnly: false`). Like MongoDB's, it is not a transaction: each operation is atomic alone.
+ */
+final class ClientBulkWrite {
+    private ClientBulkWrite() {
+    }
+
+    /** A database's command as the backend runs it. */
+    interface Commands {
+        Document run(String database, String command, Document query);
+    }
+
+    static boolean handles(String database, String command) {
+        return database.equals("admin") && command.equals("bulkWrite");
+    }
+
+    static Document run(Document query, Commands commands) {
+        if (!(query.get("ops") instanceof List<?> ops) || !(query.get("nsInfo") instanceof List<?> namespaces)) {
+            throw new MongoServerError(9, "FailedToParse", "bulkWrite needs the arrays 'ops' and 'nsInfo'");
+        }
+        boolean ordered = !Boolean.FALSE.equals(query.get("ordered"));
+        boolean errorsOnly = !Boolean.FALSE.equals(query.get("errorsOnly"));
+        // int32, as MongoDB sends them: the driver reads these counts as that type only.
+        int errors = 0, inserted = 0, matched = 0, modified = 0, upserted = 0, deleted = 0;
+        List<Document> results = new ArrayList<>();
+        for (int idx = 0; idx < ops.size(); idx++) {
+            Document op = (Document) ops.get(idx);
+            String kind = Stream.of("insert", "update", "delete").filter(op::containsKey).findFirst()
+                .orElseThrow(() -> new MongoServerError(9, "FailedToParse", "a bulkWrite operation is insert, update or delete"));
+            String namespace = (String) ((Document) namespaces.get(((Number) op.get(kind)).intValue())).get("ns");
+            int dot = namespace.indexOf('.');
+            String collection = namespace.substring(dot + 1);
+            Document command = switch (kind) {
+                case "insert" -> new Document("insert", collection).append("documents", List.of(op.get("document")));
+                case "update" -> new Document("update", collection).append("updates", List.of(updateStatement(op)));
+                default -> new Document("delete", collection).append("deletes", List.of(
+                    new Document("q", op.get("filter")).append("limit", Boolean.TRUE.equals(op.get("multi")) ? 0 : 1)));
+            };
+            Document reply;
+            try {
+                reply = commands.run(namespace.substring(0, dot), kind, command.append("ordered", true));
+            } catch (MongoServerError e) {
+                reply = new Document("n", 0).append("writeErrors",
+                    List.of(new Document("index", 0).append("code", e.getCode()).append("errmsg", e.getMessageWithoutErrorCode())));
+            }
+            int n = ((Number) reply.getOrDefault("n", 0)).intValue();
+            Document result = new Document("ok", 1.0).append("idx", idx).append("n", n);
+            if (reply.get("writeErrors") instanceof List<?> writeErrors && !writeErrors.isEmpty()) {
+                Document error = (Document) writeErrors.get(0);
+                results.add(new Document("ok", 0.0).append("idx", idx).append("code", error.get("code"))
+                    .append("errmsg", error.get("errmsg")));
+                errors++;
+                if (ordered) {
+                    break;
+                }
+                continue;
+            }
+            switch (kind) {
+                case "insert" -> inserted += n;
+                case "update" -> {
+                    int nModified = ((Number) reply.getOrDefault("nModified", 0)).intValue();
+                    result.append("nModified", nModified);
+                    if (reply.get("upserted") instanceof List<?> ids && !ids.isEmpty()) {
+                        result.append("upserted", new Document("_id", ((Document) ids.get(0)).get("_id")));
+                        upserted++;
+                    } else {
+                        matched += n;
+                    }
+                    modified += nModified;
+                }
+                default -> deleted += n;
+            }
+            if (!errorsOnly) {
+                results.add(result);
+            }
+        }
+        Document cursor = new Document("id", 0L).append("firstBatch", results).append("ns", "admin.$cmd.bulkWrite");
+        return new Document("cursor", cursor).append("nErrors", errors).append("nInserted", inserted)
+            .append("nMatched", matched).append("nModified", modified).append("nUpserted", upserted)
+            .append("nDeleted", deleted).append("ok", 1.0);
+    }
+
+    private static Document updateStatement(Document op) {
+        Document statement = new Document("q", op.get("filter")).append("u", op.get("updateMods"))
+            .append("multi", Boolean.TRUE.equals(op.get("multi"))).append("upsert", Boolean.TRUE.equals(op.get("upsert")));
+        for (String option : List.of("arrayFilters", "hint", "collation")) {
+            if (op.containsKey(option)) {
+                statement.append(option, op.get(option));
+            }
+        }
+        return statement;
+    }
+}
+
+/**
  * Query planning for the shapes the app sends, with the results mongo-java-server gives. On its
  * own it answers a query from an index only when the query names exactly that index's keys:
  * anything more ({_id, state}, {liveId, userId, status}) scans the whole collection, and so does
@@ -551,6 +653,13 @@ final class PlannedMemoryBackend extends MemoryBackend {
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
         return new PlannedMemoryDatabase(databaseName, getCursorRegistry());
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        return ClientBulkWrite.handles(database, command)
+            ? ClientBulkWrite.run(query, (db, each, part) -> super.handleCommand(channel, db, each, part))
+            : super.handleCommand(channel, database, command, query);
     }
 }
 

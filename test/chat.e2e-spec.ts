@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection, Types } from 'mongoose';
 import { ChatService } from '../src/chat/chat.service';
 import { authUserOf, eventually, startTestApp, TestApp, TestSocket, userIds } from './support/test-app';
 
@@ -171,6 +173,37 @@ describe('chat', () => {
       const history = await get(`/api/live/${live.id}/messages?limit=100`, viewerTokens[0]);
       expect(history.body.items.map((m: { id: string }) => m.id).sort()).toEqual([...new Set(ids)].sort());
       expect((await stats(live.id)).messageCount).toBe(30);
+    });
+
+    it('withdraws a message whose sender is kicked, or whose live ends, between its gate and its write', async () => {
+      const { live, hostToken, viewerIds, viewerTokens } = await liveWith(2);
+      const chat = t.app.get(ChatService);
+      const write = chat['accept'].bind(chat);
+      // The kick (then the end) lands after the message's gate read passed, before its write.
+      const writeAfter = (step: () => Promise<{ status: number }>) =>
+        jest.spyOn(chat as unknown as { accept: typeof write }, 'accept').mockImplementationOnce(async (input) => {
+          expect((await step()).status).toBe(200);
+          return write(input);
+        });
+      writeAfter(() => post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: viewerIds[0] }));
+      const kicked = await send(live.id, viewerTokens[0], { text: 'racing the kick' });
+      writeAfter(() => post(`/api/live/${live.id}/end`, hostToken));
+      const ended = await send(live.id, viewerTokens[1], { text: 'racing the end' });
+      jest.restoreAllMocks();
+
+      expect([kicked.status, kicked.body.code]).toEqual([403, 'REMOVED_FROM_LIVE']);
+      expect([ended.status, ended.body.code]).toEqual([409, 'LIVE_ENDED']);
+      expect((await get(`/api/live/${live.id}/messages`, hostToken)).body.items).toEqual([]);
+      expect((await stats(live.id)).messageCount).toBe(0);
+      const stored = await t.app
+        .get<Connection>(getConnectionToken())
+        .collection('live_messages')
+        .find({ liveId: new Types.ObjectId(live.id) })
+        .toArray();
+      expect(stored.map(({ text, deletedBy }) => ({ text, deletedBy }))).toEqual([
+        { text: 'racing the kick', deletedBy: 'system' },
+        { text: 'racing the end', deletedBy: 'system' },
+      ]);
     });
 
     it('answers each sender of a burst from their own gate: a mute, a missing visit and a retry among them', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { ensureIndexes } from '../src/database/indexes';
+import { multiWrite, MultiWriteStopped, namespaceOf, Write, writeOneByOne } from '../src/database/multi-write';
 import { databaseUri } from './support/test-app';
 
 /** Proves the database choice: atomic conditional updates and unique indexes under real races. */
@@ -29,6 +30,34 @@ describe('database guarantees under races', () => {
     const winners = results.filter(Boolean);
     expect(winners).toHaveLength(1);
     expect((await Seat.findById(seat._id).lean())!.userId).toBe(winners[0]!.userId);
+  });
+
+  it.each([
+    ['in one command (bulkWrite)', multiWrite],
+    ['one by one (a server without bulkWrite)', writeOneByOne],
+  ])('writes to several collections in order %s, and stops at the first that fails', async (_how, write) => {
+    const Entry = connection.model(`MultiEntry${write.name}`, new Schema({ key: { type: String, unique: true } }));
+    const Tally = connection.model(`MultiTally${write.name}`, new Schema({ n: Number, open: Boolean }));
+    await ensureIndexes(Entry);
+    const tally = await Tally.create({ n: 0, open: true });
+    const client = connection.getClient();
+    const insert = (key: string): Write => ({ name: 'insertOne', namespace: namespaceOf(Entry), document: { key } });
+    const count = (open: boolean): Write => ({
+      name: 'updateOne',
+      namespace: namespaceOf(Tally),
+      filter: { _id: tally._id, open },
+      update: { $inc: { n: 1 } },
+    });
+    const drop: Write = { name: 'deleteMany', namespace: namespaceOf(Entry), filter: { key: 'gone' } };
+
+    expect(await write(client, [insert('a'), insert('gone'), count(true), count(false), drop])).toEqual([
+      1, 1, 1, 0, 1,
+    ]);
+    const stopped = await write(client, [insert('b'), insert('a'), count(true)]).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(MultiWriteStopped);
+    expect(stopped).toMatchObject({ index: 1, error: { code: 11000 } });
+    expect((await Entry.find().lean()).map(({ key }) => key).sort()).toEqual(['a', 'b']);
+    expect((await Tally.findById(tally._id).lean())!.n).toBe(1);
   });
 
   it('refuses duplicates on a unique index when 20 inserts race', async () => {

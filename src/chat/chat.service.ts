@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, QueryFilter, Types } from 'mongoose';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { MongoClient } from 'mongodb';
+import { Connection, Model, QueryFilter, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEventMap } from '../common/domain-event-map';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
@@ -12,6 +13,7 @@ import { RateLimits } from '../common/rate-limit';
 import { SnapshotPart } from '../common/snapshot-part';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { multiWrite, MultiWriteStopped, namespaceOf, Write } from '../database/multi-write';
 import { roleIn } from '../streams/live-roles';
 import { removedFromLive, StreamsService } from '../streams/streams.service';
 import { ViewersService } from '../viewers/viewers.service';
@@ -49,6 +51,10 @@ interface InsertedMessage {
   record: MessageRecord;
   isNew: boolean;
 }
+/** A comment sent: stored (or a retry's earlier one), and whether the live counted it (else it refused it). */
+interface AcceptedMessage extends InsertedMessage {
+  counted: boolean;
+}
 interface MessageCursor extends Record<string, unknown> {
   l: string;
   id: string;
@@ -66,11 +72,12 @@ export class ChatService {
     async (liveId, sender) => (await this.readSendGates(liveId, [sender]))[0],
     (liveId, senders) => this.readSendGates(liveId, senders),
   );
-  /** Comments being stored, per live in a group commit (see insert). */
-  private readonly inserts = new GroupCommit<MessageRecord, InsertedMessage>(
-    (_liveId, message) => this.insertOne(message),
-    (_liveId, messages) => this.insertMany(messages),
+  /** Comments being stored and counted, per live in a group commit (see accept). */
+  private readonly accepts = new GroupCommit<MessageRecord, AcceptedMessage>(
+    (liveId, message) => this.acceptOne(liveId, message),
+    (liveId, messages) => this.acceptMany(liveId, messages),
   );
+  private readonly client: MongoClient;
 
   constructor(
     @InjectModel(LiveMessage.name) private readonly messages: Model<LiveMessage>,
@@ -81,7 +88,9 @@ export class ChatService {
     private readonly rateLimits: RateLimits,
     private readonly events: DomainEvents,
     private readonly bans: BansService,
+    @InjectConnection() connection: Connection,
   ) {
+    this.client = connection.getClient();
     this.mask = blockedWordsMasker(config.chat.blockedWords);
     this.slowMode = new SlowMode(rateLimits);
     rateLimits.define(CHAT_RATE_BUCKET, [config.chat.rateLimit.burst, config.chat.rateLimit.sustained]);
@@ -102,11 +111,11 @@ export class ChatService {
       await this.slowMode.consume(liveId, user.userId, live.settings.slowModeMs);
     }
     await this.rateLimits.consume(CHAT_RATE_BUCKET, `${liveId}:${user.userId}`);
-    const message = await this.insert({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
+    const message = await this.accept({ liveId, user, text, clientMessageId: dto.clientMessageId, dedupeKey });
     if (!message.isNew) return toMessageView(message.record);
 
     // The live's document is the gate: a message racing the end or a kick is withdrawn, not counted.
-    if (!(await this.streams.countMessage(liveId, user.userId))) {
+    if (!message.counted) {
       await this.messages.updateOne(
         { _id: message.record._id },
         { $set: { deletedAt: new Date(), deletedBy: 'system' } },
@@ -289,17 +298,18 @@ export class ChatService {
   }
 
   /**
-   * Stores the message; a concurrent send with the same client id loses on the unique key and gets
-   * the winner. The messages of a live that come while one is being stored go in one write after
-   * it (see `inserts`).
+   * Stores the message and counts it into the live, in one command (see multiWrite): the count is
+   * the live's gate, which the insert raced. A concurrent send with the same client id loses on the
+   * unique key and gets the winner. The messages of a live that come while one is being accepted
+   * go in one command after it (see `accepts`).
    */
-  private insert(input: {
+  private accept(input: {
     liveId: string;
     user: AuthUser;
     text: string;
     clientMessageId?: string;
     dedupeKey?: string;
-  }): Promise<InsertedMessage> {
+  }): Promise<AcceptedMessage> {
     const { liveId, user, text, clientMessageId, dedupeKey } = input;
     const record = this.newRecord({
       liveId: new Types.ObjectId(liveId),
@@ -310,12 +320,12 @@ export class ChatService {
       // Absent rather than null without a client id: its unique index is sparse.
       ...(dedupeKey === undefined ? {} : { dedupeKey }),
     });
-    return this.inserts.run(liveId, record);
+    return this.accepts.run(liveId, record);
   }
 
   /**
    * A message's whole record, made before its write: a new id, and the schema's defaults and
-   * timestamp. It is then written lean (insertOne, insertMany): Mongoose's hydration and validation
+   * timestamp. It is then written lean (no Mongoose document): Mongoose's hydration and validation
    * of a document cost more CPU than the rest of a send, and every field here is made by this code
    * from checked input.
    */
@@ -327,29 +337,68 @@ export class ChatService {
   }
 
   /**
-   * One message. Its id is chosen before the write, so a message that a failed batch stored (see
-   * insertMany) is found here as its own, not sent twice.
+   * One message: its insert and its count. Its id is chosen before the write, so a message that a
+   * stopped batch stored (see acceptMany) is found here as its own, and only counted.
    */
+  private async acceptOne(liveId: string, message: MessageRecord): Promise<AcceptedMessage> {
+    const count = this.streams.messageCountWrite(liveId, [message.sender.userId]);
+    try {
+      const [, counted] = await multiWrite(this.client, [this.insertWrite(message), count]);
+      return { record: message, isNew: true, counted: counted === 1 };
+    } catch (error) {
+      if (!(error instanceof MultiWriteStopped) || error.index !== 0) throw error;
+      const stored = await this.storedInstead(message, error.error);
+      if (!stored.isNew) return { ...stored, counted: false };
+      const [counted] = await multiWrite(this.client, [count]);
+      return { ...stored, counted: counted === 1 };
+    }
+  }
+
+  /**
+   * Several messages in one command: their inserts, then one count whose gate covers every sender.
+   * When an insert fails (a retry's key taken) or the count does not match (a sender removed, the
+   * live ended), each goes on its own (acceptOne), which finds what this command stored.
+   */
+  private async acceptMany(liveId: string, messages: MessageRecord[]): Promise<(AcceptedMessage | undefined)[]> {
+    const senderIds = messages.map((message) => message.sender.userId);
+    const writes = [
+      ...messages.map((message) => this.insertWrite(message)),
+      this.streams.messageCountWrite(liveId, senderIds),
+    ];
+    const counted = await multiWrite(this.client, writes).then(
+      (counts) => counts[messages.length] === 1,
+      (error: unknown) => {
+        if (error instanceof MultiWriteStopped) return false; // known where it stopped: safe to go on one by one
+        throw error;
+      },
+    );
+    return messages.map((record) => (counted ? { record, isNew: true, counted } : undefined));
+  }
+
+  private insertWrite(message: MessageRecord): Write {
+    return { name: 'insertOne', namespace: namespaceOf(this.messages), document: message };
+  }
+
+  /** One message stored on its own (a gift's line): not counted. */
   private async insertOne(message: MessageRecord): Promise<InsertedMessage> {
     try {
       await this.messages.insertMany([message], { lean: true });
       return { record: message, isNew: true };
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const { _id, dedupeKey } = message;
-      const stored = await this.messages.findOne(dedupeKey ? { dedupeKey } : { _id }).lean();
-      if (!stored) throw error;
-      return { record: stored, isNew: stored._id.equals(_id) };
+      return this.storedInstead(message, error);
     }
   }
 
-  /** Several messages in one unordered write; when any fails (a retry's key taken), each goes on its own. */
-  private async insertMany(messages: MessageRecord[]): Promise<(InsertedMessage | undefined)[]> {
-    const inserted = await this.messages.insertMany(messages, { ordered: false, lean: true }).then(
-      () => true,
-      () => false,
-    );
-    return messages.map((record) => (inserted ? { record, isNew: true } : undefined));
+  /**
+   * The message stored under this one's keys when its insert failed on one: a retry's earlier
+   * message (not new), or this very one, stored by a batch that stopped after it (new).
+   */
+  private async storedInstead(message: MessageRecord, error: unknown): Promise<InsertedMessage> {
+    if (!isDuplicateKey(error)) throw error;
+    const { _id, dedupeKey } = message;
+    const stored = await this.messages.findOne(dedupeKey ? { dedupeKey } : { _id }).lean();
+    if (!stored) throw error;
+    return { record: stored, isNew: stored._id.equals(_id) };
   }
 
   private readCursor(liveId: string, query: ListMessagesQuery): MessageCursor | undefined {

@@ -18,6 +18,7 @@ import {
 } from '../common/guards';
 import { withinLease } from '../common/lease';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { namespaceOf, Write } from '../database/multi-write';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { SnapshotPart } from '../common/snapshot-part';
 import { bannedError, BansService, refuseIfBanned } from '../moderation/bans.service';
@@ -73,14 +74,6 @@ export class StreamsService {
   private readonly belowPeak = new Map<string, boolean>();
   /** Guards of gifts finished here, by live: removed by the live's next acceptance (see acceptGift). */
   private readonly finishedGiftGuards = new GuardRemovals();
-  /** Chat messages' counts, per live in a group commit (see countMessage). */
-  private readonly messageCounts = new GroupCommit<string, LiveStats | null>(
-    (liveId, senderId) => this.applyMessageCount(liveId, [senderId]),
-    async (liveId, senderIds) => {
-      const stats = await this.applyMessageCount(liveId, senderIds);
-      return senderIds.map(() => stats ?? undefined);
-    },
-  );
   /** Count-ins, per live in a group commit (see countViewerIn). */
   private readonly countIns = new GroupCommit<Joiner, LiveRecord | null>(
     (liveId, joiner) => this.countOneIn(liveId, joiner),
@@ -762,25 +755,18 @@ export class StreamsService {
   }
 
   /**
-   * Counts a chat message into the live's stats while it runs and its sender is not removed: the
-   * gate after the message's insert (see ChatService.send). Returns the stats, or null when the
-   * live refused. Group commit, as for count-ins: the messages of a live that come while one count
-   * is in flight are counted together after it, in one update whose gate covers all their senders;
-   * when that update does not match (one of them removed, the live ended), each goes on its own.
+   * Counts chat messages into the live's stats while it runs and none of their senders is removed:
+   * the gate a message's insert races (an end, a kick), written in one command with the inserts
+   * (see ChatService.accept). A write that matched nothing means the live refused them.
    */
-  countMessage(liveId: string, senderId: string): Promise<LiveStats | null> {
-    return this.messageCounts.run(liveId, senderId);
-  }
-
-  private async applyMessageCount(liveId: string, senderIds: string[]): Promise<LiveStats | null> {
-    const live = await this.lives
-      .findOneAndUpdate(
-        { _id: liveId, status: 'live', removedUserIds: { $nin: senderIds } },
-        { $inc: { 'stats.messageCount': senderIds.length } },
-        { returnDocument: 'after', projection: { stats: 1 } },
-      )
-      .lean();
-    return live?.stats ?? null;
+  messageCountWrite(liveId: string, senderIds: string[]): Write {
+    return {
+      name: 'updateOne',
+      namespace: namespaceOf(this.lives),
+      filter: { _id: new Types.ObjectId(liveId), status: 'live', removedUserIds: { $nin: senderIds } },
+      // updatedAt as Mongoose's timestamps would set it: this write bypasses the model.
+      update: { $inc: { 'stats.messageCount': senderIds.length }, $set: { updatedAt: new Date() } },
+    };
   }
 
   // ---- gifts: exactly-once gift bookkeeping on the live document ---------------------------

@@ -35,11 +35,20 @@ export async function countRoundTrips(
   }
   const byCommand: Record<string, number> = {};
   for (const event of seen) {
-    const collection = event.command[event.commandName];
-    const key = `${event.commandName} ${typeof collection === 'string' ? collection : ''}`.trim();
+    const key = `${event.commandName} ${collectionsOf(event)}`.trim();
     byCommand[key] = (byCommand[key] ?? 0) + 1;
   }
   return { total: seen.length, byCommand };
+}
+
+/** The collection a command names; a bulkWrite (one command, several collections) names each, joined by "+". */
+function collectionsOf(event: CommandStartedEvent): string {
+  if (event.commandName === 'bulkWrite') {
+    const namespaces = (event.command.nsInfo as { ns: string }[]).map(({ ns }) => ns.slice(ns.indexOf('.') + 1));
+    return namespaces.join('+');
+  }
+  const collection: unknown = event.command[event.commandName];
+  return typeof collection === 'string' ? collection : '';
 }
 
 /** Resolves once the app has sent no database command for `quietMs` (boot-time sweeps done), or after `maxMs`. */
