@@ -1,5 +1,5 @@
-import { getModelToken } from '@nestjs/mongoose';
-import mongoose, { Model, Types } from 'mongoose';
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import mongoose, { Connection, Model, Types } from 'mongoose';
 import { LiveViewer } from '../src/viewers/schemas/live-viewer.schema';
 import { bearer, createLive } from './support/factories';
 import { eventually, startTestApp, TestApp, userIds } from './support/test-app';
@@ -367,6 +367,46 @@ describe('live rooms: streams and viewers', () => {
       expect((await getLive(live.id)).stats.viewerCount).toBe(0);
       const viewers = await t.http().get(`/api/live/${live.id}/viewers`).set(bearer(hostToken));
       expect(viewers.body.items).toHaveLength(0);
+    });
+    it('counts a viewer out once when their 20 leaves race a kick, among other leaves and stayers', async () => {
+      const [host, victim, ...others] = userIds('leave-race', 17);
+      const { live, hostToken } = await createLive(t, host);
+      const [victimToken, ...otherTokens] = [victim, ...others].map((userId) => t.token(userId));
+      for (const token of [victimToken, ...otherTokens]) await post(`/api/live/${live.id}/join`, token).expect(200);
+      const [leavers, stayers] = [otherTokens.slice(0, 10), otherTokens.slice(10)];
+      const answers = await Promise.all([
+        ...Array.from({ length: 10 }, () => post(`/api/live/${live.id}/leave`, victimToken)),
+        post(`/api/live/${live.id}/kick`, hostToken, { targetUserId: victim }),
+        ...Array.from({ length: 10 }, () => post(`/api/live/${live.id}/leave`, victimToken)),
+        ...leavers.map((token) => post(`/api/live/${live.id}/leave`, token)),
+      ]);
+      expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200));
+      // A leave that lost its close to another's gives its count-out back: no viewer counted out twice.
+      expect((await getLive(live.id)).stats.viewerCount).toBe(stayers.length);
+      const viewers = await t.http().get(`/api/live/${live.id}/viewers`).set(bearer(hostToken));
+      expect(viewers.body.items).toHaveLength(stayers.length);
+    });
+    it("gives a leave's count-out back when another instance closed the visit first", async () => {
+      const [host, viewer, stayer] = userIds('leave-late', 3);
+      const { live } = await createLive(t, host);
+      const [viewerToken, stayerToken] = [viewer, stayer].map((userId) => t.token(userId));
+      for (const token of [viewerToken, stayerToken]) await post(`/api/live/${live.id}/join`, token).expect(200);
+      // What another instance's sweep or kick does: it closes the visit and counts it out. This
+      // instance still holds the visit as open, so its leave counts out with its close, which then
+      // finds the visit closed.
+      const connection = t.app.get<Connection>(getConnectionToken());
+      const liveId = new Types.ObjectId(live.id);
+      await connection
+        .collection('live_viewers')
+        .updateOne(
+          { liveId, userId: viewer },
+          { $set: { status: 'left', leaveReason: 'timeout', leftAt: new Date() } },
+        );
+      await connection.collection('live_streams').updateOne({ _id: liveId }, { $inc: { 'stats.viewerCount': -1 } });
+
+      const left = await post(`/api/live/${live.id}/leave`, viewerToken).expect(200);
+      expect(left.body).toMatchObject({ status: 'left', leaveReason: 'timeout' });
+      expect((await getLive(live.id)).stats.viewerCount).toBe(1);
     });
   });
 

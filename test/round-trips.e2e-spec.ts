@@ -30,7 +30,7 @@ const CEILINGS: Record<HotPath, number> = {
   'chat message': 2 + BAN_IN_GATE,
   'seat take': 2 + BAN_IN_GATE,
   'seat leave': 2 + BAN_IN_GATE,
-  leave: 3 + BAN_CHECK,
+  leave: 2 + BAN_CHECK,
   'leave, video live': 2 + BAN_CHECK,
   'gift send, settled': 10 + BAN_IN_GATE,
   'live details': 1,

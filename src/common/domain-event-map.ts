@@ -35,7 +35,14 @@ export interface DomainEventMap {
   /** A co-host lost the role: the seats are fenced with the live's new `moderatorEpoch`. */
   'live.cohost_removed': { liveId: string; userId: string; moderatorEpoch: number };
   'viewer.joined': { liveId: string; viewer: ViewerView; viewerCount: number };
-  'viewer.left': { liveId: string; userId: string; reason: LeaveReason; viewerCount: number };
+  /** `alsoRead`: what reactions asked the leave to read with it (see ViewersService.alsoReadOnLeave), when it did. */
+  'viewer.left': {
+    liveId: string;
+    userId: string;
+    reason: LeaveReason;
+    viewerCount: number;
+    alsoRead?: Record<string, unknown>;
+  };
   // chat
   /** Published once per stored message (never for an idempotent retry). */
   'chat.message': { liveId: string; message: MessageView };

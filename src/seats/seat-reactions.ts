@@ -5,7 +5,8 @@ import { StreamsService } from '../streams/streams.service';
 import { SeatChange } from './dto/seat.view';
 import { SeatStore } from './seat-store';
 import { SeatTicketsService } from './seat-tickets.service';
-import { SeatsService } from './seats.service';
+import { SeatsService, Stage } from './seats.service';
+import { ViewersService } from '../viewers/viewers.service';
 
 /** How the seats follow the live's life: created with it, freed at its end, on a kick, on leaving. */
 @Injectable()
@@ -15,7 +16,13 @@ export class SeatReactions {
     private readonly seats: SeatsService,
     private readonly tickets: SeatTicketsService,
     private readonly streams: StreamsService,
-  ) {}
+    viewers: ViewersService,
+  ) {
+    // A leave reads the leaver's stage with the live's document it reads anyway (see onViewerLeft).
+    viewers.alsoReadOnLeave((facts, userId) =>
+      facts.liveType === 'live' ? {} : this.seats.stageParts(facts.id, userId),
+    );
+  }
 
   /** Awaited by the create call: the seats exist when it returns, the host on seat 0. */
   @OnDomainEvent('live.created')
@@ -56,9 +63,10 @@ export class SeatReactions {
 
   /** A speaker who leaves the live (or times out) leaves the seat. */
   @OnDomainEvent('viewer.left')
-  async onViewerLeft({ liveId, userId, reason }: DomainEventMap['viewer.left']): Promise<void> {
+  async onViewerLeft({ liveId, userId, reason, alsoRead }: DomainEventMap['viewer.left']): Promise<void> {
     if (reason === 'live_ended' || !(await this.hasSeats(liveId))) return;
-    await this.leaveStage(liveId, userId, reason === 'kicked' ? 'kicked' : 'left_live', userId);
+    const change = reason === 'kicked' ? 'kicked' : 'left_live';
+    await this.leaveStage(liveId, userId, change, userId, alsoRead && stageIn(alsoRead));
   }
 
   /** Someone who sat down no longer needs their pending request or invitation. */
@@ -68,9 +76,18 @@ export class SeatReactions {
       await this.tickets.dropTicketsOf(liveId, seat.userId);
   }
 
-  /** Frees the user's seat and drops their seat tickets, each only if they hold one (one read to know). */
-  private async leaveStage(liveId: string, userId: string, change: SeatChange, actorId: string): Promise<void> {
-    const { seat, heldTickets } = await this.seats.stageOf(liveId, userId);
+  /**
+   * Frees the user's seat and drops their seat tickets, each only if they hold one: one read to
+   * know, unless the leave read it already (see the constructor).
+   */
+  private async leaveStage(
+    liveId: string,
+    userId: string,
+    change: SeatChange,
+    actorId: string,
+    stage?: Stage,
+  ): Promise<void> {
+    const { seat, heldTickets } = stage ?? (await this.seats.stageOf(liveId, userId));
     if (seat) await this.seats.freeSeat(seat, userId, change, actorId);
     if (heldTickets) await this.tickets.dropTicketsOf(liveId, userId);
   }
@@ -79,4 +96,9 @@ export class SeatReactions {
   private async hasSeats(liveId: string): Promise<boolean> {
     return (await this.streams.liveFacts(liveId)).liveType !== 'live';
   }
+}
+
+/** The leaver's stage as their leave read it (see the constructor), when it did. */
+function stageIn(alsoRead: Record<string, unknown>): Stage | undefined {
+  return 'seat' in alsoRead && 'heldTickets' in alsoRead ? (alsoRead as unknown as Stage) : undefined;
 }

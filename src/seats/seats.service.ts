@@ -17,6 +17,12 @@ import { fencedAt, Occupant, SeatStore } from './seat-store';
 import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
 
 /** A host or co-host acting, with the live their role was checked on (its moderatorEpoch fences the write). */
+/** What a user holds on a live's stage: their seat, and whether they hold a seat ticket. */
+export interface Stage {
+  seat: SeatRecord | null;
+  heldTickets: boolean;
+}
+
 export interface Moderator {
   live: LiveRecord;
   actorId: string;
@@ -305,12 +311,13 @@ export class SeatsService {
    * ticket, in one read with the live's document, so a leave or a kick of someone who holds
    * neither (most viewers) costs one command here.
    */
-  async stageOf(liveId: string, userId: string): Promise<{ seat: SeatRecord | null; heldTickets: boolean }> {
-    const { parts } = await this.streams.readLiveWith(liveId, {
-      seat: this.store.ofPart(liveId, userId),
-      heldTickets: heldTicketsPart(liveId, userId),
-    });
-    return parts;
+  async stageOf(liveId: string, userId: string): Promise<Stage> {
+    return (await this.streams.readLiveWith(liveId, this.stageParts(liveId, userId))).parts;
+  }
+
+  /** What stageOf reads, as parts to read with the live's document. */
+  stageParts(liveId: string, userId: string): { [K in keyof Stage]: SnapshotPart<Stage[K]> } {
+    return { seat: this.store.ofPart(liveId, userId), heldTickets: heldTicketsPart(liveId, userId) };
   }
 
   /** Frees the user's seat as read by stageOf (kick, leaving the live); nothing if they left it meanwhile. */

@@ -657,7 +657,20 @@ export class StreamsService {
     return live?.stats.viewerCount ?? null;
   }
 
-  /** Gives back a count taken out of a visit whose count-in was then refused (see ViewersService). */
+  /**
+   * countViewerOut as a write of a multi-write (see ViewersService.leave): the same gate and
+   * decrement, without the count back. A write that matched nothing counted nothing out.
+   */
+  viewerCountOutWrite(liveId: string): Write {
+    return {
+      name: 'updateOne',
+      namespace: namespaceOf(this.lives),
+      filter: { _id: new Types.ObjectId(liveId), status: 'live', 'stats.viewerCount': { $gt: 0 } },
+      update: { $inc: { 'stats.viewerCount': -1 }, $set: { updatedAt: new Date() } },
+    };
+  }
+
+  /** Gives back a count taken out of a visit whose count-in was then refused, or that another closed (see ViewersService). */
   async restoreViewerCount(liveId: string): Promise<void> {
     await this.lives.updateOne({ _id: liveId, status: 'live' }, { $inc: { 'stats.viewerCount': 1 } });
   }

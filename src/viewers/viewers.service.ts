@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { QueryFilter, Model, Types } from 'mongoose';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { MongoClient } from 'mongodb';
+import { Connection, QueryFilter, Model, Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { DomainEvents, OnDomainEvent } from '../common/domain-events';
 import { DomainError } from '../common/errors';
@@ -12,7 +13,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { keysetFilter, keysetPage, Page, PageQuery } from '../common/pagination';
 import { BansService } from '../moderation/bans.service';
 import { LiveRecord } from '../streams/schemas/live-stream.schema';
-import { assertLiveOpenTo, StreamsService } from '../streams/streams.service';
+import { assertLiveOpenTo, LiveFacts, StreamsService } from '../streams/streams.service';
+import { multiWrite, namespaceOf } from '../database/multi-write';
 import { toViewerView, ViewerView } from './dto/viewer.view';
 import { LeaveReason, LiveViewer } from './schemas/live-viewer.schema';
 
@@ -42,11 +44,16 @@ export class ViewersService {
     private readonly streams: StreamsService,
     private readonly events: DomainEvents,
     private readonly bans: BansService,
+    @InjectConnection() connection: Connection,
   ) {
+    this.client = connection.getClient();
     this.presenceFreshMs = config.presence.touchIntervalMs;
   }
 
   private readonly openVisits = new Map<string, ViewerRecord>();
+  /** What reactions to viewer.left have read with the leave (see alsoReadOnLeave). */
+  private readonly leaveReads: ((facts: LiveFacts, userId: string) => Record<string, SnapshotPart<unknown>>)[] = [];
+  private readonly client: MongoClient;
   /** Visits being opened, per live in a group commit (see openVisit). */
   private readonly visitOpenings = new GroupCommit<VisitOpening, OpenedVisit>(
     (liveId, opening) => this.openOneVisit(liveId, opening),
@@ -111,8 +118,8 @@ export class ViewersService {
     const facts = await this.streams.liveFacts(liveId);
     if (facts.hostId === user.userId) return this.hostView(liveId, user, facts.startedAt);
     const known = this.openVisits.get(visitKey(liveId, user.userId));
-    const closed = known && (await this.closeVisit(known, 'left'));
-    if (closed) return toViewerView(closed);
+    const left = known && (await this.leaveKnownVisit(known, facts));
+    if (left) return left;
     const visit = await this.viewers.findOne({ liveId, userId: user.userId }).lean();
     if (!visit) return null;
     if (visit.status !== 'active') return toViewerView(visit);
@@ -381,6 +388,53 @@ export class ViewersService {
     if (this.openVisits.size >= KEPT_VISITS) this.openVisits.clear();
     this.openVisits.set(visitKey(visit.liveId.toString(), visit.userId), visit);
     return { visit, firstVisit, isNewVisit: true };
+  }
+
+  /**
+   * Has `parts` read with the live's document right after each leave of a visit this instance
+   * opened (the read that gives viewer.left its count), into the event's `alsoRead`: a reaction
+   * that needs to know what the leaver holds in the live (their seat) then reads nothing itself.
+   */
+  alsoReadOnLeave(parts: (facts: LiveFacts, userId: string) => Record<string, SnapshotPart<unknown>>): void {
+    this.leaveReads.push(parts);
+  }
+
+  /**
+   * A leave of a visit this instance opened, in two commands: its close and its count-out in one
+   * (see multiWrite), then the live's document (the event's count) with what reactions asked for
+   * (see alsoReadOnLeave). The count-out goes before the close is known to have matched: when it
+   * did not (a kick, a sweep or another leave closed the visit first, and counted it out), the
+   * count is given back and null answered, for the caller to find the visit as it is.
+   */
+  private async leaveKnownVisit(visit: ViewerRecord, facts: LiveFacts): Promise<ViewerView | null> {
+    const { id: liveId } = facts;
+    const key = visitKey(liveId, visit.userId);
+    if (this.openVisits.get(key)?.sessionId.equals(visit.sessionId)) this.openVisits.delete(key);
+    const now = new Date();
+    const closing = {
+      $set: { status: 'left' as const, leftAt: now, leaveReason: 'left' as const },
+      $inc: { watchMs: Math.max(0, now.getTime() - visit.joinedAt.getTime()) },
+    };
+    const [closed, countedOut] = await multiWrite(this.client, [
+      {
+        name: 'updateOne',
+        namespace: namespaceOf(this.viewers),
+        filter: { _id: visit._id, sessionId: visit.sessionId, status: 'active', counted: true },
+        update: closing,
+      },
+      this.streams.viewerCountOutWrite(liveId),
+    ]);
+    if (!closed) {
+      if (countedOut) await this.streams.restoreViewerCount(liveId);
+      return null;
+    }
+    const parts = Object.assign({}, ...this.leaveReads.map((read) => read(facts, visit.userId)));
+    const { live, parts: alsoRead } = await this.streams.readLiveWith(liveId, parts);
+    // Not counted out: the visit's count-in has not landed yet, or the live ended (see countOut).
+    const viewerCount = countedOut ? live.stats.viewerCount : await this.countOut(liveId);
+    this.events.emit('viewer.left', { liveId, userId: visit.userId, reason: 'left', viewerCount, alsoRead });
+    // The visit as the close left it: its filter held, so nothing else changed these fields.
+    return toViewerView({ ...visit, ...closing.$set, watchMs: visit.watchMs + closing.$inc.watchMs });
   }
 
   /**
