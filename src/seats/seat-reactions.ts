@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DomainEventMap } from '../common/domain-event-map';
 import { OnDomainEvent } from '../common/domain-events';
 import { StreamsService } from '../streams/streams.service';
+import { ViewersService } from '../viewers/viewers.service';
 import { SeatChange } from './dto/seat.view';
 import { SeatStore } from './seat-store';
 import { SeatTicketsService } from './seat-tickets.service';
 import { SeatsService, Stage } from './seats.service';
-import { ViewersService } from '../viewers/viewers.service';
 
 /** How the seats follow the live's life: created with it, freed at its end, on a kick, on leaving. */
 @Injectable()

@@ -16,13 +16,13 @@ import { SeatRecord } from './schemas/audio-chat-user.schema';
 import { fencedAt, Occupant, SeatStore } from './seat-store';
 import { assertHasSeats, assertMayTakeDirectly, assertNotHostSeat, assertSeatIndex } from './seat-rules';
 
-/** A host or co-host acting, with the live their role was checked on (its moderatorEpoch fences the write). */
 /** What a user holds on a live's stage: their seat, and whether they hold a seat ticket. */
 export interface Stage {
   seat: SeatRecord | null;
   heldTickets: boolean;
 }
 
+/** A host or co-host acting, with the live their role was checked on (its moderatorEpoch fences the write). */
 export interface Moderator {
   live: LiveRecord;
   actorId: string;

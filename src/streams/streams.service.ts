@@ -658,7 +658,7 @@ export class StreamsService {
   }
 
   /**
-   * countViewerOut as a write of a multi-write (see ViewersService.leave): the same gate and
+   * countViewerOut as a write of a multi-write (see ViewersService.leaveKnownVisit): the same gate and
    * decrement, without the count back. A write that matched nothing counted nothing out.
    */
   viewerCountOutWrite(liveId: string): Write {

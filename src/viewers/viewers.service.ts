@@ -28,6 +28,8 @@ const KEPT_VISITS = 100_000;
 const COUNT_OUT_WAITS_MS = [5, 20, 100, 0];
 
 const visitKey = (liveId: string, userId: string) => `${liveId}:${userId}`;
+/** The name a leave reads the leaver's visit under, beside the parts reactions asked for (see alsoReadOnLeave). */
+const LEAVER = 'leaver';
 
 /**
  * Owns LiveViewer records and keeps the live's viewer counters equal to them: a visit is counted
@@ -428,13 +430,22 @@ export class ViewersService {
       if (countedOut) await this.streams.restoreViewerCount(liveId);
       return null;
     }
-    const parts = Object.assign({}, ...this.leaveReads.map((read) => read(facts, visit.userId)));
-    const { live, parts: alsoRead } = await this.streams.readLiveWith(liveId, parts);
+    const alsoReadParts: Record<string, SnapshotPart<unknown>> = Object.assign(
+      {},
+      ...this.leaveReads.map((read) => read(facts, visit.userId)),
+    );
+    const read = await this.streams.readLiveWith(liveId, {
+      ...alsoReadParts,
+      [LEAVER]: this.visitPart(liveId, visit.userId),
+    });
+    const { [LEAVER]: leaver, ...alsoRead } = read.parts;
+    const stored = leaver as ViewerRecord | undefined;
     // Not counted out: the visit's count-in has not landed yet, or the live ended (see countOut).
-    const viewerCount = countedOut ? live.stats.viewerCount : await this.countOut(liveId);
+    const viewerCount = countedOut ? read.live.stats.viewerCount : await this.countOut(liveId);
     this.events.emit('viewer.left', { liveId, userId: visit.userId, reason: 'left', viewerCount, alsoRead });
-    // The visit as the close left it: its filter held, so nothing else changed these fields.
-    return toViewerView({ ...visit, ...closing.$set, watchMs: visit.watchMs + closing.$inc.watchMs });
+    // As the close left it (unless a join re-opened it since: then as the close wrote it).
+    const asClosed = { ...visit, ...closing.$set, watchMs: visit.watchMs + closing.$inc.watchMs };
+    return toViewerView(stored?.sessionId.equals(visit.sessionId) ? stored : asClosed);
   }
 
   /**
