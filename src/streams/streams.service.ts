@@ -646,12 +646,9 @@ export class StreamsService {
    * the visit's count-in has not landed yet (see ViewersService).
    */
   async countViewerOut(liveId: string): Promise<number | null> {
+    const { filter, update } = viewerCountOut(liveId);
     const live = await this.lives
-      .findOneAndUpdate(
-        { _id: liveId, status: 'live', 'stats.viewerCount': { $gt: 0 } },
-        { $inc: { 'stats.viewerCount': -1 } },
-        { returnDocument: 'after', projection: { stats: 1 } },
-      )
+      .findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { stats: 1 } })
       .lean();
     if (live) this.belowPeak.set(liveId, true);
     return live?.stats.viewerCount ?? null;
@@ -662,11 +659,13 @@ export class StreamsService {
    * decrement, without the count back. A write that matched nothing counted nothing out.
    */
   viewerCountOutWrite(liveId: string): Write {
+    const { filter, update } = viewerCountOut(liveId);
+    // updatedAt as Mongoose's timestamps would set it: this write bypasses the model.
     return {
       name: 'updateOne',
       namespace: namespaceOf(this.lives),
-      filter: { _id: new Types.ObjectId(liveId), status: 'live', 'stats.viewerCount': { $gt: 0 } },
-      update: { $inc: { 'stats.viewerCount': -1 }, $set: { updatedAt: new Date() } },
+      filter,
+      update: { ...update, $set: { updatedAt: new Date() } },
     };
   }
 
@@ -1037,6 +1036,14 @@ function isIncomplete(error: unknown): boolean {
 function endedAnyway(error: unknown): true {
   if (isIncomplete(error)) return true;
   throw error;
+}
+
+/** A viewer's count-out: never below zero, never after the end (see countViewerOut). */
+function viewerCountOut(liveId: string) {
+  return {
+    filter: { _id: new Types.ObjectId(liveId), status: 'live' as const, 'stats.viewerCount': { $gt: 0 } },
+    update: { $inc: { 'stats.viewerCount': -1 } },
+  };
 }
 
 /** The values read for each part (see readLiveWith): a part that may be left out may be undefined. */
